@@ -1,0 +1,3 @@
+from asxh_cli.cli import main
+
+main()

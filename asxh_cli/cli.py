@@ -1,0 +1,235 @@
+"""The `asxh` command line: parse options, call the core, print. No logic lives here."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from asxh_cli import __version__
+from asxh_cli.errors import AsxhError, ExitCode
+from asxh_cli.io.reader import ReadResult, parse_overrides, read_beneficiaries
+from asxh_cli.messages import msg, pick
+from asxh_cli.rules import Rules, load_rules
+from asxh_cli.sample import write_sample
+
+app = typer.Typer(
+    name="asxh",
+    help=pick(
+        "Đối sánh, làm sạch danh sách chi trả an sinh xã hội không dùng tiền mặt với CSDLQG về dân cư.",
+        "Reconcile and clean non-cash social-welfare payout lists against the national population register.",
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode="rich",
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def err_console() -> Console:
+    return Console(stderr=True)
+
+
+def out_console() -> Console:
+    return Console()
+
+
+def handles_errors(command: F) -> F:
+    """Turn domain errors into one clear message and an exit code; never show a traceback for them."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except AsxhError as exc:
+            err_console().print(f"[bold red]{msg('error.prefix')}:[/] {exc}", highlight=False)
+            raise typer.Exit(int(exc.exit_code)) from None
+        except (typer.Exit, typer.Abort):
+            raise
+        except Exception as exc:
+            if os.environ.get("ASXH_DEBUG"):
+                raise
+            err_console().print(
+                f"[bold red]{msg('error.prefix')}:[/] {msg('error.unexpected', kind=type(exc).__name__)}"
+            )
+            raise typer.Exit(int(ExitCode.PROBLEMS)) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+RulesOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rules",
+        help=pick(
+            "Thư mục quy tắc của đơn vị (mặc định: bản kèm theo, hoặc $ASXH_RULES).",
+            "Your office's rules folder (default: the shipped one, or $ASXH_RULES).",
+        ),
+    ),
+]
+SheetOption = Annotated[str | None, typer.Option("--sheet", help=pick("Chỉ đọc sheet này.", "Read only this sheet."))]
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map",
+        help=pick(
+            'Gán cột lạ cho trường chuẩn, ví dụ --map "Cột lạ=full_name".',
+            'Map an unknown column to a field, e.g. --map "Odd column=full_name".',
+        ),
+    ),
+]
+EncodingOption = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        help=pick("Bảng mã của tệp CSV (mặc định: tự nhận).", "Text encoding of CSV files (default: detected)."),
+    ),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help=pick("In kết quả dạng JSON.", "Print the result as JSON."))]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help=pick("Không in bảng tóm tắt.", "No summary tables."))]
+FilesArgument = Annotated[
+    list[Path],
+    typer.Argument(
+        help=pick("Các tệp danh sách (.xlsx, .xls, .csv).", "List files (.xlsx, .xls, .csv)."), show_default=False
+    ),
+]
+
+
+def _read(
+    files: list[Path], rules: Rules, sheet: str | None, mapping: list[str] | None, encoding: str | None
+) -> ReadResult:
+    return read_beneficiaries(files, rules, sheet, parse_overrides(mapping or []), encoding)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"asxh {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool | None,
+        typer.Option(
+            "--version", callback=version_callback, is_eager=True, help=pick("In phiên bản.", "Print the version.")
+        ),
+    ] = None,
+) -> None:
+    """asxh — đối sánh và làm sạch danh sách chi trả an sinh xã hội."""
+
+
+_REASONS = {
+    "blank": ("dòng trống", "blank"),
+    "total": ("dòng tổng cộng", "totals"),
+    "signature": ("chữ ký / ngày tháng", "signature block"),
+    "heading": ("tiêu đề nhóm", "group heading"),
+    "column_numbers": ("dòng đánh số cột", "column numbers"),
+}
+
+
+def _reason(key: str) -> str:
+    vi, en = _REASONS[key]
+    return pick(vi, en)
+
+
+@app.command()
+@handles_errors
+def inspect(
+    files: FilesArgument,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    encoding: EncodingOption = None,
+    rules_dir: RulesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Xem công cụ hiểu tệp thế nào: dòng tiêu đề, ý nghĩa từng cột, số người và các dòng bỏ qua."""
+    rules = load_rules(rules_dir)
+    result = _read(files, rules, sheet, mapping, encoding)
+    if as_json:
+        payload = [
+            {
+                "file": t.file,
+                "sheet": t.sheet,
+                "header_rows": list(t.header_rows),
+                "encoding": t.encoding,
+                "people": len(t.data),
+                "columns": [
+                    {"column": c.letter, "header": c.header, "field": c.field, "sex": c.sex} for c in t.columns
+                ],
+                "skipped": dict(t.skipped),
+                "skipped_rows": t.skipped_rows,
+            }
+            for t in result.tables
+        ]
+        extra = [{"file": s.file, "sheet": s.sheet, "reason": s.reason} for s in result.skipped_sheets]
+        typer.echo(json.dumps({"sheets": payload, "sheets_without_list": extra}, ensure_ascii=False, indent=2))
+        return
+    console = out_console()
+    for t in result.tables:
+        table = Table(title=f"{t.file} — sheet '{t.sheet}'", title_justify="left")
+        table.add_column(pick("Cột", "Column"))
+        table.add_column(pick("Tiêu đề trong tệp", "Header in the file"))
+        table.add_column(pick("Hiểu là", "Understood as"))
+        for c in t.columns:
+            meaning = (
+                rules.field_labels.get(c.field, c.field)
+                if c.field
+                else pick("(giữ nguyên, cột thêm)", "(kept as extra)")
+            )
+            if c.sex:
+                meaning += pick(f" — giới tính {c.sex} theo cột", f" — sex {c.sex} by column")
+            table.add_row(c.letter, c.header, meaning)
+        console.print(table)
+        skipped = ", ".join(f"{_reason(k)}: {v}" for k, v in sorted(t.skipped.items())) or pick("không", "none")
+        rows = ", ".join(map(str, t.header_rows))
+        console.print(
+            pick(
+                f"Dòng tiêu đề: {rows} · Số người: {len(t.data)} · Bỏ qua: {skipped}",
+                f"Header row(s): {rows} · People: {len(t.data)} · Skipped: {skipped}",
+            ),
+            highlight=False,
+        )
+    for s in result.skipped_sheets:
+        console.print(
+            pick(
+                f"[yellow]Bỏ qua[/] {s.file} — sheet '{s.sheet}': {s.reason}",
+                f"[yellow]Skipped[/] {s.file} — sheet '{s.sheet}': {s.reason}",
+            ),
+            highlight=False,
+        )
+
+
+@app.command()
+@handles_errors
+def sample(
+    outdir: Annotated[Path, typer.Argument(help=pick("Thư mục ghi dữ liệu mẫu.", "Folder for the sample data."))],
+    register_size: Annotated[
+        int,
+        typer.Option(
+            "--register-size", min=10, help=pick("Số người trong trích xuất CSDLQG.", "People in the register extract.")
+        ),
+    ] = 2000,
+    beneficiaries: Annotated[
+        int, typer.Option("--beneficiaries", min=1, help=pick("Số dòng danh sách hưởng.", "Beneficiary rows."))
+    ] = 300,
+    seed: Annotated[int, typer.Option("--seed", help=pick("Hạt giống ngẫu nhiên.", "Random seed."))] = 2026,
+) -> None:
+    """Sinh dữ liệu mẫu tổng hợp (không phải người thật): CSDLQG, danh sách lộn xộn và đáp án."""
+    files = write_sample(outdir, register_size, beneficiaries, seed)
+    for path in [files.register, *files.beneficiaries, files.truth]:
+        typer.echo(str(path))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app(prog_name="asxh")

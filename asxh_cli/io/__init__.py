@@ -1,0 +1,1 @@
+"""Reading spreadsheets and register extracts; writing outputs atomically."""

@@ -1,0 +1,148 @@
+"""Public readers: beneficiary spreadsheets and the population-register extract, to canonical frames."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from asxh_cli.errors import InputError
+from asxh_cli.io.grid import EXCEL_SUFFIXES, SheetGrid, check_input_file, decode_bytes, read_grids
+from asxh_cli.io.layout import PROVENANCE, SheetTable, parse_sheet
+from asxh_cli.normalize.text import fold
+from asxh_cli.rules import CANONICAL_FIELDS, Rules
+
+REGISTER_SUFFIXES = {".csv", ".txt", ".parquet"} | EXCEL_SUFFIXES
+REGISTER_REQUIRED = ("national_id", "full_name", "birth_date")
+
+
+@dataclass
+class SkippedSheet:
+    file: str
+    sheet: str
+    reason: str
+
+
+@dataclass
+class ReadResult:
+    """People from one or many files, and per-sheet reports of what was understood."""
+
+    data: pd.DataFrame
+    tables: list[SheetTable]
+    skipped_sheets: list[SkippedSheet] = field(default_factory=list)
+
+
+def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
+    """`--map "Cột lạ=full_name"` values → {folded header: field}."""
+    overrides: dict[str, str] = {}
+    for pair in pairs:
+        header, sep, name = pair.partition("=")
+        if not sep or not header.strip() or name.strip() not in CANONICAL_FIELDS:
+            raise InputError("map.bad", value=pair, fields=", ".join(CANONICAL_FIELDS))
+        overrides[fold(header)] = name.strip()
+    return overrides
+
+
+def read_file(
+    path: Path,
+    rules: Rules,
+    sheet: str | None = None,
+    overrides: dict[str, str] | None = None,
+    encoding: str | None = None,
+) -> tuple[list[SheetTable], list[SkippedSheet]]:
+    """Every sheet of one file that holds a list (or the one named); sheets without a list are reported."""
+    grids: list[SheetGrid] = read_grids(path, sheet, encoding)
+    tables: list[SheetTable] = []
+    skipped: list[SkippedSheet] = []
+    errors: list[InputError] = []
+    for grid in grids:
+        try:
+            tables.append(parse_sheet(grid, rules, overrides))
+        except InputError as exc:
+            if sheet is not None or len(grids) == 1:
+                raise
+            errors.append(exc)
+            skipped.append(SkippedSheet(path.name, grid.sheet, str(exc)))
+    if not tables:
+        raise InputError("sheet.no_people_sheets", file=path.name)
+    return tables, skipped
+
+
+def read_beneficiaries(
+    paths: Sequence[Path],
+    rules: Rules,
+    sheet: str | None = None,
+    overrides: dict[str, str] | None = None,
+    encoding: str | None = None,
+) -> ReadResult:
+    """Read beneficiary files into one frame of raw text with provenance, in file, sheet and row order."""
+    tables: list[SheetTable] = []
+    skipped: list[SkippedSheet] = []
+    for path in paths:
+        found, missing = read_file(Path(path), rules, sheet, overrides, encoding)
+        tables.extend(found)
+        skipped.extend(missing)
+    frames = [t.data for t in tables]
+    data = pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame(columns=list(PROVENANCE))
+    ordered = [c for c in CANONICAL_FIELDS if c in data.columns]
+    rest = [c for c in data.columns if c not in ordered and c not in PROVENANCE]
+    data = data[ordered + rest + list(PROVENANCE)]
+    return ReadResult(data, tables, skipped)
+
+
+def _register_csv(path: Path, rules: Rules, encoding: str | None) -> pd.DataFrame:
+    with path.open("rb") as handle:
+        head = handle.read(256 * 1024)
+    if not head.strip():
+        raise InputError("file.empty", file=path.name)
+    text, used = decode_bytes(path, head, encoding)
+    lines = text.splitlines()[:40]
+    header_at = 0
+    for i, line in enumerate(lines):
+        cells = [fold(c) for c in line.replace(";", ",").replace("\t", ",").split(",")]
+        if sum(1 for c in cells if rules.column_aliases.get(c) in REGISTER_REQUIRED) >= 2:
+            header_at = i
+            break
+    delimiter = max(",;\t|", key=lambda d: lines[header_at].count(d)) if lines else ","
+    options = {"skiprows": header_at, "dtype": str, "sep": delimiter, "keep_default_na": False}
+    try:
+        if used.startswith("utf-8") or used == "ascii":
+            return pd.read_csv(path, encoding="utf-8-sig", engine="pyarrow", **options)
+        return pd.read_csv(io.StringIO(path.read_bytes().decode(used)), **options)
+    except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise InputError("file.corrupt", file=path.name, detail=str(exc).splitlines()[0][:200]) from None
+
+
+def read_register(path: Path, rules: Rules, encoding: str | None = None) -> pd.DataFrame:
+    """The register extract as a frame with canonical column names (text) and a `source_row`."""
+    path = Path(path)
+    check_input_file(path, REGISTER_SUFFIXES)
+    suffix = path.suffix.lower()
+    if suffix in EXCEL_SUFFIXES:
+        tables, _ = read_file(path, rules, encoding=encoding)
+        frame = pd.concat([t.data for t in tables], ignore_index=True)
+    else:
+        if suffix == ".parquet":
+            try:
+                frame = pd.read_parquet(path)
+            except Exception as exc:  # pyarrow raises several unrelated types for damaged files
+                raise InputError("file.corrupt", file=path.name, detail=type(exc).__name__) from None
+            frame = frame.astype(str).where(frame.notna(), "")
+        else:
+            frame = _register_csv(path, rules, encoding)
+        renames: dict[str, str] = {}
+        for column in frame.columns:
+            canonical = rules.column_aliases.get(fold(str(column)))
+            if canonical and canonical not in renames.values():
+                renames[column] = canonical
+        frame = frame.rename(columns=renames)
+        frame["source_row"] = range(2, len(frame) + 2)
+    missing = [c for c in REGISTER_REQUIRED if c not in frame.columns]
+    if missing:
+        raise InputError(
+            "register.no_columns", file=path.name, missing=", ".join(missing), found=", ".join(map(str, frame.columns))
+        )
+    return frame

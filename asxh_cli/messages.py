@@ -1,0 +1,90 @@
+"""Every user-facing sentence, in Vietnamese (default) and English (ASXH_LANG=en)."""
+
+from __future__ import annotations
+
+import os
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- files and reading
+    "file.missing": ("Không tìm thấy tệp: {file}", "File not found: {file}"),
+    "file.not_a_file": ("Không phải là tệp: {file}", "Not a file: {file}"),
+    "file.unsupported": (
+        "Tệp {file}: định dạng '{ext}' không được hỗ trợ (chỉ nhận .xlsx, .xlsm, .xls, .csv; sổ đăng ký: .csv, .parquet).",
+        "File {file}: format '{ext}' is not supported (only .xlsx, .xlsm, .xls, .csv; register: .csv, .parquet).",
+    ),
+    "file.encrypted": (
+        "Tệp {file} được đặt mật khẩu (mã hóa). Hãy mở bằng Excel, bỏ mật khẩu rồi lưu lại dạng .xlsx.",
+        "File {file} is password-protected (encrypted). Open it in Excel, remove the password and save as .xlsx.",
+    ),
+    "file.corrupt": (
+        "Tệp {file} bị hỏng hoặc không phải bảng tính Excel hợp lệ ({detail}).",
+        "File {file} is damaged or not a valid Excel workbook ({detail}).",
+    ),
+    "file.too_large": (
+        "Tệp {file} giải nén ra {size_mb} MB, vượt giới hạn {limit_mb} MB (có thể là tệp độc hại dạng 'zip bomb'). Từ chối đọc.",
+        "File {file} unpacks to {size_mb} MB, over the {limit_mb} MB limit (possibly a zip bomb). Refused.",
+    ),
+    "file.encoding": (
+        "Tệp {file}: không nhận ra bảng mã ký tự (đã thử UTF-8, UTF-16, Windows-1258, Windows-1252). Hãy lưu lại dạng 'CSV UTF-8' hoặc dùng --encoding.",
+        "File {file}: unknown text encoding (tried UTF-8, UTF-16, Windows-1258, Windows-1252). Save it as 'CSV UTF-8' or use --encoding.",
+    ),
+    "file.empty": ("Tệp {file} không có dữ liệu.", "File {file} has no data."),
+    "sheet.missing": (
+        "Tệp {file}: không có sheet '{sheet}'. Các sheet có trong tệp: {available}.",
+        "File {file}: no sheet '{sheet}'. Sheets in the file: {available}.",
+    ),
+    "sheet.empty": ("Tệp {file}, sheet '{sheet}': sheet trống.", "File {file}, sheet '{sheet}': the sheet is empty."),
+    "sheet.no_header": (
+        "Tệp {file}, sheet '{sheet}': không tìm thấy dòng tiêu đề (cần ít nhất cột họ tên hoặc số định danh trong {rows} dòng đầu). Hãy kiểm tra tên cột hoặc dùng --map \"Tên cột=full_name\".",
+        "File {file}, sheet '{sheet}': no header row found (need at least a name or ID column in the first {rows} rows). Check the column names or use --map \"Column=full_name\".",
+    ),
+    "sheet.no_people_sheets": (
+        "Tệp {file}: không sheet nào có bảng danh sách nhận ra được.",
+        "File {file}: no sheet holds a recognisable list.",
+    ),
+    "map.bad": (
+        "Tùy chọn --map '{value}' không đúng dạng \"Tên cột=trường\". Trường hợp lệ: {fields}.",
+        "Option --map '{value}' is not of the form \"Column=field\". Valid fields: {fields}.",
+    ),
+    "register.no_columns": (
+        "Tệp sổ đăng ký {file}: thiếu cột bắt buộc {missing}. Các cột đọc được: {found}.",
+        "Register file {file}: missing required column(s) {missing}. Columns read: {found}.",
+    ),
+    # --- rules
+    "rules.missing_dir": ("Không tìm thấy thư mục quy tắc: {path}", "Rules folder not found: {path}"),
+    "rules.missing_file": ("Thiếu tệp quy tắc: {file}", "Rules file missing: {file}"),
+    "rules.syntax": ("Tệp quy tắc {file} sai cú pháp TOML: {detail}", "Rules file {file} is not valid TOML: {detail}"),
+    "rules.bad_key": (
+        "Tệp quy tắc {file}, mục '{key}': {problem}",
+        "Rules file {file}, key '{key}': {problem}",
+    ),
+    # --- output
+    "output.is_input": (
+        "Không ghi đè tệp đầu vào: {file}. Hãy chọn tên tệp kết quả khác.",
+        "Refusing to overwrite an input file: {file}. Choose another output name.",
+    ),
+    "output.cannot_write": ("Không ghi được {file}: {detail}", "Cannot write {file}: {detail}"),
+    # --- generic
+    "error.prefix": ("Lỗi", "Error"),
+    "error.unexpected": (
+        "Lỗi không mong đợi ({kind}). Dữ liệu đầu vào không bị thay đổi. Hãy báo lỗi kèm lệnh đã chạy (không gửi dữ liệu cá nhân).",
+        "Unexpected error ({kind}). No input was changed. Please report it with the command you ran (no personal data).",
+    ),
+}
+
+
+def language() -> str:
+    """Current interface language: 'en' when ASXH_LANG starts with 'en', else 'vi'."""
+    return "en" if os.environ.get("ASXH_LANG", "vi").lower().startswith("en") else "vi"
+
+
+def msg(key: str, **values: object) -> str:
+    """Return the sentence `key` in the current language, filled with `values`."""
+    vi, en = CATALOGUE[key]
+    text = en if language() == "en" else vi
+    return text.format(**values) if values else text
+
+
+def pick(vi: str, en: str) -> str:
+    """Choose between two inline texts by the current language (for table headers and labels)."""
+    return en if language() == "en" else vi

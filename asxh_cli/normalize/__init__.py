@@ -1,0 +1,1 @@
+"""Pure normalisers: text, legacy encodings, IDs, dates, sex, banks, payment methods."""

@@ -1,0 +1,144 @@
+"""Vietnamese text: Unicode NFC, spacing, tone placement, name case and folded keys."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
+_SPACES = re.compile(r"\s+")
+_NON_ALNUM = re.compile(r"[^0-9a-z]+")
+
+# Look-alike letters that appear in lists instead of the Vietnamese D-stroke.
+_LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
+
+_TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
+_FOLD = str.maketrans({"đ": "d", "Đ": "d"})
+
+
+def clean_spaces(value: str) -> str:
+    """NFC, look-alike letters fixed, invisible characters dropped, whitespace collapsed and trimmed."""
+    text = unicodedata.normalize("NFC", value).translate(_INVISIBLE).translate(_LOOKALIKES)
+    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+
+
+def fold(value: str) -> str:
+    """Matching key: no diacritics, lower case, đ→d, punctuation to single spaces."""
+    decomposed = unicodedata.normalize("NFD", value.translate(_FOLD))
+    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    return _NON_ALNUM.sub(" ", bare).strip()
+
+
+# Open syllables whose tone moves to the first vowel in the modern convention (hoà → hòa, thuỷ → thủy).
+_OLD_STYLE = re.compile(r"^(?P<onset>[^aeiouyăâêôơư]*)(?P<nucleus>oa|oe|uy)$", re.IGNORECASE)
+
+
+def _syllable_tone(syllable: str) -> tuple[str, str | None]:
+    """Split a syllable into (toneless NFC text, tone mark or None)."""
+    decomposed = unicodedata.normalize("NFD", syllable)
+    tones = [ch for ch in decomposed if ch in _TONE_MARKS]
+    bare = "".join(ch for ch in decomposed if ch not in _TONE_MARKS)
+    return unicodedata.normalize("NFC", bare), (tones[0] if len(tones) == 1 else None)
+
+
+def _place_tone(letter: str, tone: str) -> str:
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFD", letter) + tone)
+
+
+def modern_tone(word: str) -> str:
+    """One tone-placement convention: 'hoà'→'hòa', 'thuỷ'→'thủy', 'khoẻ'→'khỏe'; other words unchanged."""
+    bare, tone = _syllable_tone(word)
+    if tone is None:
+        return word
+    found = _OLD_STYLE.match(bare)
+    if not found or found["onset"].lower() in {"q", "gi"}:
+        return word
+    onset, nucleus = found["onset"], found["nucleus"]
+    return onset + _place_tone(nucleus[0], tone) + nucleus[1:]
+
+
+def normalize_text(value: str) -> str:
+    """Clean spacing and apply one tone-placement convention to every word."""
+    return " ".join(modern_tone(word) for word in clean_spaces(value).split(" "))
+
+
+def name_case(value: str) -> str:
+    """Proper case for personal names: 'NGUYỄN THỊ MAI' → 'Nguyễn Thị Mai'."""
+    return " ".join(word[:1].upper() + word[1:].lower() for word in value.split(" "))
+
+
+def normalize_name(value: str) -> str:
+    """A person's name as it should be written: clean, one tone convention, proper case."""
+    return name_case(normalize_text(value))
+
+
+_NUCLEI = [
+    "a",
+    "ă",
+    "â",
+    "e",
+    "ê",
+    "i",
+    "o",
+    "ô",
+    "ơ",
+    "u",
+    "ư",
+    "y",
+    "ai",
+    "ao",
+    "au",
+    "ay",
+    "âu",
+    "ây",
+    "eo",
+    "êu",
+    "ia",
+    "iê",
+    "iu",
+    "oa",
+    "oă",
+    "oe",
+    "oi",
+    "ôi",
+    "ơi",
+    "oo",
+    "ua",
+    "uâ",
+    "uê",
+    "ui",
+    "uô",
+    "uơ",
+    "uy",
+    "ưa",
+    "ưi",
+    "ươ",
+    "ưu",
+    "yê",
+    "oai",
+    "oao",
+    "oay",
+    "oeo",
+    "uây",
+    "uôi",
+    "uya",
+    "uyê",
+    "uyu",
+    "ươi",
+    "ươu",
+    "iêu",
+    "yêu",
+]
+_ONSETS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
+_SYLLABLE = re.compile(
+    rf"^(?:{_ONSETS})?(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})(?:ng|nh|ch|c|m|n|p|t)?$"
+)
+
+
+def is_vietnamese_word(word: str) -> bool:
+    """True when `word` is shaped like a Vietnamese syllable (letters of the Vietnamese alphabet, one tone at most)."""
+    bare, _tone = _syllable_tone(word)
+    decomposed = unicodedata.normalize("NFD", word)
+    if sum(ch in _TONE_MARKS for ch in decomposed) > 1:
+        return False
+    return bool(_SYLLABLE.match(bare.lower()))

@@ -1,0 +1,301 @@
+"""Load and validate the editable rules/ folder (TOML files) into plain objects."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from asxh_cli.errors import RuleError
+from asxh_cli.normalize.text import fold
+
+CANONICAL_FIELDS = (
+    "row_no",
+    "full_name",
+    "birth_date",
+    "sex",
+    "national_id",
+    "old_id",
+    "address",
+    "commune",
+    "category",
+    "amount",
+    "payment_method",
+    "account_number",
+    "bank",
+    "proxy_name",
+    "proxy_id",
+    "phone",
+    "status",
+    "death_date",
+    "note",
+)
+RULE_FILES = ("columns", "categories", "payment_methods", "banks", "provinces", "matching", "templates")
+
+
+@dataclass(frozen=True)
+class Category:
+    code: str
+    name: str
+    aliases: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PaymentMethod:
+    code: str
+    name: str
+    short: str
+    aliases: tuple[str, ...]
+    needs_account: bool = False
+    needs_proxy: bool = False
+    needs_reason: bool = False
+    needs_phone: bool = False
+
+
+@dataclass(frozen=True)
+class Bank:
+    short: str
+    name: str
+    bin: str
+    aliases: tuple[str, ...]
+    wallet: bool = False
+
+
+@dataclass(frozen=True)
+class Matching:
+    match: float
+    review: float
+    ambiguity_gap: float
+    weights: dict[str, float]
+    name_min_similarity: float
+    max_candidates: int
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything a local office may edit, validated."""
+
+    source: Path
+    column_aliases: dict[str, str]  # folded alias → canonical field
+    field_labels: dict[str, str]
+    sex_subcolumns: dict[str, str]  # folded label → "Nam"/"Nữ"
+    row_markers: dict[str, tuple[str, ...]]  # kind (total/signature/heading) → folded cell prefixes
+    categories: tuple[Category, ...]
+    methods: tuple[PaymentMethod, ...]
+    banks: tuple[Bank, ...]
+    account_length: tuple[int, int]
+    provinces: dict[str, str]
+    matching: Matching
+    templates: dict[str, Any] = field(default_factory=dict)
+
+    def method(self, code: str) -> PaymentMethod:
+        return next(m for m in self.methods if m.code == code)
+
+
+def default_rules_dir() -> Path:
+    """The shipped rules: packaged copy in a wheel, the repository's rules/ in a checkout."""
+    packaged = resources.files("asxh_cli") / "rules"
+    if packaged.is_dir():
+        return Path(str(packaged))
+    return Path(__file__).resolve().parent.parent / "rules"
+
+
+def _read(directory: Path, name: str) -> tuple[Path, dict[str, Any]]:
+    path = directory / f"{name}.toml"
+    if not path.is_file():
+        raise RuleError("rules.missing_file", file=path)
+    try:
+        return path, tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise RuleError("rules.syntax", file=path, detail=exc) from None
+
+
+def _strings(path: Path, key: str, value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
+        raise RuleError("rules.bad_key", file=path, key=key, problem="cần một danh sách chữ không rỗng")
+    return tuple(value)
+
+
+def _text(path: Path, key: str, table: dict[str, Any], name: str) -> str:
+    value = table.get(name)
+    if not isinstance(value, str) or not value.strip():
+        raise RuleError("rules.bad_key", file=path, key=f"{key}.{name}", problem="thiếu hoặc không phải chữ")
+    return value
+
+
+def _number(path: Path, key: str, table: dict[str, Any], name: str, low: float, high: float) -> float:
+    value = table.get(name)
+    if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+        raise RuleError("rules.bad_key", file=path, key=f"{key}.{name}", problem=f"cần một số từ {low} đến {high}")
+    return float(value)
+
+
+def _alias_index(path: Path, owners: dict[str, tuple[str, ...]]) -> dict[str, str]:
+    index: dict[str, str] = {}
+    for owner, aliases in owners.items():
+        for alias in aliases:
+            key = fold(alias)
+            if index.get(key, owner) != owner:
+                raise RuleError(
+                    "rules.bad_key", file=path, key=owner, problem=f"bí danh '{alias}' đã thuộc về '{index[key]}'"
+                )
+            index[key] = owner
+    return index
+
+
+def _columns(
+    directory: Path,
+) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
+    path, data = _read(directory, "columns")
+    fields = data.get("fields")
+    if not isinstance(fields, dict):
+        raise RuleError("rules.bad_key", file=path, key="fields", problem="thiếu bảng [fields.*]")
+    owners: dict[str, tuple[str, ...]] = {}
+    labels: dict[str, str] = {}
+    for name, spec in fields.items():
+        if name not in CANONICAL_FIELDS:
+            raise RuleError(
+                "rules.bad_key",
+                file=path,
+                key=f"fields.{name}",
+                problem=f"trường lạ; hợp lệ: {', '.join(CANONICAL_FIELDS)}",
+            )
+        owners[name] = _strings(path, f"fields.{name}.aliases", spec.get("aliases"))
+        labels[name] = _text(path, f"fields.{name}", spec, "label")
+    sex = data.get("sex_subcolumns", {})
+    sub = {fold(a): "Nam" for a in _strings(path, "sex_subcolumns.male", sex.get("male"))}
+    sub.update({fold(a): "Nữ" for a in _strings(path, "sex_subcolumns.female", sex.get("female"))})
+    markers_table = data.get("row_markers", {})
+    markers = {
+        kind: tuple(fold(m) for m in _strings(path, f"row_markers.{kind}", markers_table.get(kind)))
+        for kind in ("total", "signature", "heading")
+    }
+    return _alias_index(path, owners), labels, sub, markers
+
+
+def _categories(directory: Path) -> tuple[Category, ...]:
+    path, data = _read(directory, "categories")
+    items = []
+    for i, spec in enumerate(data.get("categories", [])):
+        key = f"categories[{i}]"
+        items.append(
+            Category(
+                _text(path, key, spec, "code"),
+                _text(path, key, spec, "name"),
+                _strings(path, f"{key}.aliases", spec.get("aliases")),
+            )
+        )
+    if not items:
+        raise RuleError("rules.bad_key", file=path, key="categories", problem="cần ít nhất một nhóm đối tượng")
+    _alias_index(path, {c.code: (*c.aliases, c.name) for c in items})
+    return tuple(items)
+
+
+def _methods(directory: Path) -> tuple[PaymentMethod, ...]:
+    path, data = _read(directory, "payment_methods")
+    items = []
+    for i, spec in enumerate(data.get("methods", [])):
+        key = f"methods[{i}]"
+        flags = {f: bool(spec.get(f, False)) for f in ("needs_account", "needs_proxy", "needs_reason", "needs_phone")}
+        items.append(
+            PaymentMethod(
+                _text(path, key, spec, "code"),
+                _text(path, key, spec, "name"),
+                _text(path, key, spec, "short"),
+                _strings(path, f"{key}.aliases", spec.get("aliases")),
+                **flags,
+            )
+        )
+    if not items:
+        raise RuleError("rules.bad_key", file=path, key="methods", problem="cần ít nhất một phương thức")
+    _alias_index(path, {m.code: (*m.aliases, m.name, m.short) for m in items})
+    return tuple(items)
+
+
+def _banks(directory: Path) -> tuple[tuple[Bank, ...], tuple[int, int]]:
+    path, data = _read(directory, "banks")
+    items = []
+    for i, spec in enumerate(data.get("banks", [])):
+        key = f"banks[{i}]"
+        bin_code = _text(path, key, spec, "bin")
+        if not (bin_code.isdigit() and len(bin_code) == 6):
+            raise RuleError("rules.bad_key", file=path, key=f"{key}.bin", problem="mã BIN cần đúng 6 chữ số")
+        items.append(
+            Bank(
+                _text(path, key, spec, "short"),
+                _text(path, key, spec, "name"),
+                bin_code,
+                _strings(path, f"{key}.aliases", spec.get("aliases")),
+                bool(spec.get("wallet", False)),
+            )
+        )
+    _alias_index(path, {b.short: (*b.aliases, b.short) for b in items})
+    account = data.get("account", {})
+    low = int(_number(path, "account", account, "min_length", 1, 30))
+    high = int(_number(path, "account", account, "max_length", low, 30))
+    return tuple(items), (low, high)
+
+
+def _provinces(directory: Path) -> dict[str, str]:
+    path, data = _read(directory, "provinces")
+    table = data.get("provinces")
+    if not isinstance(table, dict) or not table:
+        raise RuleError("rules.bad_key", file=path, key="provinces", problem="thiếu bảng mã tỉnh")
+    for code, name in table.items():
+        if not (len(code) == 3 and code.isdigit() and isinstance(name, str)):
+            raise RuleError("rules.bad_key", file=path, key=f"provinces.{code}", problem="mã tỉnh cần đúng 3 chữ số")
+    return dict(table)
+
+
+def _matching(directory: Path) -> Matching:
+    path, data = _read(directory, "matching")
+    thresholds = data.get("thresholds", {})
+    weights = data.get("weights", {})
+    match = _number(path, "thresholds", thresholds, "match", 0, 100)
+    review = _number(path, "thresholds", thresholds, "review", 0, match)
+    return Matching(
+        match=match,
+        review=review,
+        ambiguity_gap=_number(path, "thresholds", thresholds, "ambiguity_gap", 0, 100),
+        weights={k: _number(path, "weights", weights, k, 0, 100) for k in ("id", "name", "birth", "sex")},
+        name_min_similarity=_number(path, "name", data.get("name", {}), "min_similarity", 0, 100),
+        max_candidates=int(_number(path, "blocking", data.get("blocking", {}), "max_candidates", 1, 1000)),
+    )
+
+
+def _templates(directory: Path) -> dict[str, Any]:
+    path = directory / "templates.toml"
+    return _read(directory, "templates")[1] if path.is_file() else {}
+
+
+@cache
+def _load(directory: Path) -> Rules:
+    aliases, labels, sex_sub, markers = _columns(directory)
+    banks, account_length = _banks(directory)
+    return Rules(
+        source=directory,
+        column_aliases=aliases,
+        field_labels=labels,
+        sex_subcolumns=sex_sub,
+        row_markers=markers,
+        categories=_categories(directory),
+        methods=_methods(directory),
+        banks=banks,
+        account_length=account_length,
+        provinces=_provinces(directory),
+        matching=_matching(directory),
+        templates=_templates(directory),
+    )
+
+
+def load_rules(directory: str | Path | None = None) -> Rules:
+    """Load rules from `directory`, else $ASXH_RULES, else the shipped defaults."""
+    chosen = directory or os.environ.get("ASXH_RULES")
+    path = Path(chosen).expanduser().resolve() if chosen else default_rules_dir()
+    if not path.is_dir():
+        raise RuleError("rules.missing_dir", path=path)
+    return _load(path)
