@@ -6,17 +6,24 @@ import functools
 import json
 import os
 from collections.abc import Callable
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import Progress
 from rich.table import Table
 
 from asxh_cli import __version__
+from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
 from asxh_cli.errors import AsxhError, ExitCode
+from asxh_cli.export.columns import present, write_clean_list
+from asxh_cli.export.problems import problem_counts, write_problem_report
 from asxh_cli.io.reader import ReadResult, parse_overrides, read_beneficiaries
+from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.messages import msg, pick
+from asxh_cli.problems import severity_label
 from asxh_cli.rules import Rules, load_rules
 from asxh_cli.sample import write_sample
 
@@ -105,9 +112,71 @@ FilesArgument = Annotated[
 
 
 def _read(
-    files: list[Path], rules: Rules, sheet: str | None, mapping: list[str] | None, encoding: str | None
+    files: list[Path],
+    rules: Rules,
+    sheet: str | None,
+    mapping: list[str] | None,
+    encoding: str | None,
+    quiet: bool = True,
 ) -> ReadResult:
-    return read_beneficiaries(files, rules, sheet, parse_overrides(mapping or []), encoding)
+    overrides = parse_overrides(mapping or [])
+    if quiet or len(files) < 2:
+        return read_beneficiaries(files, rules, sheet, overrides, encoding)
+    with Progress(console=err_console(), transient=True) as progress:
+        task = progress.add_task(pick("Đọc tệp", "Reading files"), total=len(files))
+
+        def advance(path: Path) -> None:
+            progress.update(task, advance=1, description=pick(f"Đọc {path.name}", f"Reading {path.name}"))
+
+        return read_beneficiaries(files, rules, sheet, overrides, encoding, on_file=advance)
+
+
+def _clean(
+    files: list[Path], rules: Rules, sheet: str | None, mapping: list[str] | None, encoding: str | None, quiet: bool
+) -> CleanResult:
+    read = _read(files, rules, sheet, mapping, encoding, quiet)
+    return clean_beneficiaries(read.data, rules, column_names(read.tables))
+
+
+def _print_problem_summary(result: CleanResult, rows_out: int, quiet: bool) -> None:
+    console = err_console()
+    rows_in = len(result.data)
+    with_errors = int((result.data["errors"] > 0).sum())
+    if not quiet:
+        counts = problem_counts(result.problems)
+        table = Table(title=pick("Kết quả kiểm tra", "Check results"), title_justify="left")
+        table.add_column(pick("Mức độ", "Severity"))
+        table.add_column(pick("Quy tắc", "Rule"))
+        table.add_column(pick("Số dòng", "Count"), justify="right")
+        table.add_column(pick("Giải thích", "Explanation"))
+        for item in counts.itertuples(index=False):
+            detail = item.detail.split(":")[0] if item.code == "duplicate" else item.detail
+            table.add_row(severity_label(item.severity), item.code, str(item.count), detail)
+        console.print(table)
+    console.print(
+        pick(
+            f"Số dòng đọc vào: {rows_in} · số dòng ghi ra: {rows_out} · có lỗi: {with_errors}",
+            f"Rows in: {rows_in} · rows out: {rows_out} · with errors: {with_errors}",
+        ),
+        highlight=False,
+    )
+    if rows_in != rows_out:
+        raise AsxhError("accounting.mismatch", rows_in=rows_in, rows_out=rows_out)
+
+
+def _summary_json(result: CleanResult, outputs: list[Path]) -> str:
+    counts = problem_counts(result.problems)
+    return json.dumps(
+        {
+            "rows_in": len(result.data),
+            "rows_out": len(result.data),
+            "rows_with_errors": int((result.data["errors"] > 0).sum()),
+            "problems": [{"severity": r.severity, "code": r.code, "count": int(r.count)} for r in counts.itertuples()],
+            "outputs": [str(p) for p in outputs],
+        },
+        ensure_ascii=False,
+        indent=2,
+    )
 
 
 def version_callback(value: bool) -> None:
@@ -228,6 +297,98 @@ def sample(
     files = write_sample(outdir, register_size, beneficiaries, seed)
     for path in [files.register, *files.beneficiaries, files.truth]:
         typer.echo(str(path))
+
+
+@app.command()
+@handles_errors
+def validate(
+    files: FilesArgument,
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report",
+            help=pick(
+                "Ghi danh sách lỗi ra tệp .xlsx (một dòng mỗi lỗi).", "Write the problems to an .xlsx (one row each)."
+            ),
+        ),
+    ] = None,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    encoding: EncodingOption = None,
+    rules_dir: RulesOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Kiểm tra danh sách: mỗi lỗi ghi rõ tệp, sheet, dòng, cột, giá trị và cách sửa. Mã thoát 1 nếu có lỗi."""
+    if report is not None:
+        refuse_inputs([report], files)
+    rules = load_rules(rules_dir)
+    result = _clean(files, rules, sheet, mapping, encoding, quiet or as_json)
+    if report is not None:
+        write_problem_report(result.problems, report)
+    if as_json:
+        typer.echo(_summary_json(result, [report] if report else []))
+    else:
+        _print_problem_summary(result, len(result.data), quiet)
+        if report is not None:
+            err_console().print(pick(f"Đã ghi: {report}", f"Written: {report}"), highlight=False)
+    if len(result.errors):
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+class OutputFormat(StrEnum):
+    xlsx = "xlsx"
+    csv = "csv"
+    parquet = "parquet"
+
+
+@app.command()
+@handles_errors
+def clean(
+    files: FilesArgument,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            help=pick(
+                "Tệp danh sách sạch (mặc định danh_sach_sach.xlsx).", "Cleaned list file (default danh_sach_sach.xlsx)."
+            ),
+        ),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat | None,
+        typer.Option(
+            "--format",
+            help=pick("Định dạng tệp ra (mặc định theo đuôi tệp).", "Output format (default: from the file name)."),
+        ),
+    ] = None,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    encoding: EncodingOption = None,
+    rules_dir: RulesOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Làm sạch danh sách: mỗi dòng đầu vào ra đúng một dòng, giữ giá trị gốc bên cạnh giá trị đã sửa."""
+    fmt = output_format.value if output_format else (output.suffix.lstrip(".").lower() if output else "xlsx")
+    if fmt not in {f.value for f in OutputFormat}:
+        raise AsxhError("output.bad_format", file=output, formats="xlsx, csv, parquet")
+    target = output or Path(f"danh_sach_sach.{fmt}")
+    if target.suffix.lower() != f".{fmt}":
+        target = target.with_suffix(f".{fmt}")
+    refuse_inputs([target], files)
+    rules = load_rules(rules_dir)
+    result = _clean(files, rules, sheet, mapping, encoding, quiet or as_json)
+    shown = present(result.data)
+    write_clean_list(shown, result.problems, target)
+    if as_json:
+        typer.echo(_summary_json(result, [target]))
+    else:
+        _print_problem_summary(result, len(shown), quiet)
+        err_console().print(pick(f"Đã ghi: {target}", f"Written: {target}"), highlight=False)
+    if quiet and not as_json:
+        typer.echo(str(target))
 
 
 def main() -> None:

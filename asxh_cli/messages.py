@@ -64,6 +64,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Refusing to overwrite an input file: {file}. Choose another output name.",
     ),
     "output.cannot_write": ("Không ghi được {file}: {detail}", "Cannot write {file}: {detail}"),
+    "output.bad_format": (
+        "Không ghi được {file}: chỉ hỗ trợ {formats}.",
+        "Cannot write {file}: only {formats} are supported.",
+    ),
+    "accounting.mismatch": (
+        "Số dòng không khớp: đọc vào {rows_in} dòng nhưng ghi ra {rows_out} dòng. Kết quả không đáng tin, hãy báo lỗi.",
+        "Row accounting failed: {rows_in} rows in but {rows_out} rows out. Do not trust the output; please report it.",
+    ),
     # --- generic
     "error.prefix": ("Lỗi", "Error"),
     "error.unexpected": (

@@ -208,6 +208,8 @@ DAMAGE = {
     "other_id": 2,
     "not_in_register": 3,
     "extra_spaces": 2,
+    "impossible_date": 1,
+    "id_digits_lost": 1,
 }
 
 
@@ -339,6 +341,10 @@ def damage_row(rng: random.Random, person: dict[str, str], kind: str, register: 
             row["birth_date"] = f"{day}/{month}/{int(year) + rng.choice([-1, 1])}"
         case "other_id":
             row["national_id"] = rng.choice(register)["national_id"]
+        case "impossible_date":
+            row["birth_date"] = f"31/02/{year}"
+        case "id_digits_lost":
+            row["national_id"] = f"{int(row['national_id'][:2]) / 10:.1f}E+10".replace(".", ",")
         case "extra_spaces":
             row["full_name"] = "  " + row["full_name"].replace(" ", "   ") + " "
     return row

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,11 +77,14 @@ def read_beneficiaries(
     sheet: str | None = None,
     overrides: dict[str, str] | None = None,
     encoding: str | None = None,
+    on_file: Callable[[Path], None] | None = None,
 ) -> ReadResult:
     """Read beneficiary files into one frame of raw text with provenance, in file, sheet and row order."""
     tables: list[SheetTable] = []
     skipped: list[SkippedSheet] = []
     for path in paths:
+        if on_file is not None:
+            on_file(Path(path))
         found, missing = read_file(Path(path), rules, sheet, overrides, encoding)
         tables.extend(found)
         skipped.extend(missing)
@@ -90,6 +93,8 @@ def read_beneficiaries(
     ordered = [c for c in CANONICAL_FIELDS if c in data.columns]
     rest = [c for c in data.columns if c not in ordered and c not in PROVENANCE]
     data = data[ordered + rest + list(PROVENANCE)]
+    text_columns = [c for c in data.columns if c != "source_row"]
+    data[text_columns] = data[text_columns].astype(object).where(data[text_columns].notna(), None)
     return ReadResult(data, tables, skipped)
 
 

@@ -1,0 +1,355 @@
+"""Clean a raw beneficiary table: repair what can be repaired, record every repair and problem, lose nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from asxh_cli.io.layout import SEX_FROM_LAYOUT, SheetTable
+from asxh_cli.normalize.dates import parse_date
+from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, id_disagreements
+from asxh_cli.normalize.legacy import Encoding, column_hint, fix_legacy
+from asxh_cli.normalize.lookup import AliasIndex
+from asxh_cli.normalize.text import fold, normalize_name, normalize_text
+from asxh_cli.normalize.values import parse_account, parse_amount, parse_sex
+from asxh_cli.problems import ERROR, PROBLEMS, REPAIR, explain, severity
+from asxh_cli.rules import Rules
+from asxh_cli.schema import CleanBeneficiaries, failing_cells
+
+TEXT_FIELDS = ("address", "commune", "category", "proxy_name", "note", "bank", "payment_method")
+BRANCH_WORDS = (r"\b(chi nhanh|cn|pgd|phong giao dich|so giao dich|tai)\b.*$", r"^(ngan hang|nh)\b")
+PROBLEM_COLUMNS = [
+    "source_file",
+    "source_sheet",
+    "source_row",
+    "field",
+    "column",
+    "value",
+    "severity",
+    "code",
+    "detail",
+]
+
+
+@dataclass
+class CleanResult:
+    """The cleaned table (one row per input row, same order) and one row per problem or repair."""
+
+    data: pd.DataFrame
+    problems: pd.DataFrame
+
+    @property
+    def errors(self) -> pd.DataFrame:
+        return self.problems[self.problems["severity"] == ERROR]
+
+
+def column_names(tables: list[SheetTable]) -> dict[tuple[str, str], dict[str, str]]:
+    """(file, sheet) → {field: 'E (Số CCCD)'} so problems name the column as the file shows it."""
+    names: dict[tuple[str, str], dict[str, str]] = {}
+    for table in tables:
+        per_field: dict[str, str] = {}
+        for column in table.columns:
+            if column.field and column.field not in per_field:
+                per_field[column.field] = f"{column.letter} ({column.header})"
+        names[(table.file, table.sheet)] = per_field
+    return names
+
+
+class _Recorder:
+    """Collects (row, field, code, detail) findings."""
+
+    def __init__(self) -> None:
+        self.rows: list[tuple[int, str, str, str]] = []
+
+    def add(self, row: int, field: str, code: str, detail: str = "") -> None:
+        self.rows.append((row, field, code, detail))
+
+
+def _map_unique(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
+    """Apply a pure function once per distinct value."""
+    values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in series]
+    cache: dict[Any, Any] = {}
+    result = []
+    for value in values:
+        if value not in cache:
+            cache[value] = function(value)
+        result.append(cache[value])
+    return pd.Series(result, index=series.index, dtype=object)
+
+
+def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
+    """Convert legacy-encoded text (TCVN3/VNI) per sheet and column, recording each conversion."""
+    groups = data.groupby(["source_file", "source_sheet"], sort=False).indices
+    for field in ("full_name", *TEXT_FIELDS):
+        if field not in data.columns:
+            continue
+        fixed = data[field].astype(object).copy()
+        for _key, positions in groups.items():
+            values = data[field].iloc[positions]
+            present = [v for v in values if isinstance(v, str)]
+            hint = column_hint(present)
+            for position, value in zip(positions, values, strict=True):
+                if not isinstance(value, str) or value.isascii():
+                    continue
+                converted, encoding = fix_legacy(value, hint)
+                if encoding is not Encoding.UNICODE:
+                    fixed.iat[position] = converted
+                    recorder.add(position, field, f"text-{encoding.value}")
+        data[field] = fixed
+
+
+def _text_or_none(value: object) -> str | None:
+    return value if isinstance(value, str) and value.strip() else None
+
+
+def clean_beneficiaries(
+    raw: pd.DataFrame,
+    rules: Rules,
+    names: dict[tuple[str, str], dict[str, str]] | None = None,
+    today: dt.date | None = None,
+) -> CleanResult:
+    """Clean every row of `raw` (from the readers); return cleaned values beside the originals and all findings."""
+    today = today or dt.date.today()
+    data = raw.reset_index(drop=True).copy()
+    originals = data.copy()
+    recorder = _Recorder()
+    for field in ("full_name", "birth_date", "national_id", "sex", *TEXT_FIELDS, "amount", "account_number"):
+        if field not in data.columns:
+            data[field] = None
+            originals[field] = None
+    _fix_text_columns(data, recorder)
+    _clean_names(data, recorder)
+    _clean_birth(data, recorder, today)
+    _clean_sex(data, recorder)
+    _clean_ids(data, rules, recorder)
+    _clean_payment(data, rules, recorder)
+    _mark_duplicates(data, recorder)
+    _validate(data, recorder)
+    for field in (
+        "full_name",
+        "birth_date",
+        "national_id",
+        "sex",
+        "amount",
+        "account_number",
+        "bank",
+        "payment_method",
+        "category",
+    ):
+        before = originals[field].astype(object)
+        after = data[field].astype(object).map(lambda v: None if v is None or v is pd.NA else str(v))
+        changed = before.notna() & (before.astype(str) != after.fillna("\0"))
+        data[f"{field}_raw"] = before.where(changed, None)
+    data["repairs"] = _summaries(recorder, len(data))
+    problems = _problem_frame(recorder, data, originals, names or {})
+    counts = problems[problems["severity"] == ERROR].groupby("row").size() if len(problems) else pd.Series(dtype=int)
+    data["errors"] = pd.Series(range(len(data))).map(counts).fillna(0).astype("int64")
+    return CleanResult(data, problems.drop(columns="row"))
+
+
+def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
+    raw = data["full_name"]
+    cleaned = _map_unique(raw, lambda v: normalize_name(v) if _text_or_none(v) else None)
+    for position in (raw.notna() & (raw.astype(object) != cleaned)).to_numpy().nonzero()[0]:
+        if cleaned.iat[position] is not None:
+            recorder.add(int(position), "full_name", "name-formatted")
+    data["full_name"] = cleaned
+    data["name_key"] = _map_unique(cleaned, lambda v: fold(v) if v else None)
+    for field in ("address", "commune", "proxy_name", "note"):
+        data[field] = _map_unique(data[field], lambda v: normalize_text(v) if _text_or_none(v) else None)
+
+
+def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> None:
+    raw = data["birth_date"].astype(object)
+    first = raw.map(lambda v: v.split(" | ")[0] if isinstance(v, str) else v)
+    for position in raw.map(lambda v: isinstance(v, str) and " | " in v).to_numpy().nonzero()[0]:
+        recorder.add(int(position), "birth_date", "birth-two-columns")
+    parsed = _map_unique(first, lambda v: parse_date(str(v) if v is not None else None, today))
+    data["birth_date"] = parsed.map(lambda r: r.value)
+    data["birth_precision"] = parsed.map(lambda r: r.precision)
+    data["birth_year"] = pd.array(parsed.map(lambda r: r.year).tolist(), dtype="Int64")
+    data["birth_month"] = pd.array(parsed.map(lambda r: r.month).tolist(), dtype="Int64")
+    data["birth_day"] = pd.array(parsed.map(lambda r: r.day).tolist(), dtype="Int64")
+    data["birth_problem"] = parsed.map(lambda r: r.problem)
+    for position, result in enumerate(parsed):
+        if result.repair:
+            recorder.add(position, "birth_date", result.repair)
+
+
+def _clean_sex(data: pd.DataFrame, recorder: _Recorder) -> None:
+    column = _map_unique(data["sex"], parse_sex)
+    layout = data[SEX_FROM_LAYOUT] if SEX_FROM_LAYOUT in data.columns else pd.Series([None] * len(data))
+    result = []
+    for position, (raw, parsed, by_layout) in enumerate(zip(data["sex"], column, layout, strict=True)):
+        if _text_or_none(raw) and parsed is None:
+            recorder.add(position, "sex", "sex-unknown")
+        if parsed and by_layout and parsed != by_layout:
+            recorder.add(position, "sex", "sex-conflict")
+        if parsed is None and by_layout:
+            recorder.add(position, "sex", "sex-from-layout")
+        result.append(parsed or by_layout)
+    data["sex"] = result
+    if SEX_FROM_LAYOUT in data.columns:
+        data.drop(columns=SEX_FROM_LAYOUT, inplace=True)
+
+
+def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
+    provinces = frozenset(rules.provinces)
+    parsed = _map_unique(data["national_id"], lambda v: clean_id(str(v) if v is not None else None, provinces))
+    values, kinds, problems = [], [], []
+    for position, (raw, result) in enumerate(zip(data["national_id"], parsed, strict=True)):
+        for repair in result.repairs:
+            recorder.add(position, "national_id", repair)
+        kinds.append(result.kind)
+        problems.append(result.problem)
+        if result.kind == INVALID:
+            values.append(str(raw).strip())
+            digits = "".join(ch for ch in str(raw) if ch.isdigit())
+            if 13 <= len(digits) <= 19:
+                recorder.add(position, "national_id", "id-is-account")
+        else:
+            values.append(result.value)
+        if result.kind == MISSING:
+            recorder.add(position, "national_id", "id-missing")
+        elif result.kind == CMND:
+            recorder.add(position, "national_id", "id-old-cmnd")
+        year = data["birth_year"].iat[position]
+        for code in id_disagreements(
+            result.value, result.kind, data["sex"].iat[position], None if pd.isna(year) else int(year)
+        ):
+            recorder.add(position, "national_id", code)
+    data["national_id"] = values
+    data["id_kind"] = kinds
+    data["id_problem"] = problems
+    if "old_id" in data.columns:
+        data["old_id"] = _map_unique(
+            data["old_id"],
+            lambda v: clean_id(str(v), provinces).value if _text_or_none(str(v) if v else None) else None,
+        )
+
+
+def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
+    amounts = _map_unique(data["amount"], lambda v: parse_amount(str(v) if v is not None else None))
+    data["amount"] = pd.array([a.value for a in amounts], dtype="Int64")
+    accounts = _map_unique(
+        data["account_number"], lambda v: parse_account(str(v) if v is not None else None, rules.account_length)
+    )
+    data["account_number"] = [a.value for a in accounts]
+    banks = AliasIndex(((alias, b.short) for b in rules.banks for alias in (*b.aliases, b.short)), BRANCH_WORDS)
+    methods = AliasIndex((alias, m.code) for m in rules.methods for alias in (*m.aliases, m.name, m.short))
+    categories = AliasIndex((alias, c.code) for c in rules.categories for alias in (*c.aliases, c.name))
+    bank_bins = {b.short: b.bin for b in rules.banks}
+    method_names = {m.code: m.name for m in rules.methods}
+    data["bank_short"] = _map_unique(data["bank"], banks.find)
+    data["bank_bin"] = data["bank_short"].map(lambda v: bank_bins.get(v) if v else None)
+    data["method_code"] = _map_unique(data["payment_method"], methods.find)
+    data["category_code"] = _map_unique(data["category"], categories.find)
+    for position in range(len(data)):
+        if amounts.iat[position].problem:
+            recorder.add(position, "amount", amounts.iat[position].problem)
+        if accounts.iat[position].problem:
+            recorder.add(position, "account_number", accounts.iat[position].problem)
+        if _text_or_none(data["bank"].iat[position]) and data["bank_short"].iat[position] is None:
+            recorder.add(position, "bank", "bank-unknown")
+        if _text_or_none(data["payment_method"].iat[position]) and data["method_code"].iat[position] is None:
+            recorder.add(position, "payment_method", "method-unknown")
+        if _text_or_none(data["category"].iat[position]) and data["category_code"].iat[position] is None:
+            recorder.add(position, "category", "category-unknown")
+        account = data["account_number"].iat[position]
+        if account and account == data["national_id"].iat[position]:
+            recorder.add(position, "account_number", "account-is-id")
+    data["bank"] = [b if b else (_text_or_none(raw)) for b, raw in zip(data["bank_short"], data["bank"], strict=True)]
+    data["payment_method"] = [
+        method_names.get(c) if c else _text_or_none(raw)
+        for c, raw in zip(data["method_code"], data["payment_method"], strict=True)
+    ]
+
+
+def duplicate_groups(data: pd.DataFrame) -> pd.Series:
+    """Per row, the positions of other rows that are the same person (same ID, or same name and full date)."""
+    links: dict[int, set[int]] = {}
+
+    def link(positions: list[int]) -> None:
+        for p in positions:
+            links.setdefault(p, set()).update(q for q in positions if q != p)
+
+    valid_id = data["id_kind"].isin([CCCD, CMND]) & data["national_id"].notna()
+    for positions in data[valid_id].groupby("national_id", sort=False).indices.values():
+        if len(positions) > 1:
+            link([int(i) for i in data.index[valid_id][positions]])
+    full_date = (data["birth_precision"] == "day") & data["name_key"].notna()
+    subset = data[full_date]
+    for positions in subset.groupby(["name_key", "birth_date"], sort=False).indices.values():
+        if len(positions) > 1:
+            link([int(i) for i in subset.index[positions]])
+    return pd.Series([sorted(links.get(i, ())) for i in range(len(data))], index=data.index, dtype=object)
+
+
+def _mark_duplicates(data: pd.DataFrame, recorder: _Recorder) -> None:
+    others = duplicate_groups(data)
+    labels = [f"{f}:{r}" for f, r in zip(data["source_file"], data["source_row"], strict=True)]
+    data["duplicate_of"] = [", ".join(labels[o] for o in group) or None for group in others]
+    for position, group in enumerate(others):
+        if group:
+            recorder.add(position, "full_name", "duplicate", data["duplicate_of"].iat[position])
+
+
+_SCHEMA_CODES: dict[str, Callable[[pd.DataFrame, int], str]] = {
+    "full_name": lambda _d, _p: "name-missing",
+    "birth_year": lambda d, p: d["birth_problem"].iat[p] or "date-missing",
+    "national_id": lambda d, p: d["id_problem"].iat[p] or "id-length",
+}
+_SCHEMA_FIELDS = {"birth_year": "birth_date"}
+
+
+def _validate(data: pd.DataFrame, recorder: _Recorder) -> None:
+    """Run the pandera model lazily; every rejected cell becomes an error with the normaliser's reason."""
+    frame = data.copy()
+    frame["national_id"] = [
+        v if k != MISSING else None for v, k in zip(data["national_id"], data["id_kind"], strict=True)
+    ]
+    frame["national_id"] = [
+        v if k != INVALID else (v or "?") for v, k in zip(frame["national_id"], data["id_kind"], strict=True)
+    ]
+    for _, case in failing_cells(CleanBeneficiaries, frame).iterrows():
+        column, position = str(case["column"]), int(case["index"])
+        code_of = _SCHEMA_CODES.get(column)
+        if code_of is not None:
+            recorder.add(position, _SCHEMA_FIELDS.get(column, column), code_of(data, position))
+
+
+def _summaries(recorder: _Recorder, size: int) -> list[str | None]:
+    texts: dict[int, list[str]] = {}
+    for row, _field, code, _detail in recorder.rows:
+        if severity(code) == REPAIR:
+            texts.setdefault(row, []).append(explain(code))
+    return ["; ".join(dict.fromkeys(texts[i])) if i in texts else None for i in range(size)]
+
+
+def _problem_frame(
+    recorder: _Recorder, data: pd.DataFrame, originals: pd.DataFrame, names: dict[tuple[str, str], dict[str, str]]
+) -> pd.DataFrame:
+    records: list[dict[Hashable, Any]] = []
+    for row, field, code, detail in recorder.rows:
+        file, sheet = data["source_file"].iat[row], data["source_sheet"].iat[row]
+        value = originals[field].iat[row] if field in originals.columns else None
+        records.append(
+            {
+                "row": row,
+                "source_file": file,
+                "source_sheet": sheet,
+                "source_row": int(data["source_row"].iat[row]),
+                "field": field,
+                "column": names.get((file, sheet), {}).get(field, field),
+                "value": None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value),
+                "severity": PROBLEMS[code][0],
+                "code": code,
+                "detail": explain(code, other=detail) if code == "duplicate" else explain(code),
+            }
+        )
+    frame = pd.DataFrame(records, columns=["row", *PROBLEM_COLUMNS])
+    return frame.sort_values(["row"], kind="stable").reset_index(drop=True)

@@ -1,0 +1,154 @@
+"""How cleaned tables are shown to people: Vietnamese headers, dates as dd/mm/yyyy, written to xlsx/csv/parquet."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from asxh_cli.io.writer import atomic_path, safe_text
+from asxh_cli.io.xlsx import Sheet, write_workbook
+from asxh_cli.messages import pick
+
+# internal column → (Vietnamese header, English header); order is the output order.
+CLEAN_HEADERS: dict[str, tuple[str, str]] = {
+    "full_name": ("Họ và tên", "Full name"),
+    "full_name_raw": ("Họ và tên (gốc)", "Full name (original)"),
+    "birth_date": ("Ngày sinh", "Birth date"),
+    "birth_date_raw": ("Ngày sinh (gốc)", "Birth date (original)"),
+    "sex": ("Giới tính", "Sex"),
+    "national_id": ("Số định danh cá nhân", "Personal ID"),
+    "national_id_raw": ("Số định danh (gốc)", "Personal ID (original)"),
+    "id_kind": ("Loại số", "ID kind"),
+    "old_id": ("Số CMND", "Old ID (CMND)"),
+    "address": ("Nơi thường trú", "Address"),
+    "commune": ("Xã/Phường", "Commune"),
+    "category": ("Đối tượng", "Category"),
+    "category_code": ("Nhóm đối tượng", "Category group"),
+    "amount": ("Mức trợ cấp (đồng/tháng)", "Monthly amount (VND)"),
+    "payment_method": ("Hình thức nhận", "Payment method"),
+    "payment_method_raw": ("Hình thức nhận (gốc)", "Payment method (original)"),
+    "account_number": ("Số tài khoản", "Account number"),
+    "bank": ("Ngân hàng", "Bank"),
+    "bank_raw": ("Ngân hàng (gốc)", "Bank (original)"),
+    "proxy_name": ("Người được ủy quyền", "Authorised person"),
+    "proxy_id": ("Số định danh người được ủy quyền", "Authorised person's ID"),
+    "phone": ("Số điện thoại", "Phone"),
+    "note": ("Ghi chú", "Note"),
+    "duplicate_of": ("Trùng với", "Same person as"),
+    "repairs": ("Các sửa đổi", "Repairs made"),
+    "errors": ("Số lỗi", "Errors"),
+}
+PROVENANCE_HEADERS = {"source_file": "Tệp gốc", "source_sheet": "Sheet gốc", "source_row": "Dòng gốc"}
+TEXT_FIELDS = {
+    "national_id",
+    "national_id_raw",
+    "old_id",
+    "account_number",
+    "proxy_id",
+    "phone",
+    "birth_date",
+    "birth_date_raw",
+}
+ID_KIND_LABELS = {
+    "cccd": ("Số định danh 12 số", "12-digit ID"),
+    "cmnd": ("CMND 9 số", "9-digit CMND"),
+    "invalid": ("Không hợp lệ", "Invalid"),
+    "missing": ("Thiếu", "Missing"),
+}
+
+
+def show_date(value: object) -> object:
+    """'1950-06-15' → '15/06/1950', '1950-06' → '06/1950', '1950' → '1950'."""
+    if not isinstance(value, str):
+        return value
+    parts = value.split("-")
+    return "/".join(reversed(parts)) if all(p.isdigit() for p in parts) else value
+
+
+def header(column: str) -> str:
+    if column in PROVENANCE_HEADERS:
+        return PROVENANCE_HEADERS[column]
+    vi, en = CLEAN_HEADERS[column]
+    return pick(vi, en)
+
+
+def present(data: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
+    """The cleaned table for people: known columns with Vietnamese headers, then the file's extra columns,
+    then provenance; `extra` names further internal columns to keep (already headed)."""
+    internal = set(CLEAN_HEADERS) | set(PROVENANCE_HEADERS) | {"row_no"}
+    derived = {
+        "name_key",
+        "birth_precision",
+        "birth_year",
+        "birth_month",
+        "birth_day",
+        "birth_problem",
+        "id_problem",
+        "bank_short",
+        "bank_bin",
+        "method_code",
+        "sex_raw",
+        "amount_raw",
+        "account_number_raw",
+        "category_raw",
+    }
+    shown = pd.DataFrame(index=data.index)
+    for column in CLEAN_HEADERS:
+        if column in data.columns and (not column.endswith("_raw") or data[column].notna().any()):
+            values = data[column]
+            if column in ("birth_date", "birth_date_raw"):
+                values = values.map(show_date)
+            if column == "id_kind":
+                values = values.map(lambda k: pick(*ID_KIND_LABELS[k]) if k in ID_KIND_LABELS else k)
+            shown[header(column)] = values
+    for column in data.columns:
+        if column not in internal and column not in derived and column not in (extra or []):
+            shown[str(column)] = data[column]
+    for column in extra or []:
+        shown[column] = data[column]
+    for column, title in PROVENANCE_HEADERS.items():
+        shown[title] = data[column]
+    return shown
+
+
+def text_headers() -> list[str]:
+    return [header(c) for c in TEXT_FIELDS]
+
+
+def write_table(
+    frame: pd.DataFrame, path: Path, sheet: str, title: str | None = None, money: tuple[str, ...] = ()
+) -> None:
+    """Write one people table as .xlsx, .csv (UTF-8 with BOM, formula-safe) or .parquet, by `path`'s suffix."""
+    suffix = path.suffix.lower()
+    if suffix == ".csv":
+        with atomic_path(path) as temp:
+            frame.map(safe_text).to_csv(temp, index=False, encoding="utf-8-sig")
+    elif suffix == ".parquet":
+        with atomic_path(path) as temp:
+            frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object}).to_parquet(temp, index=False)
+    else:
+        write_workbook(path, [Sheet(sheet, frame, title, text_columns=text_headers(), money_columns=money)])
+
+
+def write_clean_list(shown: pd.DataFrame, problems: pd.DataFrame, path: Path) -> None:
+    """The cleaned list; as .xlsx it has a second sheet with every problem and repair."""
+    from asxh_cli.export.problems import problem_table
+
+    if path.suffix.lower() != ".xlsx":
+        write_table(shown, path, "")
+        return
+    title = pick("DANH SÁCH ĐÃ LÀM SẠCH", "CLEANED LIST")
+    money = header("amount")
+    write_workbook(
+        path,
+        [
+            Sheet(pick("Danh sách", "List"), shown, title, text_columns=text_headers(), money_columns=[money]),
+            Sheet(
+                pick("Vấn đề", "Problems"),
+                problem_table(problems),
+                None,
+                text_columns=[pick("Giá trị trong tệp", "Value as written")],
+            ),
+        ],
+    )

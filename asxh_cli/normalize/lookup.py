@@ -1,0 +1,42 @@
+"""Find the canonical entry a free-text cell names, through folded aliases from rules/."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from asxh_cli.normalize.text import fold
+
+
+class AliasIndex:
+    """Folded alias → code; a cell matches an alias exactly, else the longest alias found as whole words in it."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]], ignore: Iterable[str] = ()) -> None:
+        self._exact = {fold(alias): code for alias, code in pairs}
+        self._exact.pop("", None)
+        ordered = sorted(self._exact, key=len, reverse=True)
+        self._pattern = re.compile(r"\b(" + "|".join(re.escape(a) for a in ordered) + r")\b") if ordered else None
+        self._ignore = [re.compile(pattern) for pattern in ignore]
+        self._cache: dict[str, str | None] = {}
+
+    def find(self, text: str | None) -> str | None:
+        """The code that `text` names, or None."""
+        if text is None:
+            return None
+        if text in self._cache:
+            return self._cache[text]
+        key = fold(text)
+        code = self._search(key)
+        if code is None and self._ignore:
+            for pattern in self._ignore:
+                key = pattern.sub(" ", key).strip()
+            code = self._search(key)
+        self._cache[text] = code
+        return code
+
+    def _search(self, key: str) -> str | None:
+        code = self._exact.get(key)
+        if code is None and self._pattern is not None and key:
+            found = self._pattern.search(key)
+            code = self._exact[found.group(1)] if found else None
+        return code
