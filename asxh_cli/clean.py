@@ -64,9 +64,13 @@ class _Recorder:
 
     def __init__(self) -> None:
         self.rows: list[tuple[int, str, str, str]] = []
+        self._seen: set[tuple[int, str, str, str]] = set()
 
     def add(self, row: int, field: str, code: str, detail: str = "") -> None:
-        self.rows.append((row, field, code, detail))
+        finding = (row, field, code, detail)
+        if finding not in self._seen:
+            self._seen.add(finding)
+            self.rows.append(finding)
 
 
 def _map_unique(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
@@ -292,7 +296,7 @@ def duplicate_groups(data: pd.DataFrame) -> pd.Series:
 def _mark_duplicates(data: pd.DataFrame, recorder: _Recorder) -> None:
     others = duplicate_groups(data)
     labels = [f"{f}:{r}" for f, r in zip(data["source_file"], data["source_row"], strict=True)]
-    data["duplicate_of"] = [", ".join(labels[o] for o in group) or None for group in others]
+    data["duplicate_of"] = pd.Series([", ".join(labels[o] for o in group) or None for group in others], dtype=object)
     for position, group in enumerate(others):
         if group:
             recorder.add(position, "full_name", "duplicate", data["duplicate_of"].iat[position])
@@ -302,8 +306,9 @@ _SCHEMA_CODES: dict[str, Callable[[pd.DataFrame, int], str]] = {
     "full_name": lambda _d, _p: "name-missing",
     "birth_year": lambda d, p: d["birth_problem"].iat[p] or "date-missing",
     "national_id": lambda d, p: d["id_problem"].iat[p] or "id-length",
+    "id_kind": lambda d, p: d["id_problem"].iat[p] or "id-length",
 }
-_SCHEMA_FIELDS = {"birth_year": "birth_date"}
+_SCHEMA_FIELDS = {"birth_year": "birth_date", "id_kind": "national_id"}
 
 
 def _validate(data: pd.DataFrame, recorder: _Recorder) -> None:
@@ -351,5 +356,6 @@ def _problem_frame(
                 "detail": explain(code, other=detail) if code == "duplicate" else explain(code),
             }
         )
-    frame = pd.DataFrame(records, columns=["row", *PROBLEM_COLUMNS])
+    frame = pd.DataFrame(records, columns=["row", *PROBLEM_COLUMNS], dtype=object)
+    frame = frame.astype({"row": "int64", "source_row": "int64"})
     return frame.sort_values(["row"], kind="stable").reset_index(drop=True)

@@ -20,7 +20,7 @@ class AsxhError(Exception):
 
     exit_code = ExitCode.UNUSABLE
 
-    def __init__(self, key: str, **values: object) -> None:
+    def __init__(self, key: str, /, **values: object) -> None:
         self.key = key
         self.values = values
         super().__init__(msg(key, **values))

@@ -16,6 +16,7 @@ class CleanBeneficiaries(pa.DataFrameModel):
     full_name: Series[str] = pa.Field(nullable=False, coerce=True, str_length={"min_value": 2})
     birth_year: Series[pd.Int64Dtype] = pa.Field(nullable=False, coerce=True, ge=MIN_YEAR)
     national_id: Series[str] = pa.Field(nullable=True, coerce=True, str_matches=ID_PATTERN)
+    id_kind: Series[str] = pa.Field(coerce=True, isin=["cccd", "cmnd", "missing"])
     sex: Series[str] = pa.Field(nullable=True, coerce=True, isin=["Nam", "Nữ"])
     amount: Series[pd.Int64Dtype] = pa.Field(nullable=True, coerce=True, ge=0)
 

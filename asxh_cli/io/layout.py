@@ -155,10 +155,16 @@ def _find_header(grid: SheetGrid, rules: Rules, overrides: dict[str, str]) -> tu
         sub_labels = [
             c
             for i, c in enumerate(lower)
-            if c and c != upper[i] and (c in rules.sex_subcolumns or _field_of(c, rules, overrides))
+            if c
+            and c != upper[i]
+            and (
+                (c in rules.sex_subcolumns and _field_of(upper[i], rules, overrides) == "birth_date")
+                or _field_of(c, rules, overrides)
+            )
         ]
         name_free = all(not lower[i] or lower[i] == upper[i] for i in name_cols)
-        two_level = bool(sub_labels) and name_free
+        looks_like_data = any(sum(ch.isdigit() for ch in (c or "")) >= 4 for c in grid.rows[best + 1])
+        two_level = bool(sub_labels) and name_free and not looks_like_data
     return best, two_level, view
 
 

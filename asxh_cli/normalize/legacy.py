@@ -169,6 +169,9 @@ def encode_vni(text: str) -> str:
     return "".join(_VNI_ENCODE.get(ch, ch) for ch in unicodedata.normalize("NFC", text))
 
 
+_DECODERS = {Encoding.TCVN3: decode_tcvn3, Encoding.VNI: decode_vni}
+
+
 def _words(text: str) -> list[str]:
     return [w for w in re.split(r"[\s,.;:()/\-]+", text) if w]
 
@@ -183,33 +186,43 @@ def _is_foreign(text: str) -> bool:
     return any(ord(ch) > 0x7F and ch not in _VIETNAMESE_LETTERS and not ch.isspace() for ch in text)
 
 
-def detect_encoding(text: str) -> Encoding:
-    """Confident guess of how `text` was typed; UNICODE unless a legacy reading is clearly right."""
+def _readings(text: str) -> list[Encoding]:
+    """Legacy encodings under which `text` decodes to proper Vietnamese (empty if it already is Unicode)."""
     if not text or text.isascii() or any(ch in _UNICODE_ONLY for ch in text):
-        return Encoding.UNICODE
+        return []
     if _looks_vietnamese(text) and not _is_foreign(text):
-        return Encoding.UNICODE
-    for encoding, decode in ((Encoding.TCVN3, decode_tcvn3), (Encoding.VNI, decode_vni)):
+        return []
+    found = []
+    for encoding, decode in _DECODERS.items():
         decoded = decode(text)
         if decoded != text and not _is_foreign(decoded) and _looks_vietnamese(decoded):
-            return encoding
-    return Encoding.UNICODE
+            found.append(encoding)
+    return found
 
 
-_DECODERS = {Encoding.TCVN3: decode_tcvn3, Encoding.VNI: decode_vni}
+def detect_encoding(text: str) -> Encoding:
+    """Confident guess of how `text` was typed: a legacy encoding only when exactly one reading fits."""
+    readings = _readings(text)
+    return readings[0] if len(readings) == 1 else Encoding.UNICODE
 
 
 def fix_legacy(text: str, hint: Encoding | None = None) -> tuple[str, Encoding]:
-    """Convert legacy text to Unicode when detection (or a column-level `hint`) is confident."""
-    encoding = detect_encoding(text)
-    if encoding is Encoding.UNICODE and hint in _DECODERS and not any(ch in _UNICODE_ONLY for ch in text):
+    """Convert legacy text to Unicode when detection, or detection plus the column's `hint`, is confident."""
+    readings = _readings(text)
+    if len(readings) == 1:
+        chosen: Encoding | None = readings[0]
+    elif hint in readings:
+        chosen = hint
+    elif not readings and hint in _DECODERS and not any(ch in _UNICODE_ONLY for ch in text):
         decoded = _DECODERS[hint](text)
         if decoded != text and _looks_vietnamese(decoded) and not _is_foreign(decoded):
             return decoded, hint
+        chosen = None
+    else:
+        chosen = None
+    if chosen is None:
         return text, Encoding.UNICODE
-    if encoding is Encoding.UNICODE:
-        return text, encoding
-    return _DECODERS[encoding](text), encoding
+    return _DECODERS[chosen](text), chosen
 
 
 def column_hint(values: Iterable[str]) -> Encoding | None:

@@ -131,14 +131,42 @@ _NUCLEI = [
 ]
 _ONSETS = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|b|c|d|đ|g|h|k|l|m|n|p|r|s|t|v|x"
 _SYLLABLE = re.compile(
-    rf"^(?:{_ONSETS})?(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})(?:ng|nh|ch|c|m|n|p|t)?$"
+    rf"^(?P<onset>{_ONSETS})?(?P<nucleus>{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})"
+    r"(?P<coda>ng|nh|ch|c|m|n|p|t)?$"
 )
 
 
+_MARKED_VOWELS = "ăâêôơư"
+_OPEN_EITHER = {"oa", "oe", "uy"}
+
+
+def _tone_index(onset: str, nucleus: str, coda: str) -> set[int]:
+    """Positions in `nucleus` where Vietnamese spelling may put the tone mark."""
+    marked = [i for i, ch in enumerate(nucleus) if ch in _MARKED_VOWELS]
+    if marked:
+        return {marked[-1]}
+    if len(nucleus) == 1:
+        return {0}
+    if coda:
+        return {len(nucleus) - 1}
+    if nucleus in _OPEN_EITHER:
+        return {0, 1}
+    return {0} if len(nucleus) == 2 else {1}
+
+
 def is_vietnamese_word(word: str) -> bool:
-    """True when `word` is shaped like a Vietnamese syllable (letters of the Vietnamese alphabet, one tone at most)."""
-    bare, _tone = _syllable_tone(word)
-    decomposed = unicodedata.normalize("NFD", word)
-    if sum(ch in _TONE_MARKS for ch in decomposed) > 1:
+    """True when `word` is spelled like a Vietnamese syllable: its letters, at most one tone, on the right vowel."""
+    decomposed = unicodedata.normalize("NFD", word.lower())
+    tones = [i for i, ch in enumerate(decomposed) if ch in _TONE_MARKS]
+    if len(tones) > 1:
         return False
-    return bool(_SYLLABLE.match(bare.lower()))
+    bare = unicodedata.normalize("NFC", "".join(ch for ch in decomposed if ch not in _TONE_MARKS))
+    found = _SYLLABLE.match(bare)
+    if not found:
+        return False
+    if not tones:
+        return True
+    onset, nucleus, coda = found.group("onset") or "", found.group("nucleus"), found.group("coda") or ""
+    # position of the toned letter among the bare letters
+    toned = len(unicodedata.normalize("NFC", decomposed[: tones[0]])) - 1
+    return toned - len(onset) in _tone_index(onset, nucleus, coda)

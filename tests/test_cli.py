@@ -1,0 +1,154 @@
+"""The command line through typer's CliRunner: exit codes, outputs read back with openpyxl, no tracebacks."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import openpyxl
+import pytest
+from typer.testing import CliRunner
+
+from asxh_cli.cli import app
+
+SAMPLE = Path(__file__).resolve().parent.parent / "sample_data"
+LISTS = [str(SAMPLE / "btxh.xlsx"), str(SAMPLE / "nguoi_co_cong.xlsx"), str(SAMPLE / "ho_ngheo.csv")]
+runner = CliRunner()
+
+
+def rows_of(path: Path, sheet: str | None = None) -> list[tuple]:
+    book = openpyxl.load_workbook(path)
+    return [tuple(r) for r in (book[sheet] if sheet else book.worksheets[0]).iter_rows(values_only=True)]
+
+
+def test_help_and_version_are_vietnamese():
+    result = runner.invoke(app, ["--help"])
+    assert result.exit_code == 0
+    assert "Đối sánh" in result.stdout
+    assert runner.invoke(app, ["--version"]).stdout.startswith("asxh ")
+
+
+def test_inspect_json_reports_every_sheet():
+    result = runner.invoke(app, ["inspect", *LISTS, "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    sheets = payload["sheets"]
+    assert {s["file"] for s in sheets} == {"btxh.xlsx", "nguoi_co_cong.xlsx", "ho_ngheo.csv"}
+    btxh = next(s for s in sheets if s["file"] == "btxh.xlsx")
+    assert btxh["header_rows"] == [6, 7]
+    assert {c["field"] for c in btxh["columns"]} >= {"full_name", "birth_date", "national_id"}
+    assert btxh["skipped"]["signature"] >= 1 and btxh["skipped"]["total"] == 1
+
+
+def test_missing_file_is_a_clear_error_without_traceback(tmp_path):
+    result = runner.invoke(app, ["validate", str(tmp_path / "khong_co.xlsx")])
+    assert result.exit_code == 2
+    assert "Không tìm thấy tệp" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_english_messages(tmp_path, monkeypatch):
+    monkeypatch.setenv("ASXH_LANG", "en")
+    result = runner.invoke(app, ["validate", str(tmp_path / "missing.xlsx")])
+    assert result.exit_code == 2
+    assert "File not found" in result.stderr
+
+
+def test_validate_writes_report_and_exits_1_on_errors(tmp_path):
+    report = tmp_path / "loi.xlsx"
+    result = runner.invoke(app, ["validate", *LISTS, "--report", str(report)])
+    assert result.exit_code == 1, result.output
+    assert "Số dòng đọc vào: 300 · số dòng ghi ra: 300" in result.stderr
+    rows = rows_of(report)
+    assert rows[2] == (
+        "Tệp",
+        "Sheet",
+        "Dòng",
+        "Cột",
+        "Giá trị trong tệp",
+        "Mức độ",
+        "Quy tắc",
+        "Giải thích và cách sửa",
+    )
+    errors = [r for r in rows[3:] if r[5] == "Lỗi"]
+    assert errors and all(r[0] and r[1] and isinstance(r[2], int) and r[3] and r[7] for r in errors)
+    assert {r[6] for r in errors} <= {"date-impossible", "id-digits-lost", "name-missing", "id-province"}
+
+
+def test_validate_exit_0_when_clean(make_xlsx):
+    path = make_xlsx({"S": [["Họ và tên", "Ngày sinh", "Số CCCD"], ["Lê Văn An", "01/01/1950", "079050000001"]]})
+    result = runner.invoke(app, ["validate", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["rows_in"] == 1
+
+
+def test_clean_writes_one_row_per_input_row_with_provenance(tmp_path):
+    target = tmp_path / "sach.xlsx"
+    result = runner.invoke(app, ["clean", *LISTS, "-o", str(target)])
+    assert result.exit_code == 0, result.output
+    rows = rows_of(target, "Danh sách")
+    header = rows[2]
+    assert header[0] == "Họ và tên" and header[-3:] == ("Tệp gốc", "Sheet gốc", "Dòng gốc")
+    body = rows[3:]
+    assert len(body) == 300
+    keys = {(r[-3], r[-2], r[-1]) for r in body}
+    assert len(keys) == 300
+    book = openpyxl.load_workbook(target)
+    sheet = book["Danh sách"]
+    id_col = header.index("Số định danh cá nhân") + 1
+    assert sheet.cell(row=4, column=id_col).number_format == "@"
+    assert "Vấn đề" in book.sheetnames
+
+
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_clean_other_formats(tmp_path, fmt):
+    target = tmp_path / f"sach.{fmt}"
+    result = runner.invoke(app, ["clean", *LISTS, "-o", str(target), "--quiet"])
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    frame = pd.read_csv(target, dtype=str) if fmt == "csv" else pd.read_parquet(target)
+    assert len(frame) == 300
+    assert frame["Số định danh cá nhân"].dropna().str.fullmatch(r"\d{9}|\d{12}|.*E.*|.*,.*").all()
+
+
+def test_formula_like_text_is_never_a_formula(make_xlsx, tmp_path):
+    path = make_xlsx(
+        {
+            "S": [
+                ["Họ và tên", "Ngày sinh", "Số CCCD", "Ghi chú"],
+                ['=HYPERLINK("x")', "01/01/1950", "079050000001", "+SUM(A1)"],
+            ]
+        }
+    )
+    target = tmp_path / "out.xlsx"
+    assert runner.invoke(app, ["clean", str(path), "-o", str(target)]).exit_code == 0
+    book = openpyxl.load_workbook(target)
+    values = [c.value for row in book["Danh sách"].iter_rows() for c in row]
+    types = [c.data_type for row in book["Danh sách"].iter_rows() for c in row]
+    assert "+SUM(A1)" in values and "f" not in types
+    csv_target = tmp_path / "out.csv"
+    assert runner.invoke(app, ["clean", str(path), "-o", str(csv_target)]).exit_code == 0
+    text = csv_target.read_text(encoding="utf-8-sig")
+    assert "'+SUM(A1)" in text and "\n+SUM" not in text
+
+
+def test_output_that_is_an_input_is_refused(make_xlsx):
+    path = make_xlsx({"S": [["Họ và tên", "Số CCCD"], ["Lê Văn An", "079050000001"]]})
+    before = path.read_bytes()
+    result = runner.invoke(app, ["clean", str(path), "-o", str(path)])
+    assert result.exit_code == 2
+    assert "Không ghi đè tệp đầu vào" in result.stderr
+    assert path.read_bytes() == before
+
+
+def test_bad_rules_folder_names_file_and_key(tmp_path):
+    import shutil
+
+    rules = tmp_path / "rules"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "rules", rules)
+    text = (rules / "matching.toml").read_text(encoding="utf-8").replace("match = 85", "match = 185")
+    (rules / "matching.toml").write_text(text, encoding="utf-8")
+    result = runner.invoke(app, ["inspect", LISTS[0], "--rules", str(rules)])
+    assert result.exit_code == 2
+    assert "matching.toml" in result.stderr and "thresholds.match" in result.stderr
