@@ -86,7 +86,7 @@ def language() -> str:
     return "en" if os.environ.get("ASXH_LANG", "vi").lower().startswith("en") else "vi"
 
 
-def msg(key: str, **values: object) -> str:
+def msg(key: str, /, **values: object) -> str:
     """Return the sentence `key` in the current language, filled with `values`."""
     vi, en = CATALOGUE[key]
     text = en if language() == "en" else vi
