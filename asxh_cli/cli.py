@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -19,9 +20,13 @@ from asxh_cli import __version__
 from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
 from asxh_cli.errors import AsxhError, ExitCode
 from asxh_cli.export.columns import present, write_clean_list
+from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, result_table, write_result_csv, write_result_workbook
 from asxh_cli.export.problems import problem_counts, write_problem_report
-from asxh_cli.io.reader import ReadResult, parse_overrides, read_beneficiaries
+from asxh_cli.io.reader import ReadResult, parse_overrides, read_beneficiaries, read_register
 from asxh_cli.io.writer import refuse_inputs
+from asxh_cli.match.engine import match_beneficiaries
+from asxh_cli.match.register import prepare_register
+from asxh_cli.match.review import apply_decisions, read_decisions
 from asxh_cli.messages import msg, pick
 from asxh_cli.problems import severity_label
 from asxh_cli.rules import Rules, load_rules
@@ -389,6 +394,124 @@ def clean(
         err_console().print(pick(f"Đã ghi: {target}", f"Written: {target}"), highlight=False)
     if quiet and not as_json:
         typer.echo(str(target))
+
+
+@app.command()
+@handles_errors
+def match(
+    files: FilesArgument,
+    register_file: Annotated[
+        Path,
+        typer.Option(
+            "--register",
+            "-r",
+            help=pick("Trích xuất CSDLQG về dân cư (.csv, .parquet).", "Population-register extract (.csv, .parquet)."),
+            show_default=False,
+        ),
+    ],
+    outdir: Annotated[
+        Path, typer.Option("--output", "-o", help=pick("Thư mục ghi kết quả.", "Folder for the results."))
+    ] = Path("ket_qua"),
+    decisions_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--decisions",
+            help=pick(
+                "Tệp ket_qua_doi_sanh.xlsx đã điền cột 'Quyết định' ở sheet 'Cần xác minh'.",
+                "A ket_qua_doi_sanh.xlsx whose 'Cần xác minh' sheet has the 'Quyết định' column filled in.",
+            ),
+        ),
+    ] = None,
+    sheet: SheetOption = None,
+    mapping: MapOption = None,
+    encoding: EncodingOption = None,
+    rules_dir: RulesOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Đối sánh danh sách với CSDLQG: Khớp / Cần xác minh / Không tìm thấy, kèm lý do cho từng dòng."""
+    csv_path, xlsx_path = outdir / CSV_NAME, outdir / XLSX_NAME
+    inputs = [*files, register_file, *([decisions_file] if decisions_file else [])]
+    refuse_inputs([csv_path, xlsx_path], inputs)
+    rules = load_rules(rules_dir)
+    review = read_decisions(decisions_file) if decisions_file else None
+    with _steps(quiet or as_json) as step:
+        step(pick("Đọc danh sách", "Reading lists"))
+        read = _read(files, rules, sheet, mapping, encoding)
+        step(pick("Làm sạch", "Cleaning"))
+        cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
+        step(pick("Đọc CSDLQG", "Reading the register"))
+        register = prepare_register(read_register(register_file, rules, encoding), rules)
+        step(pick("Đối sánh", "Matching"))
+        result = match_beneficiaries(cleaned.data, register, rules)
+        problems: list[str] = []
+        if review is not None:
+            result, problems = apply_decisions(result, cleaned.data, register.people["national_id"], review)
+        step(pick("Ghi kết quả", "Writing results"))
+        table = result_table(cleaned.data, result, register.people)
+        write_result_csv(table, csv_path)
+        write_result_workbook(table, cleaned.data, result, register.people, xlsx_path)
+    rows_in, rows_out = len(read.data), len(table)
+    counts = table["Kết quả"].value_counts()
+    summary = {
+        "rows_in": rows_in,
+        "rows_out": rows_out,
+        "results": {name: int(counts.get(name, 0)) for name in ("Khớp", "Cần xác minh", "Không tìm thấy")},
+        "deceased": int((table["Tình trạng CSDLQG"] == "Đã chết").sum()),
+        "moved": int((table["Tình trạng CSDLQG"] == "Đã chuyển đi").sum()),
+        "duplicates": int(table["Trùng với"].notna().sum()),
+        "register_rows": register.rows_in,
+        "register_unusable": register.unusable,
+        "review_problems": problems,
+        "outputs": [str(csv_path), str(xlsx_path)],
+    }
+    if rows_in != rows_out:
+        raise AsxhError("accounting.mismatch", rows_in=rows_in, rows_out=rows_out)
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+        return
+    console = err_console()
+    if not quiet:
+        summary_by_file = Table(title=pick("Kết quả đối sánh", "Matching results"), title_justify="left")
+        for column in (pick("Tệp", "File"), "Khớp", "Cần xác minh", "Không tìm thấy", "Đã chết", pick("Tổng", "Total")):
+            summary_by_file.add_column(column, justify="left" if column in ("Tệp", "File") else "right")
+        for file, part in table.groupby("Tệp gốc", sort=False):
+            part_counts = part["Kết quả"].value_counts()
+            summary_by_file.add_row(
+                str(file),
+                *(str(int(part_counts.get(n, 0))) for n in ("Khớp", "Cần xác minh", "Không tìm thấy")),
+                str(int((part["Tình trạng CSDLQG"] == "Đã chết").sum())),
+                str(len(part)),
+            )
+        console.print(summary_by_file)
+        for problem in problems:
+            console.print(f"[yellow]{pick('Quyết định rà soát', 'Review decision')}:[/] {problem}", highlight=False)
+    console.print(
+        pick(
+            f"Số dòng đọc vào: {rows_in} · số dòng ghi ra: {rows_out} · CSDLQG: {register.rows_in} dòng "
+            f"({register.unusable} dòng không dùng được)",
+            f"Rows in: {rows_in} · rows out: {rows_out} · register: {register.rows_in} rows "
+            f"({register.unusable} unusable)",
+        ),
+        highlight=False,
+    )
+    for path in (csv_path, xlsx_path):
+        typer.echo(str(path))
+
+
+@contextlib.contextmanager
+def _steps(quiet: bool) -> Iterator[Callable[[str], None]]:
+    """A progress bar over the named steps of a long command (nothing when quiet)."""
+    if quiet:
+        yield lambda _label: None
+        return
+    with Progress(console=err_console(), transient=True) as progress:
+        task = progress.add_task("", total=None)
+
+        def step(label: str) -> None:
+            progress.update(task, description=label, advance=1)
+
+        yield step
 
 
 def main() -> None:

@@ -72,6 +72,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Số dòng không khớp: đọc vào {rows_in} dòng nhưng ghi ra {rows_out} dòng. Kết quả không đáng tin, hãy báo lỗi.",
         "Row accounting failed: {rows_in} rows in but {rows_out} rows out. Do not trust the output; please report it.",
     ),
+    "review.no_sheet": (
+        "Tệp {file}: không có sheet '{sheet}' để đọc quyết định rà soát.",
+        "File {file}: no '{sheet}' sheet to read review decisions from.",
+    ),
+    "review.no_column": (
+        "Tệp {file}, sheet '{sheet}': thiếu cột {column}.",
+        "File {file}, sheet '{sheet}': column {column} is missing.",
+    ),
     # --- generic
     "error.prefix": ("Lỗi", "Error"),
     "error.unexpected": (

@@ -72,7 +72,10 @@ class Matching:
     ambiguity_gap: float
     weights: dict[str, float]
     name_min_similarity: float
+    name_strict_similarity: float
     max_candidates: int
+    surname_canon: dict[str, str]  # folded surname → folded canonical surname
+    status: dict[str, str]  # folded status text → "alive" / "dead" / "moved"
 
 
 @dataclass(frozen=True)
@@ -255,15 +258,29 @@ def _matching(directory: Path) -> Matching:
     path, data = _read(directory, "matching")
     thresholds = data.get("thresholds", {})
     weights = data.get("weights", {})
+    name = data.get("name", {})
     match = _number(path, "thresholds", thresholds, "match", 0, 100)
     review = _number(path, "thresholds", thresholds, "review", 0, match)
+    canon: dict[str, str] = {}
+    for i, group in enumerate(data.get("surname_variants", {}).get("groups", [])):
+        names = _strings(path, f"surname_variants.groups[{i}]", group)
+        canon.update({fold(n): fold(names[0]) for n in names})
+    status_table = data.get("status", {})
+    status = {
+        fold(alias): kind
+        for kind in ("alive", "dead", "moved")
+        for alias in _strings(path, f"status.{kind}", status_table.get(kind))
+    }
     return Matching(
         match=match,
         review=review,
         ambiguity_gap=_number(path, "thresholds", thresholds, "ambiguity_gap", 0, 100),
         weights={k: _number(path, "weights", weights, k, 0, 100) for k in ("id", "name", "birth", "sex")},
-        name_min_similarity=_number(path, "name", data.get("name", {}), "min_similarity", 0, 100),
+        name_min_similarity=_number(path, "name", name, "min_similarity", 0, 100),
+        name_strict_similarity=_number(path, "name", name, "strict_similarity", 0, 100),
         max_candidates=int(_number(path, "blocking", data.get("blocking", {}), "max_candidates", 1, 1000)),
+        surname_canon=canon,
+        status=status,
     )
 
 

@@ -1,0 +1,1 @@
+"""Matching against the population register: prepare, block, score, decide, review."""
