@@ -79,6 +79,6 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
         )
     flags = pd.get_dummies(pairs["via"])
     for via in (VIA_ID, VIA_NEAR, VIA_OLD):
-        pairs[f"via_{via}"] = flags[via] if via in flags else False
+        pairs[f"via_{via}"] = flags.get(via, False)
     grouped = pairs.groupby(["b", "r"], sort=False)[["via_id", "via_near", "via_old"]].any().reset_index()
     return grouped.astype({"b": "int64", "r": "int64"})
