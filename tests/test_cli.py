@@ -152,3 +152,103 @@ def test_bad_rules_folder_names_file_and_key(tmp_path):
     result = runner.invoke(app, ["inspect", LISTS[0], "--rules", str(rules)])
     assert result.exit_code == 2
     assert "matching.toml" in result.stderr and "thresholds.match" in result.stderr
+
+
+REGISTER = str(SAMPLE / "csdl_dan_cu.csv")
+
+
+def test_match_contract_outputs_and_row_accounting(tmp_path):
+    out = tmp_path / "kq"
+    result = runner.invoke(app, ["match", *LISTS, "--register", REGISTER, "-o", str(out), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["rows_in"] == summary["rows_out"] == 300
+    assert sum(summary["results"].values()) == 300
+    import pandas as pd
+
+    table = pd.read_csv(out / "ket_qua_doi_sanh.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    assert (out / "ket_qua_doi_sanh.csv").read_bytes().startswith(b"\xef\xbb\xbf")
+    added = [
+        "Tệp gốc",
+        "Sheet gốc",
+        "Dòng gốc",
+        "Kết quả",
+        "Số định danh CSDLQG",
+        "Điểm",
+        "Lý do",
+        "Tình trạng CSDLQG",
+        "Trùng với",
+    ]
+    assert list(table.columns[-9:]) == added
+    assert len(table) == 300
+    assert set(table["Kết quả"]) <= {"Khớp", "Cần xác minh", "Không tìm thấy"}
+    matched = table[table["Kết quả"] == "Khớp"]
+    assert matched["Số định danh CSDLQG"].str.fullmatch(r"\d{12}").all()
+    assert (table.loc[table["Kết quả"] == "Không tìm thấy", "Số định danh CSDLQG"] == "").all()
+    assert set(table["Tình trạng CSDLQG"]) <= {"Còn sống", "Đã chết", "Đã chuyển đi", ""}
+    assert table["Điểm"].astype(int).between(0, 100).all()
+    # input order: same order as the files and rows were given
+    truth = pd.read_csv(SAMPLE / "dap_an.csv", dtype=str, encoding="utf-8-sig")
+    order = {name: i for i, name in enumerate(["btxh.xlsx", "nguoi_co_cong.xlsx", "ho_ngheo.csv"])}
+    assert list(table["Tệp gốc"].map(order)) == sorted(table["Tệp gốc"].map(order))
+    joined = table.merge(truth, on=["Tệp gốc", "Sheet gốc", "Dòng gốc"])
+    assert len(joined) == 300
+    wrong = joined[(joined["Kết quả"] == "Khớp") & (joined["Số định danh CSDLQG"] != joined["Số định danh đúng"])]
+    assert wrong.empty
+    book = openpyxl.load_workbook(out / "ket_qua_doi_sanh.xlsx")
+    assert book.sheetnames == ["Tổng hợp", "Khớp", "Cần xác minh", "Không tìm thấy", "Đã chết", "Trùng lặp"]
+    dead = [r for r in book["Đã chết"].iter_rows(min_row=2, values_only=True)]
+    assert len(dead) == int((table["Tình trạng CSDLQG"] == "Đã chết").sum())
+
+
+def test_review_decisions_are_applied_on_the_next_run(tmp_path):
+    rows = [
+        ["STT", "Họ và tên", "Ngày sinh", "Số CCCD"],
+        [1, "Nguyễn Văn Hùng", "1948", ""],
+        [2, "Mai Văn Tư", "01/01/1980", ""],
+    ]
+    book = openpyxl.Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.active.title = "DS"
+    beneficiaries = tmp_path / "ds.xlsx"
+    book.save(beneficiaries)
+    register = tmp_path / "reg.csv"
+    register.write_text(
+        "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính\n"
+        "079048555666,Nguyễn Văn Hùng,01/02/1948,Nam\n079048777888,Nguyễn Văn Hùng,09/10/1948,Nam\n",
+        encoding="utf-8",
+    )
+    first = tmp_path / "lan1"
+    assert runner.invoke(app, ["match", str(beneficiaries), "-r", str(register), "-o", str(first)]).exit_code == 0
+    reviewed = openpyxl.load_workbook(first / "ket_qua_doi_sanh.xlsx")
+    sheet = reviewed["Cần xác minh"]
+    header = [c.value for c in sheet[1]]
+    assert "Quyết định" in header and "Ứng viên 2 - số định danh" in header
+    assert sheet.max_row == 2
+    sheet.cell(row=2, column=header.index("Quyết định") + 1, value="2")
+    chosen = sheet.cell(row=2, column=header.index("Ứng viên 2 - số định danh") + 1).value
+    reviewed_path = tmp_path / "da_ra_soat.xlsx"
+    reviewed.save(reviewed_path)
+    second = tmp_path / "lan2"
+    result = runner.invoke(
+        app,
+        [
+            "match",
+            str(beneficiaries),
+            "-r",
+            str(register),
+            "-o",
+            str(second),
+            "--decisions",
+            str(reviewed_path),
+            "--json",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    import pandas as pd
+
+    table = pd.read_csv(second / "ket_qua_doi_sanh.csv", dtype=str, encoding="utf-8-sig", keep_default_na=False)
+    assert list(table["Kết quả"]) == ["Khớp", "Không tìm thấy"]
+    assert table["Số định danh CSDLQG"].iat[0] == chosen
+    assert "người rà soát" in table["Lý do"].iat[0]

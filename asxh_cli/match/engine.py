@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from asxh_cli.match.candidates import candidate_pairs
-from asxh_cli.match.register import Register, name_parts
+from asxh_cli.match.register import Register, given_accented, name_parts
 from asxh_cli.match.scoring import BIRTH_EXACT, BIRTH_PARTIAL, BIRTH_SWAPPED, BIRTH_YEAR_OFF, score_pairs
 from asxh_cli.messages import pick
 from asxh_cli.rules import Rules
@@ -42,6 +42,7 @@ def beneficiary_features(data: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     keys = features["name_key"].astype(object)
     features["family"], features["given"], features["canon_key"] = name_parts(keys, rules.matching.surname_canon)
     features["canon_key"] = features["canon_key"].where(keys.notna(), "")
+    features["given_accented"] = given_accented(data["full_name"]).to_numpy()
     for column in ("birth_year", "birth_month", "birth_day"):
         features[column] = data[column].astype("Int64").to_numpy()
     features["birth_date"] = data["birth_date"].to_numpy(dtype=object)
@@ -60,7 +61,12 @@ def _percent(value: float) -> str:
     return f"{round(100 * value)}"
 
 
-def _id_reason(row: pd.Series, has_id: bool) -> str | None:
+def _id_reason(row: pd.Series, has_id: bool, min_name: float) -> str | None:
+    if row["via_id"] and row["s_name"] < min_name:
+        return pick(
+            "số định danh trong danh sách là của một người khác trong CSDLQG (họ tên khác)",
+            "the listed ID belongs to another person in the register (different name)",
+        )
     if row["via_id"]:
         return pick("số định danh trùng khớp", "ID identical")
     if row["via_old"]:
@@ -99,7 +105,7 @@ def _birth_reason(value: float) -> str:
 
 
 def _signals_reason(row: pd.Series, has_id: bool, min_name: float) -> list[str]:
-    parts = [_id_reason(row, has_id)]
+    parts = [_id_reason(row, has_id, min_name)]
     name = row["s_name"]
     if name >= 0.999:
         parts.append(pick("họ tên trùng khớp", "name identical"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from dataclasses import dataclass
 
 import pandas as pd
@@ -10,7 +11,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from asxh_cli.normalize.dates import parse_date
-from asxh_cli.normalize.text import fold
+from asxh_cli.normalize.text import fold, modern_tone
 from asxh_cli.normalize.values import parse_sex
 from asxh_cli.rules import Rules
 from asxh_cli.schema import CleanRegister, failing_cells
@@ -49,6 +50,23 @@ def name_parts(keys: pd.Series, surname_canon: dict[str, str]) -> tuple[pd.Serie
     return canon_family.astype(object), given.astype(object), canon_key.astype(object)
 
 
+def _register_id(value: object) -> str | None:
+    """Register IDs are machine-written; only a lost leading zero (10–11 digits) is restored."""
+    if not isinstance(value, str):
+        return None
+    digits = "".join(ch for ch in value if ch.isdigit())
+    return digits.zfill(12) if 10 <= len(digits) <= 12 else (digits or None)
+
+
+def given_accented(names: pd.Series) -> pd.Series:
+    """The given name (last word) in lower case with its diacritics, in one tone convention."""
+    last = names.astype(object).map(
+        lambda v: v.strip().rsplit(" ", 1)[-1] if isinstance(v, str) and v.strip() else None
+    )
+    cache = {v: modern_tone(unicodedata.normalize("NFC", v).lower()) for v in pd.unique(last.dropna())}
+    return last.map(cache).astype(object)
+
+
 def _status(frame: pd.DataFrame, rules: Rules) -> pd.Series:
     status = frame["status"] if "status" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
     kinds = status.map(lambda v: rules.matching.status.get(fold(v)) if isinstance(v, str) and v.strip() else None)
@@ -62,15 +80,7 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     """Canonical register for matching; rows the pandera model rejects (no 12-digit ID, name or year) are set aside."""
     today = today or dt.date.today()
     people = pd.DataFrame(index=frame.index)
-    people["national_id"] = (
-        frame["national_id"]
-        .astype(object)
-        .map(
-            lambda v: (
-                "".join(ch for ch in str(v) if ch.isdigit()).zfill(12) if isinstance(v, str) and v.strip() else None
-            )
-        )
-    )
+    people["national_id"] = frame["national_id"].astype(object).map(_register_id)
     people["old_id"] = (
         frame["old_id"].astype(object).map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
         if "old_id" in frame.columns
@@ -82,6 +92,7 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     people["family"], people["given"], people["canon_key"] = name_parts(
         people["name_key"], rules.matching.surname_canon
     )
+    people["given_accented"] = given_accented(frame["full_name"])
     dates = {v: parse_date(v, today) for v in pd.unique(frame["birth_date"].astype(object))}
     parsed = frame["birth_date"].astype(object).map(dates)
     people["birth_date"] = parsed.map(lambda r: r.value)

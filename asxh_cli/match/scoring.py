@@ -18,6 +18,7 @@ BIRTH_EXACT, BIRTH_SWAPPED, BIRTH_SAME_MONTH, BIRTH_YEAR_OFF, BIRTH_SAME_YEAR, B
     0.7,
 )
 ID_EXACT, ID_NEAR = 1.0, 0.75
+DIACRITIC_DIFFERENCE = 0.7  # given names alike without diacritics but not with them (Hùng / Hưng)
 MISSING_NAME_WORD = 0.9  # a name with a word left out (usually the middle name) counts this much of a full match
 
 
@@ -29,13 +30,33 @@ def _ints(frame: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
     return frame[column].to_numpy(dtype="float64", na_value=np.nan)[index]
 
 
-def name_similarity(left: list[str], right: list[str]) -> np.ndarray:
-    """0–1 similarity of folded names: plain edit ratio, or the word-set ratio discounted for a missing word."""
+def name_similarity(
+    left: list[str], right: list[str], left_given: list[object], right_given: list[object]
+) -> np.ndarray:
+    """0–1 similarity of names: the whole folded name and the given name count half each.
+
+    The whole name uses the plain edit ratio, or the word-set ratio discounted for a missing (middle) word.
+    The given name, the most telling word, is compared folded; when both sides carry diacritics and they
+    differ although they fold alike (Hùng / Hưng), it counts only DIACRITIC_DIFFERENCE of a full match.
+    """
     if not left:
         return np.zeros(0)
     ratio = process.cpdist(left, right, scorer=fuzz.ratio, workers=-1)
     token_set = process.cpdist(left, right, scorer=fuzz.token_set_ratio, workers=-1)
-    return np.maximum(ratio, token_set * MISSING_NAME_WORD) / 100.0
+    whole = np.maximum(ratio, token_set * MISSING_NAME_WORD) / 100.0
+    left_last = [key.rsplit(" ", 1)[-1] for key in left]
+    right_last = [key.rsplit(" ", 1)[-1] for key in right]
+    given = process.cpdist(left_last, right_last, scorer=fuzz.ratio, workers=-1) / 100.0
+    accents_differ = np.fromiter(
+        (
+            isinstance(a, str) and isinstance(b, str) and a != b and not a.isascii() and not b.isascii()
+            for a, b in zip(left_given, right_given, strict=True)
+        ),
+        dtype=bool,
+        count=len(left_given),
+    )
+    given = np.where(accents_differ & (given >= 0.999), DIACRITIC_DIFFERENCE, given)
+    return (whole + given) / 2
 
 
 def birth_similarity(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -62,7 +83,12 @@ def score_pairs(pairs: pd.DataFrame, ben: pd.DataFrame, reg: pd.DataFrame, rules
     b = pairs["b"].to_numpy()
     r = pairs["r"].to_numpy()
     scored = pairs.copy()
-    scored["s_name"] = name_similarity(list(_values(ben, "canon_key", b)), list(_values(reg, "canon_key", r)))
+    scored["s_name"] = name_similarity(
+        list(_values(ben, "canon_key", b)),
+        list(_values(reg, "canon_key", r)),
+        list(_values(ben, "given_accented", b)),
+        list(_values(reg, "given_accented", r)),
+    )
     scored["s_birth"] = birth_similarity(ben, reg, b, r)
     bsex, rsex = _values(ben, "sex", b), _values(reg, "sex", r)
     known = pd.notna(bsex) & pd.notna(rsex)
