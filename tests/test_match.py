@@ -113,7 +113,7 @@ def test_namesakes_are_all_listed_as_candidates(rules, register):
 
 
 def test_someone_elses_id_is_never_accepted_for_its_owner(rules, register):
-    [(result, found)], outcome = run([["Phạm Thị Hoa", "05/05/1990", "Nữ", "079195343434"]], rules, register)
+    [(result, _found)], outcome = run([["Phạm Thị Hoa", "05/05/1990", "Nữ", "079195343434"]], rules, register)
     assert result != MATCHED
     assert "người khác" in outcome.decisions["reason"].iat[0]
 
