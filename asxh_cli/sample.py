@@ -494,10 +494,19 @@ def write_btxh_workbook(rows: list[tuple[int, dict[str, str], str]], path: Path)
     return placed
 
 
+def _as_date(value: str) -> dt.date | None:
+    """A dd/mm/yyyy text as a real date, or None when it is partial or impossible (kept as text then)."""
+    try:
+        day, month, year = (int(part) for part in value.split("/"))
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
 def _write_birth(sheet: xlsxwriter.worksheet.Worksheet, r: int, c: int, value: str, date_format: object) -> None:
-    parts = value.split("/")
-    if len(parts) == 3 and parts[0] != "00" and int(parts[1]) <= 12:
-        sheet.write_datetime(r, c, dt.datetime(int(parts[2]), int(parts[1]), int(parts[0])), date_format)
+    date = _as_date(value)
+    if date is not None:
+        sheet.write_datetime(r, c, dt.datetime(date.year, date.month, date.day), date_format)
     else:
         sheet.write_string(r, c, value)
 
@@ -531,10 +540,9 @@ def write_ncc_workbook(rows: list[tuple[int, dict[str, str], str]], path: Path) 
             placed.append((index, "NCC", r + 1))
             sheet.write_number(r, 0, number)
             sheet.write_string(r, 1, row["full_name"])
-            parts = row["birth_date"].split("/")
-            if len(parts) == 3 and parts[0] != "00" and int(parts[1]) <= 12 and number % 2:
-                serial = (dt.date(int(parts[2]), int(parts[1]), int(parts[0])) - dt.date(1899, 12, 30)).days
-                sheet.write_number(r, 2, serial)
+            date = _as_date(row["birth_date"])
+            if date is not None and number % 2:
+                sheet.write_number(r, 2, (date - dt.date(1899, 12, 30)).days)
             else:
                 sheet.write_string(r, 2, row["birth_date"])
             sheet.write_string(r, 3, row["sex"])
