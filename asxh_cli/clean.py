@@ -9,6 +9,7 @@ from typing import Any
 
 import pandas as pd
 
+from asxh_cli.frames import map_distinct
 from asxh_cli.io.layout import SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, id_disagreements
@@ -73,37 +74,25 @@ class _Recorder:
             self.rows.append(finding)
 
 
-def _map_unique(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
-    """Apply a pure function once per distinct value."""
-    values = [None if v is None or v is pd.NA or (isinstance(v, float) and v != v) else v for v in series]
-    cache: dict[Any, Any] = {}
-    result = []
-    for value in values:
-        if value not in cache:
-            cache[value] = function(value)
-        result.append(cache[value])
-    return pd.Series(result, index=series.index, dtype=object)
-
-
 def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
     """Convert legacy-encoded text (TCVN3/VNI) per sheet and column, recording each conversion."""
     groups = data.groupby(["source_file", "source_sheet"], sort=False).indices
     for field in ("full_name", *TEXT_FIELDS):
         if field not in data.columns:
             continue
-        fixed = data[field].astype(object).copy()
-        for _key, positions in groups.items():
-            values = data[field].iloc[positions]
-            present = [v for v in values if isinstance(v, str)]
-            hint = column_hint(present)
+        column = data[field].to_numpy(dtype=object)
+        fixed = column.copy()
+        for positions in groups.values():
+            values = column[positions]
+            hint = column_hint(v for v in values if isinstance(v, str))
             for position, value in zip(positions, values, strict=True):
                 if not isinstance(value, str) or value.isascii():
                     continue
                 converted, encoding = fix_legacy(value, hint)
                 if encoding is not Encoding.UNICODE:
-                    fixed.iat[position] = converted
-                    recorder.add(position, field, f"text-{encoding.value}")
-        data[field] = fixed
+                    fixed[position] = converted
+                    recorder.add(int(position), field, f"text-{encoding.value}")
+        data[field] = pd.Series(fixed, index=data.index, dtype=object)
 
 
 def _text_or_none(value: object) -> str | None:
@@ -157,14 +146,14 @@ def clean_beneficiaries(
 
 def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
     raw = data["full_name"]
-    cleaned = _map_unique(raw, lambda v: normalize_name(v) if _text_or_none(v) else None)
+    cleaned = map_distinct(raw, lambda v: normalize_name(v) if _text_or_none(v) else None)
     for position in (raw.notna() & (raw.astype(object) != cleaned)).to_numpy().nonzero()[0]:
         if cleaned.iat[position] is not None:
             recorder.add(int(position), "full_name", "name-formatted")
     data["full_name"] = cleaned
-    data["name_key"] = _map_unique(cleaned, lambda v: fold(v) if v else None)
+    data["name_key"] = map_distinct(cleaned, lambda v: fold(v) if v else None)
     for field in ("address", "commune", "proxy_name", "note"):
-        data[field] = _map_unique(data[field], lambda v: normalize_text(v) if _text_or_none(v) else None)
+        data[field] = map_distinct(data[field], lambda v: normalize_text(v) if _text_or_none(v) else None)
 
 
 def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> None:
@@ -172,7 +161,7 @@ def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> Non
     first = raw.map(lambda v: v.split(" | ")[0] if isinstance(v, str) else v)
     for position in raw.map(lambda v: isinstance(v, str) and " | " in v).to_numpy().nonzero()[0]:
         recorder.add(int(position), "birth_date", "birth-two-columns")
-    parsed = _map_unique(first, lambda v: parse_date(str(v) if v is not None else None, today))
+    parsed = map_distinct(first, lambda v: parse_date(str(v) if v is not None else None, today))
     data["birth_date"] = parsed.map(lambda r: r.value)
     data["birth_precision"] = parsed.map(lambda r: r.precision)
     data["birth_year"] = pd.array(parsed.map(lambda r: r.year).tolist(), dtype="Int64")
@@ -185,7 +174,7 @@ def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> Non
 
 
 def _clean_sex(data: pd.DataFrame, recorder: _Recorder) -> None:
-    column = _map_unique(data["sex"], parse_sex)
+    column = map_distinct(data["sex"], parse_sex)
     layout = data[SEX_FROM_LAYOUT] if SEX_FROM_LAYOUT in data.columns else pd.Series([None] * len(data))
     result = []
     for position, (raw, parsed, by_layout) in enumerate(zip(data["sex"], column, layout, strict=True)):
@@ -203,9 +192,11 @@ def _clean_sex(data: pd.DataFrame, recorder: _Recorder) -> None:
 
 def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
     provinces = frozenset(rules.provinces)
-    parsed = _map_unique(data["national_id"], lambda v: clean_id(str(v) if v is not None else None, provinces))
+    parsed = map_distinct(data["national_id"], lambda v: clean_id(str(v) if v is not None else None, provinces))
     values, kinds, problems = [], [], []
-    for position, (raw, result) in enumerate(zip(data["national_id"], parsed, strict=True)):
+    years = data["birth_year"].to_numpy(dtype="float64", na_value=float("nan"))
+    sexes = data["sex"].to_numpy(dtype=object)
+    for position, (raw, result) in enumerate(zip(data["national_id"].to_numpy(dtype=object), parsed, strict=True)):
         for repair in result.repairs:
             recorder.add(position, "national_id", repair)
         kinds.append(result.kind)
@@ -221,25 +212,23 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
             recorder.add(position, "national_id", "id-missing")
         elif result.kind == CMND:
             recorder.add(position, "national_id", "id-old-cmnd")
-        year = data["birth_year"].iat[position]
-        for code in id_disagreements(
-            result.value, result.kind, data["sex"].iat[position], None if pd.isna(year) else int(year)
-        ):
+        year = years[position]
+        for code in id_disagreements(result.value, result.kind, sexes[position], None if year != year else int(year)):
             recorder.add(position, "national_id", code)
     data["national_id"] = values
     data["id_kind"] = kinds
     data["id_problem"] = problems
     if "old_id" in data.columns:
-        data["old_id"] = _map_unique(
+        data["old_id"] = map_distinct(
             data["old_id"],
             lambda v: clean_id(str(v), provinces).value if _text_or_none(str(v) if v else None) else None,
         )
 
 
 def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
-    amounts = _map_unique(data["amount"], lambda v: parse_amount(str(v) if v is not None else None))
+    amounts = map_distinct(data["amount"], lambda v: parse_amount(str(v) if v is not None else None))
     data["amount"] = pd.array([a.value for a in amounts], dtype="Int64")
-    accounts = _map_unique(
+    accounts = map_distinct(
         data["account_number"], lambda v: parse_account(str(v) if v is not None else None, rules.account_length)
     )
     data["account_number"] = [a.value for a in accounts]
@@ -248,23 +237,38 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
     categories = AliasIndex((alias, c.code) for c in rules.categories for alias in (*c.aliases, c.name))
     bank_bins = {b.short: b.bin for b in rules.banks}
     method_names = {m.code: m.name for m in rules.methods}
-    data["bank_short"] = _map_unique(data["bank"], banks.find)
+    data["bank_short"] = map_distinct(data["bank"], banks.find)
     data["bank_bin"] = data["bank_short"].map(lambda v: bank_bins.get(v) if v else None)
-    data["method_code"] = _map_unique(data["payment_method"], methods.find)
-    data["category_code"] = _map_unique(data["category"], categories.find)
-    for position in range(len(data)):
-        if amounts.iat[position].problem:
-            recorder.add(position, "amount", amounts.iat[position].problem)
-        if accounts.iat[position].problem:
-            recorder.add(position, "account_number", accounts.iat[position].problem)
-        if _text_or_none(data["bank"].iat[position]) and data["bank_short"].iat[position] is None:
-            recorder.add(position, "bank", "bank-unknown")
-        if _text_or_none(data["payment_method"].iat[position]) and data["method_code"].iat[position] is None:
-            recorder.add(position, "payment_method", "method-unknown")
-        if _text_or_none(data["category"].iat[position]) and data["category_code"].iat[position] is None:
-            recorder.add(position, "category", "category-unknown")
-        account = data["account_number"].iat[position]
-        if account and account == data["national_id"].iat[position]:
+    data["method_code"] = map_distinct(data["payment_method"], methods.find)
+    data["category_code"] = map_distinct(data["category"], categories.find)
+    columns = {
+        name: data[name].to_numpy(dtype=object)
+        for name in (
+            "bank",
+            "bank_short",
+            "payment_method",
+            "method_code",
+            "category",
+            "category_code",
+            "account_number",
+            "national_id",
+        )
+    }
+    unknown = (
+        ("bank", "bank_short", "bank-unknown"),
+        ("payment_method", "method_code", "method-unknown"),
+        ("category", "category_code", "category-unknown"),
+    )
+    for position, (amount, account) in enumerate(zip(amounts, accounts, strict=True)):
+        if amount.problem:
+            recorder.add(position, "amount", amount.problem)
+        if account.problem:
+            recorder.add(position, "account_number", account.problem)
+        for raw, code, problem in unknown:
+            if _text_or_none(columns[raw][position]) and columns[code][position] is None:
+                recorder.add(position, raw, problem)
+        number = columns["account_number"][position]
+        if number and number == columns["national_id"][position]:
             recorder.add(position, "account_number", "account-is-id")
     data["bank"] = [b if b else (_text_or_none(raw)) for b, raw in zip(data["bank_short"], data["bank"], strict=True)]
     data["payment_method"] = [
@@ -338,22 +342,27 @@ def _summaries(recorder: _Recorder, size: int) -> list[str | None]:
 def _problem_frame(
     recorder: _Recorder, data: pd.DataFrame, originals: pd.DataFrame, names: dict[tuple[str, str], dict[str, str]]
 ) -> pd.DataFrame:
+    files = data["source_file"].to_numpy(dtype=object)
+    sheets = data["source_sheet"].to_numpy(dtype=object)
+    rows = data["source_row"].to_numpy()
+    raw_values = {field: originals[field].to_numpy(dtype=object) for field in originals.columns}
+    explained = {code: explain(code) for code in PROBLEMS if code != "duplicate"}
     records: list[dict[Hashable, Any]] = []
     for row, field, code, detail in recorder.rows:
-        file, sheet = data["source_file"].iat[row], data["source_sheet"].iat[row]
-        value = originals[field].iat[row] if field in originals.columns else None
+        file, sheet = files[row], sheets[row]
+        value = raw_values[field][row] if field in raw_values else None
         records.append(
             {
                 "row": row,
                 "source_file": file,
                 "source_sheet": sheet,
-                "source_row": int(data["source_row"].iat[row]),
+                "source_row": int(rows[row]),
                 "field": field,
                 "column": names.get((file, sheet), {}).get(field, field),
                 "value": None if value is None or (isinstance(value, float) and pd.isna(value)) else str(value),
                 "severity": PROBLEMS[code][0],
                 "code": code,
-                "detail": explain(code, other=detail) if code == "duplicate" else explain(code),
+                "detail": explain(code, other=detail) if code == "duplicate" else explained[code],
             }
         )
     frame = pd.DataFrame(records, columns=["row", *PROBLEM_COLUMNS], dtype=object)

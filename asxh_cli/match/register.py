@@ -6,10 +6,12 @@ import datetime as dt
 import unicodedata
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from asxh_cli.frames import attribute, map_distinct
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.text import fold, modern_tone
 from asxh_cli.normalize.values import parse_sex
@@ -28,51 +30,64 @@ class Register:
     unusable: int
 
 
-def fold_array(values: pd.Series) -> pd.Series:
-    """`fold` for a whole column at once (Arrow compute): no diacritics, lower case, đ→d, single spaces."""
-    array = pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.string())
+def _arrow(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.string())
+
+
+def _series(array: pa.Array, index: pd.Index) -> pd.Series:
+    return pd.Series(array.to_pylist(), index=index, dtype=object)
+
+
+def _fold_arrow(array: pa.Array) -> pa.Array:
     array = pc.utf8_normalize(array, "NFD")
     array = pc.replace_substring_regex(array, r"\p{Mn}", "")
     array = pc.utf8_lower(array)
     array = pc.replace_substring(pc.replace_substring(array, "đ", "d"), "ð", "d")
     array = pc.replace_substring_regex(array, r"[^0-9a-z]+", " ")
-    array = pc.utf8_trim_whitespace(array)
-    return pd.Series(array.to_pylist(), index=values.index, dtype=object)
+    return pc.utf8_trim_whitespace(array)
+
+
+def fold_array(values: pd.Series) -> pd.Series:
+    """`fold` for a whole column at once (Arrow compute): no diacritics, lower case, đ→d, single spaces."""
+    return _series(_fold_arrow(_arrow(values)), values.index)
 
 
 def name_parts(keys: pd.Series, surname_canon: dict[str, str]) -> tuple[pd.Series, pd.Series, pd.Series]:
     """(canonical family name, given name, canonical full key) from folded names."""
-    family = keys.str.split(" ", n=1).str[0]
-    given = keys.str.rsplit(" ", n=1).str[-1]
-    canon_family = family.map(lambda f: surname_canon.get(f, f) if isinstance(f, str) else None)
-    rest = keys.str.split(" ", n=1).str[1].fillna("")
-    canon_key = (canon_family.fillna("") + " " + rest).str.strip()
-    return canon_family.astype(object), given.astype(object), canon_key.astype(object)
+    array = _arrow(keys)
+    parts = pc.extract_regex(array, r"^(?P<family>\S+)(?: (?P<rest>.*))?$")
+    family = _series(parts.field("family"), keys.index)
+    rest = _series(parts.field("rest"), keys.index)
+    given = _series(pc.extract_regex(array, r"(?P<given>\S+)$").field("given"), keys.index)
+    canon_family = map_distinct(family, lambda f: surname_canon.get(f, f) if isinstance(f, str) else None)
+    canon_key = pd.Series(
+        [f"{f} {r}" if r else f for f, r in zip(canon_family, rest, strict=True)], index=keys.index, dtype=object
+    )
+    return canon_family, given, canon_key
 
 
-def _register_id(value: object) -> str | None:
-    """Register IDs are machine-written; only a lost leading zero (10–11 digits) is restored."""
-    if not isinstance(value, str):
-        return None
-    digits = "".join(ch for ch in value if ch.isdigit())
-    return digits.zfill(12) if 10 <= len(digits) <= 12 else (digits or None)
+def _register_ids(values: pd.Series) -> pd.Series:
+    """Register IDs are machine-written: digits only; a lost leading zero (10–11 digits) is restored."""
+    digits = pc.replace_substring_regex(_arrow(values), r"[^0-9]", "")
+    length = pc.utf8_length(digits)
+    padded = pc.utf8_lpad(digits, 12, "0")
+    chosen = pc.if_else(pc.and_(pc.greater_equal(length, 10), pc.less_equal(length, 12)), padded, digits)
+    chosen = pc.if_else(pc.equal(length, 0), pa.scalar(None, pa.string()), chosen)
+    return _series(chosen, values.index)
 
 
 def given_accented(names: pd.Series) -> pd.Series:
     """The given name (last word) in lower case with its diacritics, in one tone convention."""
-    last = names.astype(object).map(
-        lambda v: v.strip().rsplit(" ", 1)[-1] if isinstance(v, str) and v.strip() else None
-    )
-    cache = {v: modern_tone(unicodedata.normalize("NFC", v).lower()) for v in pd.unique(last.dropna())}
-    return last.map(cache).astype(object)
+    last = _series(pc.extract_regex(_arrow(names), r"(?P<given>\S+)\s*$").field("given"), names.index)
+    return map_distinct(last, lambda v: modern_tone(unicodedata.normalize("NFC", v).lower()) if v else None)
 
 
 def _status(frame: pd.DataFrame, rules: Rules) -> pd.Series:
     status = frame["status"] if "status" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
-    kinds = status.map(lambda v: rules.matching.status.get(fold(v)) if isinstance(v, str) and v.strip() else None)
+    kinds = map_distinct(status, lambda v: rules.matching.status.get(fold(v)) if isinstance(v, str) else None)
     if "death_date" in frame.columns:
-        has_death = frame["death_date"].map(lambda v: isinstance(v, str) and bool(v.strip()))
-        kinds = kinds.where(~has_death, "dead")
+        has_death = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(_arrow(frame["death_date"].fillna("")))), 0)
+        kinds = kinds.where(~np.asarray(has_death), "dead")
     return kinds.fillna("alive").astype(object)
 
 
@@ -80,12 +95,8 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     """Canonical register for matching; rows the pandera model rejects (no 12-digit ID, name or year) are set aside."""
     today = today or dt.date.today()
     people = pd.DataFrame(index=frame.index)
-    people["national_id"] = frame["national_id"].astype(object).map(_register_id)
-    people["old_id"] = (
-        frame["old_id"].astype(object).map(lambda v: v.strip() if isinstance(v, str) and v.strip() else None)
-        if "old_id" in frame.columns
-        else None
-    )
+    people["national_id"] = _register_ids(frame["national_id"])
+    people["old_id"] = _register_ids(frame["old_id"]) if "old_id" in frame.columns else None
     people["full_name"] = frame["full_name"].astype(object)
     people["name_key"] = fold_array(frame["full_name"])
     people["name_key"] = people["name_key"].where(people["name_key"] != "", None)
@@ -93,14 +104,12 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
         people["name_key"], rules.matching.surname_canon
     )
     people["given_accented"] = given_accented(frame["full_name"])
-    dates = {v: parse_date(v, today) for v in pd.unique(frame["birth_date"].astype(object))}
-    parsed = frame["birth_date"].astype(object).map(dates)
-    people["birth_date"] = parsed.map(lambda r: r.value)
-    people["birth_precision"] = parsed.map(lambda r: r.precision)
+    parsed = map_distinct(frame["birth_date"], lambda v: parse_date(v, today))
+    people["birth_date"] = attribute(parsed, "value")
+    people["birth_precision"] = attribute(parsed, "precision")
     for part in ("year", "month", "day"):
-        people[f"birth_{part}"] = pd.array(parsed.map(lambda r, p=part: getattr(r, p)).tolist(), dtype="Int64")
-    sexes = {v: parse_sex(v) for v in pd.unique(frame["sex"].astype(object))} if "sex" in frame.columns else {}
-    people["sex"] = frame["sex"].astype(object).map(sexes) if "sex" in frame.columns else None
+        people[f"birth_{part}"] = attribute(parsed, part, "Int64")
+    people["sex"] = map_distinct(frame["sex"], parse_sex) if "sex" in frame.columns else None
     people["status_kind"] = _status(frame, rules)
     people["status"] = people["status_kind"].map(STATUS_LABELS)
     for column in ("death_date", "address", "commune"):

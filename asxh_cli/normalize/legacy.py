@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from enum import StrEnum
+from functools import lru_cache
 
 from asxh_cli.normalize.text import is_vietnamese_word
 
@@ -186,18 +187,19 @@ def _is_foreign(text: str) -> bool:
     return any(ord(ch) > 0x7F and ch not in _VIETNAMESE_LETTERS and not ch.isspace() for ch in text)
 
 
-def _readings(text: str) -> list[Encoding]:
+@lru_cache(maxsize=200_000)
+def _readings(text: str) -> tuple[Encoding, ...]:
     """Legacy encodings under which `text` decodes to proper Vietnamese (empty if it already is Unicode)."""
     if not text or text.isascii() or any(ch in _UNICODE_ONLY for ch in text):
-        return []
+        return ()
     if _looks_vietnamese(text) and not _is_foreign(text):
-        return []
+        return ()
     found = []
     for encoding, decode in _DECODERS.items():
         decoded = decode(text)
         if decoded != text and not _is_foreign(decoded) and _looks_vietnamese(decoded):
             found.append(encoding)
-    return found
+    return tuple(found)
 
 
 def detect_encoding(text: str) -> Encoding:
