@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import functools
 import json
 import os
@@ -21,16 +22,23 @@ from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
 from asxh_cli.errors import AsxhError, ExitCode
 from asxh_cli.export.columns import present, write_clean_list
 from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, result_table, write_result_csv, write_result_workbook
+from asxh_cli.export.phu_luc_2 import export_payout
 from asxh_cli.export.problems import problem_counts, write_problem_report
+from asxh_cli.export.template import load_template
+from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.reader import ReadResult, parse_overrides, read_beneficiaries, read_register
 from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.match.engine import match_beneficiaries
 from asxh_cli.match.register import prepare_register
 from asxh_cli.match.review import apply_decisions, read_decisions
 from asxh_cli.messages import msg, pick
+from asxh_cli.normalize.dates import parse_date
+from asxh_cli.payout import EXCEPTION, assign_lists, load_list, write_list
 from asxh_cli.problems import severity_label
+from asxh_cli.report import weekly_report, write_report
 from asxh_cli.rules import Rules, load_rules
 from asxh_cli.sample import write_sample
+from asxh_cli.survey import make_surveys, merge_answers, read_surveys
 
 app = typer.Typer(
     name="asxh",
@@ -512,6 +520,292 @@ def _steps(quiet: bool) -> Iterator[Callable[[str], None]]:
             progress.update(task, description=label, advance=1)
 
         yield step
+
+
+survey_app = typer.Typer(
+    help=pick(
+        "Phụ lục 1: phiếu khảo sát phương thức nhận và đọc lại câu trả lời.",
+        "Phụ lục 1: payment-method surveys and reading the answers back.",
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(survey_app, name="survey")
+ListArgument = Annotated[
+    Path,
+    typer.Argument(
+        help=pick(
+            "Danh sách đã đối sánh (ket_qua_doi_sanh.csv) hoặc đã ghép khảo sát.",
+            "The matched list (ket_qua_doi_sanh.csv), or one with survey answers merged.",
+        ),
+        show_default=False,
+    ),
+]
+DateOption = Annotated[
+    str | None,
+    typer.Option(
+        "--ngay",
+        help=pick(
+            "Ngày ghi trên biểu (dd/mm/yyyy, mặc định hôm nay).",
+            "Date printed on the forms (dd/mm/yyyy, default today).",
+        ),
+    ),
+]
+
+
+def _form_date(text: str | None) -> dt.date:
+    if not text:
+        return dt.date.today()
+    result = parse_date(text, dt.date(2100, 1, 1))
+    if result.precision != "day":
+        raise typer.BadParameter(pick("cần dạng dd/mm/yyyy", "expected dd/mm/yyyy"), param_hint="--ngay")
+    return dt.date(result.year, result.month, result.day)
+
+
+@survey_app.command("make")
+@handles_errors
+def survey_make(
+    list_file: ListArgument,
+    outdir: Annotated[
+        Path, typer.Option("--output", "-o", help=pick("Thư mục ghi phiếu.", "Folder for the surveys."))
+    ] = Path("phieu_khao_sat"),
+    one_file: Annotated[
+        bool,
+        typer.Option(
+            "--one-file", help=pick("Một tệp, mỗi xã/phường một sheet.", "One workbook, one sheet per commune.")
+        ),
+    ] = False,
+    show_pii: Annotated[
+        bool,
+        typer.Option(
+            "--show-pii",
+            help=pick(
+                "Ghi đầy đủ số định danh và số tài khoản (mặc định che bớt).",
+                "Write full ID and account numbers (masked by default).",
+            ),
+        ),
+    ] = False,
+    day: DateOption = None,
+    rules_dir: RulesOption = None,
+) -> None:
+    """Tạo phiếu khảo sát Phụ lục 1 theo từng xã/phường để đi khảo sát tại nhà."""
+    rules = load_rules(rules_dir)
+    frame = load_list(list_file)
+    written = make_surveys(frame, rules, load_template(rules), outdir, one_file, show_pii, _form_date(day))
+    for item in written:
+        typer.echo(str(item.path))
+    err_console().print(
+        pick(
+            f"Đã tạo {len(written)} tệp phiếu cho {sum(w.people for w in written)} người.",
+            f"Wrote {len(written)} survey files for {sum(w.people for w in written)} people.",
+        ),
+        highlight=False,
+    )
+
+
+@survey_app.command("read")
+@handles_errors
+def survey_read(
+    files: Annotated[
+        list[Path],
+        typer.Argument(help=pick("Các phiếu đã điền (.xlsx).", "Filled-in surveys (.xlsx)."), show_default=False),
+    ],
+    list_file: Annotated[
+        Path,
+        typer.Option(
+            "--list",
+            "-l",
+            help=pick("Danh sách đã đối sánh để ghép câu trả lời vào.", "The matched list to merge the answers into."),
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help=pick("Danh sách sau khi ghép (.csv).", "The merged list (.csv)."))
+    ] = Path("danh_sach_da_khao_sat.csv"),
+    report: Annotated[
+        Path | None,
+        typer.Option(
+            "--report", help=pick("Ghi lỗi của phiếu ra tệp .xlsx.", "Write the survey problems to an .xlsx.")
+        ),
+    ] = None,
+    rules_dir: RulesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Đọc phiếu khảo sát đã điền, kiểm tra từng câu trả lời và ghép câu trả lời hợp lệ vào danh sách."""
+    refuse_inputs([output, *([report] if report else [])], [*files, list_file])
+    for path in files:
+        check_input_file(path, {".xlsx", ".xlsm", ".xls"})
+    rules = load_rules(rules_dir)
+    frame = load_list(list_file)
+    keys = set(
+        zip(
+            frame["source_file"].astype(str),
+            frame["source_sheet"].astype(str),
+            frame["source_row"].astype(int),
+            strict=True,
+        )
+    )
+    answers = read_surveys(files, rules, keys)
+    merged, applied = merge_answers(frame, answers)
+    write_list(merged, output)
+    if report is not None:
+        write_problem_report(answers.problems, report)
+    summary = {
+        "answers_applied": applied,
+        "problems": len(answers.problems),
+        "rows": len(merged),
+        "outputs": [str(output), *([str(report)] if report else [])],
+    }
+    if as_json:
+        typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
+    else:
+        err_console().print(
+            pick(
+                f"Đã ghép {applied} câu trả lời hợp lệ · {len(answers.problems)} lỗi (không áp dụng) · {len(merged)} dòng",
+                f"Merged {applied} valid answers · {len(answers.problems)} problems (not applied) · {len(merged)} rows",
+            ),
+            highlight=False,
+        )
+        typer.echo(str(output))
+    if len(answers.problems):
+        raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+@app.command("export")
+@handles_errors
+def export_lists(
+    list_file: ListArgument,
+    outdir: Annotated[
+        Path, typer.Option("--output", "-o", help=pick("Thư mục ghi danh sách.", "Output folder."))
+    ] = Path("phu_luc_2"),
+    ky: Annotated[
+        str,
+        typer.Option(
+            "--ky",
+            help=pick(
+                'Kỳ chi trả ghi trên biểu, ví dụ "Tết Bính Ngọ 2026" hoặc "tháng 02/2026".',
+                "Payment period printed on the lists.",
+            ),
+        ),
+    ] = "",
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help=pick("'commune': tách theo từng xã/phường.", "'commune': one file per commune and method.")
+        ),
+    ] = None,
+    day: DateOption = None,
+    rules_dir: RulesOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """Xuất Phụ lục 2: mỗi phương thức nhận một tệp, cùng danh sách các trường hợp phải xử lý."""
+    if by not in (None, "commune"):
+        raise typer.BadParameter("commune", param_hint="--by")
+    rules = load_rules(rules_dir)
+    template = load_template(rules)
+    frame = load_list(list_file)
+    assignment = assign_lists(frame, rules)
+    form_day = _form_date(day)
+    written = export_payout(
+        assignment,
+        rules,
+        template,
+        outdir,
+        ky or f"tháng {form_day.month:02d}/{form_day.year}",
+        by == "commune",
+        form_day,
+    )
+    total_out = sum(item.people for item in written)
+    if as_json:
+        typer.echo(
+            json.dumps(
+                {
+                    "rows_in": len(frame),
+                    "rows_out": total_out,
+                    "files": [
+                        {
+                            "path": str(w.path),
+                            "list": w.list_code,
+                            "commune": w.commune,
+                            "people": w.people,
+                            "amount": w.amount,
+                        }
+                        for w in written
+                    ],
+                },
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    else:
+        if not quiet:
+            names = {m.code: m.short for m in rules.methods} | {EXCEPTION: pick("Ngoại lệ phải xử lý", "Exceptions")}
+            table = Table(title=pick("Danh sách đã xuất", "Lists written"), title_justify="left")
+            for column in (
+                pick("Danh sách", "List"),
+                pick("Xã/phường", "Commune"),
+                pick("Số người", "People"),
+                pick("Tổng tiền (đồng)", "Amount (VND)"),
+                pick("Tệp", "File"),
+            ):
+                table.add_column(column)
+            for w in written:
+                table.add_row(names[w.list_code], w.commune or "", str(w.people), f"{w.amount:,}", w.path.name)
+            err_console().print(table)
+        err_console().print(
+            pick(
+                f"Số người đầu vào: {len(frame)} · tổng số người trong các danh sách: {total_out}",
+                f"People in: {len(frame)} · people across the lists: {total_out}",
+            ),
+            highlight=False,
+        )
+        for w in written:
+            typer.echo(str(w.path))
+    if total_out != len(frame):
+        raise AsxhError("accounting.mismatch", rows_in=len(frame), rows_out=total_out)
+
+
+@app.command()
+@handles_errors
+def report(
+    list_file: ListArgument,
+    previous: Annotated[
+        Path | None,
+        typer.Option(
+            "--previous",
+            help=pick(
+                "Danh sách của lần báo cáo trước, để tính thay đổi.", "The list of the previous report, for the change."
+            ),
+        ),
+    ] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help=pick("Tệp báo cáo .xlsx.", "Report workbook."))] = Path(
+        "bao_cao_tuan.xlsx"
+    ),
+    rules_dir: RulesOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Báo cáo tiến độ hằng tuần: theo xã/phường, đối tượng, phương thức; tỷ lệ không dùng tiền mặt."""
+    refuse_inputs([output], [list_file, *([previous] if previous else [])])
+    rules = load_rules(rules_dir)
+    weekly = weekly_report(load_list(list_file), rules, load_list(previous) if previous else None)
+    write_report(
+        weekly,
+        output,
+        pick(
+            "BÁO CÁO TIẾN ĐỘ CHI TRẢ AN SINH XÃ HỘI KHÔNG DÙNG TIỀN MẶT",
+            "NON-CASH SOCIAL WELFARE PAYOUT PROGRESS REPORT",
+        ),
+    )
+    if as_json:
+        typer.echo(weekly.by_commune.to_json(orient="records", force_ascii=False, indent=2))
+        return
+    table = Table(title=pick("Tiến độ theo xã/phường", "Progress by commune"), title_justify="left")
+    for column in weekly.by_commune.columns:
+        table.add_column(str(column), justify="left" if column == "Xã/Phường" else "right")
+    for values in weekly.by_commune.itertuples(index=False):
+        table.add_row(*(str(v) for v in values))
+    err_console().print(table)
+    typer.echo(str(output))
 
 
 def main() -> None:

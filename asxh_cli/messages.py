@@ -80,6 +80,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tệp {file}, sheet '{sheet}': thiếu cột {column}.",
         "File {file}, sheet '{sheet}': column {column} is missing.",
     ),
+    "list.not_matched": (
+        "Tệp {file} không phải danh sách đã đối sánh (thiếu cột {missing}). Dùng tệp ket_qua_doi_sanh.csv do 'asxh match' tạo ra.",
+        "File {file} is not a matched list (missing {missing}). Use the ket_qua_doi_sanh.csv written by 'asxh match'.",
+    ),
+    "survey.columns": (
+        "Tệp {file}, sheet '{sheet}': phiếu khảo sát thiếu cột {missing}. Dùng phiếu do 'asxh survey make' tạo ra.",
+        "File {file}, sheet '{sheet}': the survey lacks column(s) {missing}. Use a survey made by 'asxh survey make'.",
+    ),
     # --- generic
     "error.prefix": ("Lỗi", "Error"),
     "error.unexpected": (

@@ -141,6 +141,47 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "Người này xuất hiện nhiều lần (cùng số định danh, hoặc cùng họ tên và ngày sinh): {other}.",
         "This person appears more than once (same ID, or same name and birth date): {other}.",
     ),
+    "survey-row-unknown": (
+        ERROR,
+        "Dòng phiếu không khớp dòng nào của danh sách (cột Tệp gốc/Sheet gốc/Dòng gốc bị sửa hoặc xóa). Không sửa các cột này.",
+        "The survey row matches no list row (Tệp gốc/Sheet gốc/Dòng gốc were changed). Do not edit these columns.",
+    ),
+    "survey-method-missing": (
+        ERROR,
+        "Có trả lời nhưng chưa chọn phương thức nhận. Chọn một phương thức trong danh sách.",
+        "Answers given but no payment method chosen. Choose one from the list.",
+    ),
+    "survey-method-unknown": (
+        ERROR,
+        "Không hiểu phương thức nhận đã ghi. Chọn trong danh sách thả xuống.",
+        "Payment method not understood. Choose from the drop-down list.",
+    ),
+    "survey-account": (
+        ERROR,
+        "Phương thức qua tài khoản cần số tài khoản chỉ gồm chữ số, độ dài hợp lý.",
+        "An account method needs an account number of digits with a plausible length.",
+    ),
+    "survey-bank": (
+        ERROR,
+        "Phương thức qua tài khoản cần tên ngân hàng trong danh mục.",
+        "An account method needs a listed bank.",
+    ),
+    "survey-proxy-name": (
+        ERROR,
+        "Nhận qua người được ủy quyền cần họ tên người được ủy quyền.",
+        "The authorised person's name is required.",
+    ),
+    "survey-proxy-id": (
+        ERROR,
+        "Số định danh người được ủy quyền phải là số định danh 12 số hợp lệ.",
+        "The authorised person's ID must be a valid 12-digit ID.",
+    ),
+    "survey-phone": (ERROR, "Ví điện tử cần số điện thoại 10 chữ số.", "An e-wallet needs a 10-digit phone number."),
+    "survey-reason": (
+        ERROR,
+        "Nhận tiền mặt phải ghi lý do không nhận qua tài khoản (theo hướng dẫn).",
+        "Cash needs the reason for not using an account (required by the guidance).",
+    ),
     "id-leading-zero": (REPAIR, "Đã khôi phục số 0 đầu bị Excel làm mất.", "Restored the leading zero Excel dropped."),
     "id-stripped": (
         REPAIR,

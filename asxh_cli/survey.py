@@ -1,0 +1,276 @@
+"""Phụ lục 1 round trip: survey workbooks for the field teams, and their answers validated and merged back."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+
+from asxh_cli.clean import PROBLEM_COLUMNS
+from asxh_cli.errors import InputError
+from asxh_cli.export.forms import FormSheet, write_form
+from asxh_cli.export.template import FormColumn, PayoutTemplate
+from asxh_cli.io.grid import read_excel_grids
+from asxh_cli.io.layout import column_letter
+from asxh_cli.normalize.ids import CCCD, clean_id
+from asxh_cli.normalize.lookup import AliasIndex
+from asxh_cli.normalize.text import fold, normalize_name, normalize_text
+from asxh_cli.normalize.values import parse_account
+from asxh_cli.payout import SURVEY_HEADERS
+from asxh_cli.problems import ERROR, explain
+from asxh_cli.rules import Rules
+
+PREFILLED = (
+    FormColumn("row_number", "STT", 5),
+    FormColumn("full_name", "Họ và tên", 22),
+    FormColumn("birth_date", "Ngày sinh", 11),
+    FormColumn("national_id", "Số định danh cá nhân", 15),
+    FormColumn("address", "Nơi thường trú", 18),
+    FormColumn("category", "Đối tượng", 16),
+    FormColumn("amount", "Mức trợ cấp (đồng/tháng)", 12),
+    FormColumn("payment_method", "Hình thức đang nhận", 16),
+    FormColumn("account_number", "Số tài khoản hiện có", 16),
+)
+# Columns the field team fills in: field → header. survey read finds them by these headers.
+ANSWERS = {
+    "new_method": "Phương thức chọn",
+    "new_account": "Số tài khoản",
+    "new_bank": "Ngân hàng",
+    "new_proxy_name": "Họ tên người được ủy quyền",
+    "new_proxy_id": "Số định danh người được ủy quyền",
+    "new_proxy_relation": "Quan hệ với đối tượng",
+    "new_phone": "Số điện thoại",
+    "new_cash_reason": "Lý do không nhận qua tài khoản",
+    "survey_date": "Ngày khảo sát",
+    "signature": "Chữ ký người được khảo sát",
+}
+KEYS = {"source_file": "Tệp gốc", "source_sheet": "Sheet gốc", "source_row": "Dòng gốc"}
+ANSWER_WIDTHS = {
+    "new_method": 20,
+    "new_account": 17,
+    "new_bank": 14,
+    "new_proxy_name": 20,
+    "new_proxy_id": 15,
+    "new_proxy_relation": 10,
+    "new_phone": 12,
+    "new_cash_reason": 20,
+    "survey_date": 11,
+    "signature": 14,
+}
+
+
+def mask_id(value: object) -> object:
+    """'079150012345' → '0791******45'."""
+    if not isinstance(value, str) or len(value) < 6:
+        return value
+    return value[:4] + "*" * (len(value) - 6) + value[-2:]
+
+
+def mask_account(value: object) -> object:
+    """'4228981687329' → '*********7329'."""
+    if not isinstance(value, str) or len(value) < 5:
+        return value
+    return "*" * (len(value) - 4) + value[-4:]
+
+
+def survey_columns() -> tuple[FormColumn, ...]:
+    answers = tuple(FormColumn(field, header, ANSWER_WIDTHS[field]) for field, header in ANSWERS.items())
+    keys = tuple(FormColumn(field, header, 10) for field, header in KEYS.items())
+    return (*PREFILLED, *answers, *keys)
+
+
+@dataclass(frozen=True)
+class SurveyFile:
+    path: Path
+    communes: tuple[str, ...]
+    people: int
+
+
+def make_surveys(
+    frame: pd.DataFrame,
+    rules: Rules,
+    template: PayoutTemplate,
+    outdir: Path,
+    one_file: bool,
+    show_pii: bool,
+    day: dt.date,
+) -> list[SurveyFile]:
+    """One Phụ lục 1 workbook per commune (or one workbook with a sheet per commune) for the home visits."""
+    people = frame[~frame["register_status"].isin(["Đã chết", "Đã chuyển đi"])].copy()
+    if not show_pii:
+        people["national_id"] = people["national_id"].map(mask_id)
+        people["account_number"] = people["account_number"].map(mask_account)
+    people["source_row"] = people["source_row"].astype(str)
+    validations = {"new_method": [m.short for m in rules.methods], "new_bank": [b.short for b in rules.banks]}
+    sheets = []
+    for commune, part in people.groupby(people["commune"].fillna("Chưa rõ xã/phường"), sort=True):
+        name = re.sub(r"[\[\]:*?/\\]", " ", str(commune))[:31]
+        subtitle = template.survey_subtitle.format(commune=commune)
+        sheets.append(
+            (
+                str(commune),
+                FormSheet(
+                    name,
+                    template.survey_title,
+                    subtitle,
+                    survey_columns(),
+                    part,
+                    validations,
+                    signatures=("NGƯỜI KHẢO SÁT", "TRƯỞNG THÔN/TỔ"),
+                    totals=False,
+                ),
+            )
+        )
+    written = []
+    if one_file:
+        path = outdir / f"{template.survey_file.format(commune='tat_ca')}.xlsx"
+        write_form(path, template.agency, [s for _, s in sheets], template.font, template.signature_note, day)
+        written.append(SurveyFile(path, tuple(c for c, _ in sheets), len(people)))
+    else:
+        for commune, sheet in sheets:
+            slug = re.sub(r"[^0-9a-z]+", "_", fold(commune)).strip("_") or "khac"
+            path = outdir / f"{template.survey_file.format(commune=slug)}.xlsx"
+            write_form(path, template.agency, [sheet], template.font, template.signature_note, day)
+            written.append(SurveyFile(path, (commune,), len(sheet.rows)))
+    return written
+
+
+@dataclass
+class SurveyAnswers:
+    """Valid answers by list row key, and one problem row per invalid answer."""
+
+    answers: dict[tuple[str, str, int], dict[str, str | None]]
+    problems: pd.DataFrame
+
+
+def _problem(file: str, sheet: str, row: int, column: str, value: object, code: str) -> dict[str, object]:
+    return {
+        "source_file": file,
+        "source_sheet": sheet,
+        "source_row": row,
+        "field": column,
+        "column": column,
+        "value": None if value is None else str(value),
+        "severity": ERROR,
+        "code": code,
+        "detail": explain(code),
+    }
+
+
+def read_surveys(paths: list[Path], rules: Rules, known_keys: set[tuple[str, str, int]]) -> SurveyAnswers:
+    """Read filled-in Phụ lục 1 workbooks (drop-downs or free text) and validate every answer."""
+    methods = AliasIndex((alias, m.code) for m in rules.methods for alias in (*m.aliases, m.name, m.short))
+    banks = AliasIndex((alias, b.short) for b in rules.banks for alias in (*b.aliases, b.short))
+    by_code = {m.code: m for m in rules.methods}
+    provinces = frozenset(rules.provinces)
+    answers: dict[tuple[str, str, int], dict[str, str | None]] = {}
+    problems: list[dict[str, object]] = []
+    for path in paths:
+        grids = [g for g in read_excel_grids(path) if g.sheet != "DanhMuc"]
+        for grid in grids:
+            header_at = next(
+                (
+                    i
+                    for i, row in enumerate(grid.rows[:30])
+                    if ANSWERS["new_method"] in row and KEYS["source_row"] in row
+                ),
+                None,
+            )
+            if header_at is None:
+                continue
+            header = grid.rows[header_at]
+            where = {field: header.index(text) for field, text in {**ANSWERS, **KEYS}.items() if text in header}
+            if len(where) < len(ANSWERS) + len(KEYS):
+                missing = [t for f, t in {**ANSWERS, **KEYS}.items() if f not in where]
+                raise InputError("survey.columns", file=path.name, sheet=grid.sheet, missing=", ".join(missing))
+            for r in range(header_at + 2, len(grid.rows)):
+                cells = grid.rows[r] + [None] * len(header)
+                value = {field: (cells[i] or "").strip() or None for field, i in where.items()}
+                if not any(value[f] for f in ANSWERS if f not in ("survey_date", "signature")):
+                    continue
+                excel_row = r + 1
+
+                def report(
+                    field: str,
+                    code: str,
+                    v: dict[str, str | None] = value,
+                    row: int = excel_row,
+                    columns: dict[str, int] = where,
+                    file: str = path.name,
+                    sheet: str = grid.sheet,
+                ) -> None:
+                    header_text = f"{column_letter(columns[field])} ({ANSWERS[field]})"
+                    problems.append(_problem(file, sheet, row, header_text, v[field], code))
+
+                try:
+                    key = (str(value["source_file"]), str(value["source_sheet"]), int(str(value["source_row"])))
+                except ValueError:
+                    key = None
+                if key is None or key not in known_keys:
+                    problems.append(
+                        _problem(
+                            path.name,
+                            grid.sheet,
+                            excel_row,
+                            "Tệp gốc/Sheet gốc/Dòng gốc",
+                            value["source_row"],
+                            "survey-row-unknown",
+                        )
+                    )
+                    continue
+                errors_before = len(problems)
+                code = methods.find(value["new_method"])
+                if code is None:
+                    report("new_method", "survey-method-unknown" if value["new_method"] else "survey-method-missing")
+                    continue
+                method = by_code[code]
+                account = parse_account(value["new_account"], rules.account_length)
+                bank = banks.find(value["new_bank"])
+                if method.needs_account and (account.value is None or account.problem):
+                    report("new_account", "survey-account")
+                if method.needs_account and bank is None:
+                    report("new_bank", "survey-bank")
+                if method.needs_proxy and not value["new_proxy_name"]:
+                    report("new_proxy_name", "survey-proxy-name")
+                proxy = clean_id(value["new_proxy_id"], provinces)
+                if method.needs_proxy and proxy.kind != CCCD:
+                    report("new_proxy_id", "survey-proxy-id")
+                phone = "".join(ch for ch in value["new_phone"] or "" if ch.isdigit())
+                if method.needs_phone and len(phone) != 10:
+                    report("new_phone", "survey-phone")
+                if method.needs_reason and not value["new_cash_reason"]:
+                    report("new_cash_reason", "survey-reason")
+                if len(problems) > errors_before:
+                    continue
+                answers[key] = {
+                    "payment_method": method.name,
+                    "account_number": account.value if method.needs_account else None,
+                    "bank": bank or (normalize_text(value["new_bank"]) if value["new_bank"] else None),
+                    "proxy_name": normalize_name(value["new_proxy_name"]) if value["new_proxy_name"] else None,
+                    "proxy_id": proxy.value,
+                    "proxy_relation": value["new_proxy_relation"],
+                    "phone": phone or None,
+                    "cash_reason": value["new_cash_reason"],
+                }
+    return SurveyAnswers(answers, pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object))
+
+
+def merge_answers(frame: pd.DataFrame, answers: SurveyAnswers) -> tuple[pd.DataFrame, int]:
+    """Apply valid answers to the list rows they belong to; nothing else in the list changes."""
+    merged = frame.copy()
+    for field in SURVEY_HEADERS:
+        if field not in merged.columns:
+            merged[field] = None
+    applied = 0
+    keys = list(zip(merged["source_file"], merged["source_sheet"], merged["source_row"], strict=True))
+    for i, key in enumerate(keys):
+        answer = answers.answers.get((str(key[0]), str(key[1]), int(key[2])))
+        if answer is None:
+            continue
+        for field, value in answer.items():
+            merged.at[merged.index[i], field] = value
+        applied += 1
+    return merged, applied
