@@ -49,22 +49,38 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
         reg_old = pd.DataFrame({"r": reg.index, "old_id": reg["old_id"]}).dropna()
         parts.append(_merge(old, reg_old, ["old_id"], VIA_OLD))
 
-    named = ben.loc[ben["family"].notna() & ben["birth_year"].notna(), ["b", "family", "given", "birth_year"]]
-    if len(named):
-        shifted = pd.concat([named.assign(birth_year=named["birth_year"] + d) for d in (-1, 0, 1)], ignore_index=True)
-        reg_names = pd.DataFrame(
-            {"r": reg.index, "family": reg["family"], "given": reg["given"], "birth_year": reg["birth_year"]}
+    reg_keys = pd.DataFrame(
+        {
+            "r": reg.index,
+            "family": reg["family"],
+            "given": reg["given"],
+            "birth_year": reg["birth_year"],
+            "birth_month": reg["birth_month"],
+            "birth_day": reg["birth_day"],
+            "birth_date": reg["birth_date"],
+        }
+    )
+    named = ben[ben["family"].notna() & ben["birth_year"].notna()]
+    # Same family and given name: the same birth year, or the same day and month (a year written wrong).
+    parts.append(
+        _merge(named[["b", "family", "given", "birth_year"]], reg_keys, ["family", "given", "birth_year"], VIA_NAME)
+    )
+    full = named[named["birth_precision"] == "day"]
+    parts.append(
+        _merge(
+            full[["b", "family", "given", "birth_month", "birth_day"]],
+            reg_keys,
+            ["family", "given", "birth_month", "birth_day"],
+            VIA_NAME,
         )
-        parts.append(_merge(shifted, reg_names, ["family", "given", "birth_year"], VIA_NAME))
-
-    dated = ben.loc[ben["birth_precision"] == "day", ["b", "birth_date", "birth_swapped"]]
-    if len(dated):
-        reg_dates = pd.DataFrame({"r": reg.index, "birth_date": reg["birth_date"]})[reg["birth_precision"] == "day"]
-        swapped = dated.dropna(subset=["birth_swapped"])[["b", "birth_swapped"]].rename(
-            columns={"birth_swapped": "birth_date"}
-        )
-        parts.append(_merge(dated[["b", "birth_date"]], reg_dates, ["birth_date"], VIA_DATE))
-        parts.append(_merge(swapped, reg_dates, ["birth_date"], VIA_DATE))
+    )
+    # Same full birth date (or day and month swapped) and one of the two names: catches a typo in the other.
+    dated = ben[ben["birth_precision"] == "day"]
+    for date_column in ("birth_date", "birth_swapped"):
+        keyed = dated.dropna(subset=[date_column]).rename(columns={date_column: "date_key"})
+        reg_dates = reg_keys.rename(columns={"birth_date": "date_key"})
+        for name in ("family", "given"):
+            parts.append(_merge(keyed[["b", "date_key", name]], reg_dates, ["date_key", name], VIA_DATE))
 
     pairs = pd.concat(parts, ignore_index=True)
     if pairs.empty:
