@@ -190,7 +190,8 @@ def _classify(cells: list[Cell], by_field: dict[str, list[int]], rules: Rules, i
 
     has_id = digits("national_id") >= 6
     identity = has_id or digits("birth_date") >= 2
-    folded = [fold(text) for _, text in filled]
+    # Folding every cell of 100k rows is costly; only rows without an ID can be totals or signatures.
+    folded = [fold(text) for _, text in filled] if not has_id else []
     if not identity and any(_matches(f, rules.row_markers["total"]) for f in folded[:4]):
         return "total"
     if not has_id and any(_matches(f, rules.row_markers["signature"]) or _DATE_LINE.search(f) for f in folded):
@@ -208,7 +209,7 @@ def _classify(cells: list[Cell], by_field: dict[str, list[int]], rules: Rules, i
             or _matches(folded[0], rules.row_markers["heading"])
         ):
             return "heading"
-    if _is_column_number_row(cells):
+    if all(len(text) <= 5 for _, text in filled) and _is_column_number_row(cells):
         return "column_numbers"
     return None
 
