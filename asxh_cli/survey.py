@@ -107,7 +107,7 @@ def make_surveys(
     validations = {"new_method": [m.short for m in rules.methods], "new_bank": [b.short for b in rules.banks]}
     sheets = []
     for commune, part in people.groupby(people["commune"].fillna("Chưa rõ xã/phường"), sort=True):
-        name = re.sub(r"[\[\]:*?/\\]", " ", str(commune))[:31]
+        name = str(commune)
         subtitle = template.survey_subtitle.format(commune=commune)
         sheets.append(
             (
@@ -188,6 +188,8 @@ def read_surveys(paths: list[Path], rules: Rules, known_keys: set[tuple[str, str
                 raise InputError("survey.columns", file=path.name, sheet=grid.sheet, missing=", ".join(missing))
             for r in range(header_at + 2, len(grid.rows)):
                 cells = grid.rows[r] + [None] * len(header)
+                if not any(c and c.strip() for c in cells):
+                    break  # the table ends at the first empty row; the signature block follows
                 value = {field: (cells[i] or "").strip() or None for field, i in where.items()}
                 if not any(value[f] for f in ANSWERS if f not in ("survey_date", "signature")):
                     continue

@@ -4,6 +4,7 @@ signature block and print set-up, written with xlsxwriter."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,6 +46,11 @@ class FormSheet:
     totals: bool = True
 
 
+def sheet_title(text: str) -> str:
+    """A worksheet name Excel accepts: no []:*?/\\ and at most 31 characters."""
+    return re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31] or "DS"
+
+
 def date_line(place: str, day: dt.date) -> str:
     """'Vũng Tàu, ngày 05 tháng 02 năm 2026' (day and month zero-padded)."""
     return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
@@ -80,29 +86,33 @@ def write_form(
             "sign": book.add_format({**base, "bold": True, "align": "center"}),
             "sign_note": book.add_format({**base, "italic": True, "align": "center", "font_size": 11}),
         }
-        lists = _lists_sheet(book, sheets)
+        values: dict[str, list[str]] = {}
         for spec in sheets:
-            _write_sheet(book.add_worksheet(spec.name[:31]), spec, agency, fmt, signature_note, day, lists)
+            values.update(spec.validations or {})
+        lists = _list_ranges(values)
+        for spec in sheets:
+            _write_sheet(book.add_worksheet(sheet_title(spec.name)), spec, agency, fmt, signature_note, day, lists)
+        if values:
+            _write_lists(book, values)  # added last: the first sheet cannot be hidden
         book.close()
 
 
-def _lists_sheet(book: xlsxwriter.Workbook, sheets: Sequence[FormSheet]) -> dict[str, str]:
-    """A hidden sheet holding drop-down lists (Excel limits inline lists to 255 characters)."""
-    values: dict[str, list[str]] = {}
-    for spec in sheets:
-        values.update(spec.validations or {})
-    if not values:
-        return {}
+def _list_ranges(values: dict[str, list[str]]) -> dict[str, str]:
+    """Where each drop-down list lives on the hidden 'DanhMuc' sheet (inline lists stop at 255 characters)."""
+    ranges = {}
+    for c, (field, options) in enumerate(sorted(values.items())):
+        letter = xlsxwriter.utility.xl_col_to_name(c)
+        ranges[field] = f"=DanhMuc!${letter}$2:${letter}${len(options) + 1}"
+    return ranges
+
+
+def _write_lists(book: xlsxwriter.Workbook, values: dict[str, list[str]]) -> None:
     sheet = book.add_worksheet("DanhMuc")
     sheet.hide()
-    ranges = {}
     for c, (field, options) in enumerate(sorted(values.items())):
         sheet.write_string(0, c, field)
         for r, option in enumerate(options, start=1):
             sheet.write_string(r, c, option)
-        letter = xlsxwriter.utility.xl_col_to_name(c)
-        ranges[field] = f"=DanhMuc!${letter}$2:${letter}${len(options) + 1}"
-    return ranges
 
 
 def _merge(sheet: object, row: int, first: int, last: int, text: str, style: object) -> None:
