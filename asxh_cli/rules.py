@@ -73,6 +73,7 @@ class Matching:
     weights: dict[str, float]
     name_min_similarity: float
     name_strict_similarity: float
+    name_typo_similarity: float
     max_candidates: int
     surname_canon: dict[str, str]  # folded surname → folded canonical surname
     status: dict[str, str]  # folded status text → "alive" / "dead" / "moved"
@@ -278,6 +279,7 @@ def _matching(directory: Path) -> Matching:
         weights={k: _number(path, "weights", weights, k, 0, 100) for k in ("id", "name", "birth", "sex")},
         name_min_similarity=_number(path, "name", name, "min_similarity", 0, 100),
         name_strict_similarity=_number(path, "name", name, "strict_similarity", 0, 100),
+        name_typo_similarity=_number(path, "name", name, "typo_similarity", 0, 100),
         max_candidates=int(_number(path, "blocking", data.get("blocking", {}), "max_candidates", 1, 1000)),
         surname_canon=canon,
         status=status,

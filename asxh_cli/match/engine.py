@@ -62,7 +62,7 @@ def _percent(value: float) -> str:
 
 
 def _id_reason(row: pd.Series, has_id: bool, min_name: float) -> str | None:
-    if row["via_id"] and row["s_name"] < min_name:
+    if row["via_id"] and not row["name_agrees"]:
         return pick(
             "số định danh trong danh sách là của một người khác trong CSDLQG (họ tên khác)",
             "the listed ID belongs to another person in the register (different name)",
@@ -132,10 +132,12 @@ def decide(scored: pd.DataFrame, ben: pd.DataFrame, rules: Rules) -> tuple[pd.Da
     second = ranked[ranked["rank"] == 1].set_index("b")["score"].reindex(best.index)
 
     birth_ok = best["s_birth"].isna() | (best["s_birth"] >= 0.2)
-    id_evidence = (best["via_id"] | best["via_old"] | best["via_near"]) & (best["s_name"] >= min_name) & birth_ok
+    id_evidence = (best["via_id"] | best["via_old"] | best["via_near"]) & best["name_agrees"] & birth_ok
     name_evidence = (best["s_name"] >= strict_name) & (best["s_birth"] >= BIRTH_EXACT - 1e-9) & (best["s_id"] != 0)
     strong = best["score"] >= m.match
     ambiguous = second.notna() & (second >= best["score"] - m.ambiguity_gap) & (second >= m.review)
+    floor = ranked["b"].map(best["score"] - m.ambiguity_gap)
+    close = ranked[ranked["score"] >= floor].groupby("b").size()
     result = np.where(
         strong & (id_evidence | name_evidence) & ~ambiguous,
         MATCHED,
@@ -149,7 +151,7 @@ def decide(scored: pd.DataFrame, ben: pd.DataFrame, rules: Rules) -> tuple[pd.Da
         parts = _signals_reason(row, bool(has_id[b]), min_name)
         outcome = decisions.at[b, "result"]
         if outcome != MATCHED and ambiguous.get(b, False):
-            count = int((ranked["b"] == b).sum()) if len(ranked) < 50_000 else 2
+            count = int(close.get(b, 2))
             parts.append(
                 pick(
                     f"có {count} người gần giống trong CSDLQG, cần chọn đúng người",

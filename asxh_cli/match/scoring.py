@@ -11,7 +11,7 @@ from asxh_cli.rules import Matching
 # How much one birth-date comparison counts (0–1) for each way the two dates can agree.
 BIRTH_EXACT, BIRTH_SWAPPED, BIRTH_SAME_MONTH, BIRTH_YEAR_OFF, BIRTH_SAME_YEAR, BIRTH_PARTIAL = (
     1.0,
-    0.8,
+    0.7,
     0.6,
     0.6,
     0.4,
@@ -100,8 +100,13 @@ def score_pairs(pairs: pd.DataFrame, ben: pd.DataFrame, reg: pd.DataFrame, rules
     s_id = np.where(scored["via_id"] | scored["via_old"], ID_EXACT, np.where(scored["via_near"], ID_NEAR, np.nan))
     conflict = np.isnan(s_id) & (has_id | (has_cmnd & pd.notna(reg_old)))
     s_id = np.where(conflict, 0.0, s_id)
+    # Names agree when similar enough; with the same ID and the same full birth date, a typo is allowed too.
+    name_agrees = (scored["s_name"] >= rules.name_min_similarity / 100) | (
+        scored["via_id"] & (scored["s_name"] >= rules.name_typo_similarity / 100) & (scored["s_birth"] >= BIRTH_EXACT)
+    )
+    scored["name_agrees"] = name_agrees.to_numpy()
     # An ID that belongs to somebody whose name is different says nothing about the other candidates.
-    owner_mismatch = (scored["via_id"] & (scored["s_name"] < rules.name_min_similarity / 100)).to_numpy()
+    owner_mismatch = (scored["via_id"] & ~name_agrees).to_numpy()
     unreliable = pd.Series(owner_mismatch).groupby(b).transform("any").to_numpy()
     s_id = np.where(unreliable & conflict, np.nan, s_id)
     scored["s_id"] = s_id
