@@ -15,7 +15,7 @@ BIRTH_EXACT, BIRTH_SWAPPED, BIRTH_SAME_MONTH, BIRTH_YEAR_OFF, BIRTH_SAME_YEAR, B
     0.6,
     0.6,
     0.4,
-    0.7,
+    0.65,
 )
 ID_EXACT, ID_NEAR = 1.0, 0.75
 DIACRITIC_DIFFERENCE = 0.7  # given names alike without diacritics but not with them (Hùng / Hưng)
