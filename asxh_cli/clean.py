@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -23,6 +24,7 @@ from asxh_cli.schema import CleanBeneficiaries, failing_cells
 
 TEXT_FIELDS = ("address", "commune", "category", "proxy_name", "note", "bank", "payment_method")
 BRANCH_WORDS = (r"\b(chi nhanh|cn|pgd|phong giao dich|so giao dich|tai)\b.*$", r"^(ngan hang|nh)\b")
+_COMMUNE_SHEET = re.compile(r"^(phuong|xa|thi tran|dac khu)\b")
 PROBLEM_COLUMNS = [
     "source_file",
     "source_sheet",
@@ -116,6 +118,7 @@ def clean_beneficiaries(
             originals[field] = None
     _fix_text_columns(data, recorder)
     _clean_names(data, recorder)
+    _commune_from_sheets(data, recorder)
     _clean_birth(data, recorder, today)
     _clean_sex(data, recorder)
     _clean_ids(data, rules, recorder)
@@ -154,6 +157,16 @@ def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
     data["name_key"] = map_distinct(cleaned, lambda v: fold(v) if v else None)
     for field in ("address", "commune", "proxy_name", "note"):
         data[field] = map_distinct(data[field], lambda v: normalize_text(v) if _text_or_none(v) else None)
+
+
+def _commune_from_sheets(data: pd.DataFrame, recorder: _Recorder) -> None:
+    """In a workbook with one sheet per commune and no commune column, the sheet name is the commune."""
+    sheets_per_file = data.groupby("source_file")["source_sheet"].transform("nunique")
+    named_like_commune = data["source_sheet"].map(lambda s: bool(_COMMUNE_SHEET.match(fold(str(s)))))
+    missing = data["commune"].isna() & (sheets_per_file > 1) & named_like_commune
+    for position in missing.to_numpy().nonzero()[0]:
+        data.at[data.index[position], "commune"] = normalize_text(str(data["source_sheet"].iat[position]))
+        recorder.add(int(position), "commune", "commune-from-sheet")
 
 
 def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> None:

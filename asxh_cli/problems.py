@@ -214,6 +214,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "Đã chuẩn hóa họ tên (khoảng trắng, chữ hoa đầu từ, dấu thanh).",
         "Normalised the name (spacing, capitals, tone placement).",
     ),
+    "commune-from-sheet": (
+        REPAIR,
+        "Xã/phường lấy theo tên sheet (mỗi sheet một xã/phường).",
+        "Commune taken from the sheet name (one sheet per commune).",
+    ),
     "sex-from-layout": (REPAIR, "Giới tính lấy theo cột ngày sinh Nam/Nữ.", "Sex taken from the Nam/Nữ birth column."),
 }
 

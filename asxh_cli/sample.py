@@ -447,7 +447,7 @@ def write_btxh_workbook(rows: list[tuple[int, dict[str, str], str]], path: Path)
         for item in rows:
             by_commune.setdefault(item[1]["commune"], []).append(item)
         for commune, items in by_commune.items():
-            sheet_name = commune.replace("Phường ", "P.").replace("Xã ", "X.")[:31]
+            sheet_name = commune[:31]
             sheet = book.add_worksheet(sheet_name)
             _title_block(
                 sheet, bold, f"DANH SÁCH ĐỐI TƯỢNG BẢO TRỢ XÃ HỘI HƯỞNG TRỢ CẤP HẰNG THÁNG - {commune.upper()}", 9
