@@ -200,7 +200,7 @@ def _clean_sex(data: pd.DataFrame, recorder: _Recorder) -> None:
         result.append(parsed or by_layout)
     data["sex"] = result
     if SEX_FROM_LAYOUT in data.columns:
-        data.drop(columns=SEX_FROM_LAYOUT, inplace=True)
+        del data[SEX_FROM_LAYOUT]
 
 
 def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
