@@ -252,3 +252,18 @@ def test_review_decisions_are_applied_on_the_next_run(tmp_path):
     assert list(table["Kết quả"]) == ["Khớp", "Không tìm thấy"]
     assert table["Số định danh CSDLQG"].iat[0] == chosen
     assert "người rà soát" in table["Lý do"].iat[0]
+
+
+def test_terminal_output_shows_no_ids_or_names(tmp_path):
+    import re
+
+    import pandas as pd
+
+    register = pd.read_csv(REGISTER, dtype=str)
+    names = set(register["Họ và tên"])
+    for args in (["validate", *LISTS], ["clean", *LISTS, "-o", str(tmp_path / "s.xlsx")],
+                 ["match", *LISTS, "-r", REGISTER, "-o", str(tmp_path / "kq")]):
+        result = runner.invoke(app, args)
+        text = result.stdout + result.stderr
+        assert not re.search(r"\d{9,12}", text.replace(str(tmp_path), "")), args[0]
+        assert not any(name in text for name in names), args[0]
