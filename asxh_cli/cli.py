@@ -21,7 +21,14 @@ from asxh_cli import __version__
 from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
 from asxh_cli.errors import AsxhError, ExitCode
 from asxh_cli.export.columns import present, write_clean_list
-from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, result_table, write_result_csv, write_result_workbook
+from asxh_cli.export.match_report import (
+    CSV_NAME,
+    XLSX_NAME,
+    match_summary,
+    result_table,
+    write_result_csv,
+    write_result_workbook,
+)
 from asxh_cli.export.phu_luc_2 import export_payout
 from asxh_cli.export.problems import problem_counts, write_problem_report
 from asxh_cli.export.template import load_template
@@ -460,19 +467,8 @@ def match(
         write_result_csv(table, csv_path)
         write_result_workbook(table, cleaned.data, result, register.people, xlsx_path)
     rows_in, rows_out = len(read.data), len(table)
-    counts = table["Kết quả"].value_counts()
-    summary = {
-        "rows_in": rows_in,
-        "rows_out": rows_out,
-        "results": {name: int(counts.get(name, 0)) for name in ("Khớp", "Cần xác minh", "Không tìm thấy")},
-        "deceased": int((table["Tình trạng CSDLQG"] == "Đã chết").sum()),
-        "moved": int((table["Tình trạng CSDLQG"] == "Đã chuyển đi").sum()),
-        "duplicates": int(table["Trùng với"].notna().sum()),
-        "register_rows": register.rows_in,
-        "register_unusable": register.unusable,
-        "review_problems": problems,
-        "outputs": [str(csv_path), str(xlsx_path)],
-    }
+    summary = match_summary(table, register, rows_in)
+    summary |= {"review_problems": problems, "outputs": [str(csv_path), str(xlsx_path)]}
     if rows_in != rows_out:
         raise AsxhError("accounting.mismatch", rows_in=rows_in, rows_out=rows_out)
     if as_json:

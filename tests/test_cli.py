@@ -261,8 +261,11 @@ def test_terminal_output_shows_no_ids_or_names(tmp_path):
 
     register = pd.read_csv(REGISTER, dtype=str)
     names = set(register["Họ và tên"])
-    for args in (["validate", *LISTS], ["clean", *LISTS, "-o", str(tmp_path / "s.xlsx")],
-                 ["match", *LISTS, "-r", REGISTER, "-o", str(tmp_path / "kq")]):
+    for args in (
+        ["validate", *LISTS],
+        ["clean", *LISTS, "-o", str(tmp_path / "s.xlsx")],
+        ["match", *LISTS, "-r", REGISTER, "-o", str(tmp_path / "kq")],
+    ):
         result = runner.invoke(app, args)
         text = result.stdout + result.stderr
         assert not re.search(r"\d{9,12}", text.replace(str(tmp_path), "")), args[0]

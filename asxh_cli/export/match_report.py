@@ -11,7 +11,7 @@ from asxh_cli.export.columns import present, show_date, text_headers
 from asxh_cli.io.writer import atomic_path, safe_text
 from asxh_cli.io.xlsx import Sheet, write_workbook
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
-from asxh_cli.match.register import STATUS_LABELS
+from asxh_cli.match.register import STATUS_LABELS, Register
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -78,6 +78,21 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
         index=cleaned.index,
     )
     return pd.concat([cleaned, added], axis=1)
+
+
+def match_summary(table: pd.DataFrame, register: Register, rows_in: int) -> dict[str, object]:
+    """Counts for the terminal and `--json`: rows in and out, results, deceased, moved, duplicates."""
+    counts = table["Kết quả"].value_counts()
+    return {
+        "rows_in": rows_in,
+        "rows_out": len(table),
+        "results": {name: int(counts.get(name, 0)) for name in RESULTS},
+        "deceased": int((table["Tình trạng CSDLQG"] == DEAD).sum()),
+        "moved": int((table["Tình trạng CSDLQG"] == MOVED).sum()),
+        "duplicates": int(table["Trùng với"].notna().sum()),
+        "register_rows": register.rows_in,
+        "register_unusable": register.unusable,
+    }
 
 
 def write_result_csv(table: pd.DataFrame, path: Path) -> None:

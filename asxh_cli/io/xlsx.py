@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -26,7 +26,6 @@ class Sheet:
     title: str | None = None
     text_columns: Sequence[str] = ()
     money_columns: Sequence[str] = ()
-    notes: list[str] = field(default_factory=list)
 
 
 def _is_missing(value: object) -> bool:
@@ -60,11 +59,6 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
             if spec.title:
                 sheet.write_string(row, 0, spec.title, title)
                 row += 2
-            for note in spec.notes:
-                sheet.write_string(row, 0, note, book.add_format({**base, "italic": True}))
-                row += 1
-            if spec.notes:
-                row += 1
             columns = [str(c) for c in spec.table.columns]
             widths = [min(MAX_WIDTH, max(8, len(c) + 2)) for c in columns]
             for c, name in enumerate(columns):
