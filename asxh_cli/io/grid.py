@@ -108,6 +108,7 @@ def sheet_names(path: Path) -> list[str]:
 
 def read_excel_grids(path: Path, sheet: str | None = None) -> list[SheetGrid]:
     """All visible worksheets of an Excel file (or the one named) as text grids."""
+    check_input_file(path, EXCEL_SUFFIXES)
     names = sheet_names(path)
     if sheet is not None and sheet not in names:
         raise InputError("sheet.missing", file=path, sheet=sheet, available=", ".join(names))
