@@ -84,6 +84,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tệp {file} không phải danh sách đã đối sánh (thiếu cột {missing}). Dùng tệp ket_qua_doi_sanh.csv do 'asxh match' tạo ra.",
         "File {file} is not a matched list (missing {missing}). Use the ket_qua_doi_sanh.csv written by 'asxh match'.",
     ),
+    "survey.not_survey": (
+        "Tệp {file} không phải phiếu khảo sát do 'asxh survey make' tạo ra (không có cột 'Phương thức chọn' và 'Dòng gốc').",
+        "File {file} is not a survey made by 'asxh survey make' (no 'Phương thức chọn' and 'Dòng gốc' columns).",
+    ),
     "survey.columns": (
         "Tệp {file}, sheet '{sheet}': phiếu khảo sát thiếu cột {missing}. Dùng phiếu do 'asxh survey make' tạo ra.",
         "File {file}, sheet '{sheet}': the survey lacks column(s) {missing}. Use a survey made by 'asxh survey make'.",

@@ -160,6 +160,13 @@ def _problem(file: str, sheet: str, row: int, column: str, value: object, code: 
     }
 
 
+def _survey_header(rows: list[list[str | None]]) -> int | None:
+    """Index of the survey's header row (it holds 'Phương thức chọn' and 'Dòng gốc'), if any."""
+    return next(
+        (i for i, row in enumerate(rows[:30]) if ANSWERS["new_method"] in row and KEYS["source_row"] in row), None
+    )
+
+
 def read_surveys(paths: list[Path], rules: Rules, known_keys: set[tuple[str, str, int]]) -> SurveyAnswers:
     """Read filled-in Phụ lục 1 workbooks (drop-downs or free text) and validate every answer."""
     methods = AliasIndex((alias, m.code) for m in rules.methods for alias in (*m.aliases, m.name, m.short))
@@ -170,15 +177,11 @@ def read_surveys(paths: list[Path], rules: Rules, known_keys: set[tuple[str, str
     problems: list[dict[str, object]] = []
     for path in paths:
         grids = [g for g in read_excel_grids(path) if g.sheet != "DanhMuc"]
+        headers = {grid.sheet: _survey_header(grid.rows) for grid in grids}
+        if all(at is None for at in headers.values()):
+            raise InputError("survey.not_survey", file=path.name)
         for grid in grids:
-            header_at = next(
-                (
-                    i
-                    for i, row in enumerate(grid.rows[:30])
-                    if ANSWERS["new_method"] in row and KEYS["source_row"] in row
-                ),
-                None,
-            )
+            header_at = headers[grid.sheet]
             if header_at is None:
                 continue
             header = grid.rows[header_at]
