@@ -246,3 +246,14 @@ def test_weekly_report_with_change_and_chart(matched, tmp_path):
     assert all(row[header.index("Thay đổi: Tổng số")] == 0 for row in rows[1:])
     assert sum(row[header.index("Tổng số")] for row in rows[1:]) == len(_table(matched))
     assert book["Tổng hợp"]._charts
+
+
+def test_wrong_files_for_survey_and_export_are_clear_errors(matched, tmp_path):
+    result = runner.invoke(app, ["survey", "read", LISTS[0], "--list", str(matched), "-o", str(tmp_path / "m.csv")])
+    assert result.exit_code == 2 and "không phải phiếu khảo sát" in result.stderr
+    result = runner.invoke(app, ["export", LISTS[2], "-o", str(tmp_path / "x")])
+    assert result.exit_code == 2 and "không phải danh sách đã đối sánh" in result.stderr
+    result = runner.invoke(app, ["match", LISTS[2], "-r", str(SAMPLE / "csdl_dan_cu.csv"), "-o", str(tmp_path / "k"),
+                                 "--decisions", str(tmp_path / "khong_co.xlsx")])
+    assert result.exit_code == 2 and "Không tìm thấy tệp" in result.stderr
+    assert "Traceback" not in result.output
