@@ -18,7 +18,7 @@ from asxh_cli.normalize.legacy import Encoding, column_hint, fix_legacy
 from asxh_cli.normalize.lookup import AliasIndex
 from asxh_cli.normalize.text import fold, normalize_name, normalize_text
 from asxh_cli.normalize.values import parse_account, parse_amount, parse_sex
-from asxh_cli.problems import ERROR, PROBLEMS, REPAIR, explain, severity
+from asxh_cli.problems import ERROR, PROBLEMS, REPAIR, explain
 from asxh_cli.rules import Rules
 from asxh_cli.schema import CleanBeneficiaries, failing_cells
 
@@ -345,10 +345,11 @@ def _validate(data: pd.DataFrame, recorder: _Recorder) -> None:
 
 
 def _summaries(recorder: _Recorder, size: int) -> list[str | None]:
+    explained = {code: explain(code) for code, (level, _vi, _en) in PROBLEMS.items() if level == REPAIR}
     texts: dict[int, list[str]] = {}
     for row, _field, code, _detail in recorder.rows:
-        if severity(code) == REPAIR:
-            texts.setdefault(row, []).append(explain(code))
+        if code in explained:
+            texts.setdefault(row, []).append(explained[code])
     return ["; ".join(dict.fromkeys(texts[i])) if i in texts else None for i in range(size)]
 
 

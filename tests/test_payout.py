@@ -253,7 +253,18 @@ def test_wrong_files_for_survey_and_export_are_clear_errors(matched, tmp_path):
     assert result.exit_code == 2 and "không phải phiếu khảo sát" in result.stderr
     result = runner.invoke(app, ["export", LISTS[2], "-o", str(tmp_path / "x")])
     assert result.exit_code == 2 and "không phải danh sách đã đối sánh" in result.stderr
-    result = runner.invoke(app, ["match", LISTS[2], "-r", str(SAMPLE / "csdl_dan_cu.csv"), "-o", str(tmp_path / "k"),
-                                 "--decisions", str(tmp_path / "khong_co.xlsx")])
+    result = runner.invoke(
+        app,
+        [
+            "match",
+            LISTS[2],
+            "-r",
+            str(SAMPLE / "csdl_dan_cu.csv"),
+            "-o",
+            str(tmp_path / "k"),
+            "--decisions",
+            str(tmp_path / "khong_co.xlsx"),
+        ],
+    )
     assert result.exit_code == 2 and "Không tìm thấy tệp" in result.stderr
     assert "Traceback" not in result.output

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
@@ -208,6 +209,7 @@ def detect_encoding(text: str) -> Encoding:
     return readings[0] if len(readings) == 1 else Encoding.UNICODE
 
 
+@lru_cache(maxsize=200_000)
 def fix_legacy(text: str, hint: Encoding | None = None) -> tuple[str, Encoding]:
     """Convert legacy text to Unicode when detection, or detection plus the column's `hint`, is confident."""
     readings = _readings(text)
@@ -230,12 +232,12 @@ def fix_legacy(text: str, hint: Encoding | None = None) -> tuple[str, Encoding]:
 def column_hint(values: Iterable[str]) -> Encoding | None:
     """The legacy encoding most confidently detected in a column, if more cells are legacy than Unicode-only."""
     counts = {Encoding.TCVN3: 0, Encoding.VNI: 0, Encoding.UNICODE: 0}
-    for value in values:
+    for value, times in Counter(values).items():
         if not value or value.isascii():
             continue
         encoding = detect_encoding(value)
         if encoding is Encoding.UNICODE and not any(ch in _UNICODE_ONLY for ch in value):
             continue
-        counts[encoding] += 1
+        counts[encoding] += times
     legacy = max((Encoding.TCVN3, Encoding.VNI), key=lambda e: counts[e])
     return legacy if counts[legacy] > counts[Encoding.UNICODE] else None
