@@ -6,28 +6,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from asxh_cli.errors import RuleError
-from asxh_cli.rules import Rules
+from asxh_cli.rules import CANONICAL_FIELDS, Rules
 
-TEMPLATE_FIELDS = {
+# Fields a form column may show: the canonical list fields, plus what matching, surveys and exports add.
+TEMPLATE_FIELDS = set(CANONICAL_FIELDS) | {
     "row_number",
-    "full_name",
-    "birth_date",
-    "sex",
-    "national_id",
-    "address",
-    "commune",
-    "category",
-    "amount",
-    "payment_method",
-    "account_number",
-    "bank",
-    "proxy_name",
-    "proxy_id",
     "proxy_relation",
-    "phone",
     "cash_reason",
     "register_id",
-    "note",
     "exception_reason",
 }
 
