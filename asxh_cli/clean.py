@@ -252,6 +252,8 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
     method_names = {m.code: m.name for m in rules.methods}
     data["bank_short"] = map_distinct(data["bank"], banks.find)
     data["bank_bin"] = data["bank_short"].map(lambda v: bank_bins.get(v) if v else None)
+    bank_names = {b.short: b.name for b in rules.banks}
+    data["bank_name"] = data["bank_short"].map(lambda v: bank_names.get(v) if v else None)
     data["method_code"] = map_distinct(data["payment_method"], methods.find)
     data["category_code"] = map_distinct(data["category"], categories.find)
     columns = {

@@ -110,3 +110,25 @@ def test_duplicates_are_marked_not_removed(make_xlsx, rules):
     )
     assert list(result.data["duplicate_of"]) == ["list.xlsx:3, list.xlsx:4", "list.xlsx:2", "list.xlsx:2", None]
     assert len(result.data) == 4
+
+
+def test_bank_gets_short_name_full_name_and_napas_code(make_xlsx, rules):
+    result = _clean(
+        make_xlsx,
+        rules,
+        [
+            [
+                1,
+                "Lê Văn An",
+                "1950",
+                "Nam",
+                "079050000001",
+                "Ngân hàng Nông nghiệp và Phát triển Nông thôn",
+                "TK",
+                "4228981687329",
+            ],
+        ],
+    )
+    row = result.data.iloc[0]
+    assert (row["bank"], row["bank_bin"]) == ("Agribank", "970405")
+    assert row["bank_name"] == "Ngân hàng Nông nghiệp và Phát triển Nông thôn Việt Nam"

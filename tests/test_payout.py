@@ -268,3 +268,19 @@ def test_wrong_files_for_survey_and_export_are_clear_errors(matched, tmp_path):
     )
     assert result.exit_code == 2 and "Không tìm thấy tệp" in result.stderr
     assert "Traceback" not in result.output
+
+
+def test_export_by_commune_splits_every_list(matched, tmp_path):
+    import json
+
+    out = tmp_path / "theo_xa"
+    result = runner.invoke(app, ["export", str(matched), "-o", str(out), "--by", "commune", "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["rows_in"] == summary["rows_out"]
+    communes = {item["commune"] for item in summary["files"]}
+    assert {"Phường Vũng Tàu", "Xã Long Sơn"} <= communes
+    for item in summary["files"]:
+        assert Path(item["path"]).name.endswith(".xlsx") and Path(item["path"]).exists()
+        subtitle = list(openpyxl.load_workbook(item["path"]).worksheets[0].iter_rows(values_only=True))[4][0]
+        assert item["commune"] in subtitle

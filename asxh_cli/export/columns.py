@@ -31,6 +31,8 @@ CLEAN_HEADERS: dict[str, tuple[str, str]] = {
     "account_number": ("Số tài khoản", "Account number"),
     "bank": ("Ngân hàng", "Bank"),
     "bank_raw": ("Ngân hàng (gốc)", "Bank (original)"),
+    "bank_name": ("Tên đầy đủ ngân hàng", "Bank full name"),
+    "bank_bin": ("Mã ngân hàng (NAPAS BIN)", "Bank code (NAPAS BIN)"),
     "proxy_name": ("Người được ủy quyền", "Authorised person"),
     "proxy_id": ("Số định danh người được ủy quyền", "Authorised person's ID"),
     "phone": ("Số điện thoại", "Phone"),
@@ -41,6 +43,7 @@ CLEAN_HEADERS: dict[str, tuple[str, str]] = {
 }
 PROVENANCE_HEADERS = {"source_file": "Tệp gốc", "source_sheet": "Sheet gốc", "source_row": "Dòng gốc"}
 TEXT_FIELDS = {
+    "bank_bin",
     "national_id",
     "national_id_raw",
     "old_id",
@@ -86,7 +89,6 @@ def present(data: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
         "birth_problem",
         "id_problem",
         "bank_short",
-        "bank_bin",
         "method_code",
         "sex_raw",
         "amount_raw",
