@@ -231,7 +231,12 @@ def _reason(key: str) -> str:
     return pick(vi, en)
 
 
-@app.command()
+@app.command(
+    help=pick(
+        "Xem công cụ hiểu tệp thế nào: dòng tiêu đề, ý nghĩa từng cột, số người và các dòng bỏ qua.",
+        "See how the tool understood each file: header rows, column meaning, people and skipped rows.",
+    )
+)
 @handles_errors
 def inspect(
     files: FilesArgument,
@@ -298,7 +303,12 @@ def inspect(
         )
 
 
-@app.command()
+@app.command(
+    help=pick(
+        "Sinh dữ liệu mẫu tổng hợp (không phải người thật): CSDLQG, danh sách lộn xộn và đáp án.",
+        "Write synthetic sample data (no real people): a register extract, messy lists and their answer key.",
+    )
+)
 @handles_errors
 def sample(
     outdir: Annotated[Path, typer.Argument(help=pick("Thư mục ghi dữ liệu mẫu.", "Folder for the sample data."))],
@@ -319,7 +329,12 @@ def sample(
         typer.echo(str(path))
 
 
-@app.command()
+@app.command(
+    help=pick(
+        "Kiểm tra danh sách: mỗi lỗi ghi rõ tệp, sheet, dòng, cột, giá trị và cách sửa. Mã thoát 1 nếu có lỗi.",
+        "Check lists: each problem names the file, sheet, row, column, value and fix. Exit 1 on errors.",
+    )
+)
 @handles_errors
 def validate(
     files: FilesArgument,
@@ -362,7 +377,12 @@ class OutputFormat(StrEnum):
     parquet = "parquet"
 
 
-@app.command()
+@app.command(
+    help=pick(
+        "Làm sạch danh sách: mỗi dòng đầu vào ra đúng một dòng, giữ giá trị gốc bên cạnh giá trị đã sửa.",
+        "Clean lists: one output row per input row, the original beside each repaired value.",
+    )
+)
 @handles_errors
 def clean(
     files: FilesArgument,
@@ -411,7 +431,12 @@ def clean(
         typer.echo(str(target))
 
 
-@app.command()
+@app.command(
+    help=pick(
+        "Đối sánh danh sách với CSDLQG: Khớp / Cần xác minh / Không tìm thấy, kèm lý do cho từng dòng.",
+        "Match lists with the population register: matched / to review / not found, with a reason per row.",
+    )
+)
 @handles_errors
 def match(
     files: FilesArgument,
@@ -557,7 +582,13 @@ def _form_date(text: str | None) -> dt.date:
     return dt.date(result.year, result.month, result.day)
 
 
-@survey_app.command("make")
+@survey_app.command(
+    "make",
+    help=pick(
+        "Tạo phiếu khảo sát Phụ lục 1 theo từng xã/phường để đi khảo sát tại nhà.",
+        "Write Phụ lục 1 survey workbooks per commune for the home visits.",
+    ),
+)
 @handles_errors
 def survey_make(
     list_file: ListArgument,
@@ -598,7 +629,13 @@ def survey_make(
     )
 
 
-@survey_app.command("read")
+@survey_app.command(
+    "read",
+    help=pick(
+        "Đọc phiếu khảo sát đã điền, kiểm tra từng câu trả lời và ghép câu trả lời hợp lệ vào danh sách.",
+        "Read filled-in surveys, check every answer and merge the valid ones into the list.",
+    ),
+)
 @handles_errors
 def survey_read(
     files: Annotated[
@@ -666,7 +703,13 @@ def survey_read(
         raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
-@app.command("export")
+@app.command(
+    "export",
+    help=pick(
+        "Xuất Phụ lục 2: mỗi phương thức nhận một tệp, cùng danh sách các trường hợp phải xử lý.",
+        "Write Phụ lục 2: one workbook per payment method, plus the exceptions to correct.",
+    ),
+)
 @handles_errors
 def export_lists(
     list_file: ListArgument,
@@ -761,7 +804,12 @@ def export_lists(
         raise AsxhError("accounting.mismatch", rows_in=len(frame), rows_out=total_out)
 
 
-@app.command()
+@app.command(
+    help=pick(
+        "Báo cáo tiến độ hằng tuần: theo xã/phường, đối tượng, phương thức; tỷ lệ không dùng tiền mặt.",
+        "Weekly progress report by commune, category and method, with the non-cash share.",
+    )
+)
 @handles_errors
 def report(
     list_file: ListArgument,
