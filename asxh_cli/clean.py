@@ -15,7 +15,7 @@ from asxh_cli.io.layout import SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, id_disagreements
 from asxh_cli.normalize.legacy import Encoding, column_hint, fix_legacy
-from asxh_cli.normalize.lookup import AliasIndex
+from asxh_cli.normalize.lookup import bank_index, category_index, method_index
 from asxh_cli.normalize.text import fold, normalize_name, normalize_text
 from asxh_cli.normalize.values import parse_account, parse_amount, parse_sex
 from asxh_cli.problems import ERROR, PROBLEMS, REPAIR, explain
@@ -23,7 +23,6 @@ from asxh_cli.rules import Rules
 from asxh_cli.schema import CleanBeneficiaries, failing_cells
 
 TEXT_FIELDS = ("address", "commune", "category", "proxy_name", "note", "bank", "payment_method")
-BRANCH_WORDS = (r"\b(chi nhanh|cn|pgd|phong giao dich|so giao dich|tai)\b.*$", r"^(ngan hang|nh)\b")
 _COMMUNE_SHEET = re.compile(r"^(phuong|xa|thi tran|dac khu)\b")
 PROBLEM_COLUMNS = [
     "source_file",
@@ -245,9 +244,7 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
         data["account_number"], lambda v: parse_account(str(v) if v is not None else None, rules.account_length)
     )
     data["account_number"] = [a.value for a in accounts]
-    banks = AliasIndex(((alias, b.short) for b in rules.banks for alias in (*b.aliases, b.short)), BRANCH_WORDS)
-    methods = AliasIndex((alias, m.code) for m in rules.methods for alias in (*m.aliases, m.name, m.short))
-    categories = AliasIndex((alias, c.code) for c in rules.categories for alias in (*c.aliases, c.name))
+    banks, methods, categories = bank_index(rules), method_index(rules), category_index(rules)
     bank_bins = {b.short: b.bin for b in rules.banks}
     method_names = {m.code: m.name for m in rules.methods}
     data["bank_short"] = map_distinct(data["bank"], banks.find)

@@ -9,9 +9,9 @@ import pandas as pd
 
 from asxh_cli.errors import InputError
 from asxh_cli.export.columns import CLEAN_HEADERS
-from asxh_cli.io.writer import atomic_path, safe_text
+from asxh_cli.io.writer import write_csv
 from asxh_cli.normalize.ids import CCCD, clean_id
-from asxh_cli.normalize.lookup import AliasIndex
+from asxh_cli.normalize.lookup import AliasIndex, bank_index, method_index
 from asxh_cli.normalize.values import parse_account, parse_amount
 from asxh_cli.rules import Rules
 
@@ -105,8 +105,7 @@ def _later_duplicates(frame: pd.DataFrame) -> pd.Series:
 
 def assign_lists(frame: pd.DataFrame, rules: Rules) -> Assignment:
     """Only matched, living, non-duplicate people whose method is complete go to a method list."""
-    methods = AliasIndex((alias, m.code) for m in rules.methods for alias in (*m.aliases, m.name, m.short))
-    banks = AliasIndex((alias, b.short) for b in rules.banks for alias in (*b.aliases, b.short))
+    methods, banks = method_index(rules), bank_index(rules)
     by_code = {m.code: m for m in rules.methods}
     provinces = frozenset(rules.provinces)
     duplicates = _later_duplicates(frame)
@@ -160,5 +159,4 @@ def _incomplete(
 def write_list(frame: pd.DataFrame, path: Path) -> None:
     """Write a list back as UTF-8-with-BOM CSV under Vietnamese headers (formula-safe)."""
     headers = {field: vi for field, (vi, _en) in CLEAN_HEADERS.items()} | SURVEY_HEADERS | MATCH_HEADERS
-    with atomic_path(path) as temp:
-        frame.rename(columns=headers).map(safe_text).to_csv(temp, index=False, encoding="utf-8-sig")
+    write_csv(frame.rename(columns=headers), path)

@@ -16,7 +16,7 @@ from asxh_cli.export.template import FormColumn, PayoutTemplate
 from asxh_cli.io.grid import read_excel_grids
 from asxh_cli.io.layout import column_letter
 from asxh_cli.normalize.ids import CCCD, clean_id
-from asxh_cli.normalize.lookup import AliasIndex
+from asxh_cli.normalize.lookup import bank_index, method_index
 from asxh_cli.normalize.text import fold, normalize_name, normalize_text
 from asxh_cli.normalize.values import parse_account
 from asxh_cli.payout import SURVEY_HEADERS
@@ -169,8 +169,7 @@ def _survey_header(rows: list[list[str | None]]) -> int | None:
 
 def read_surveys(paths: list[Path], rules: Rules, known_keys: set[tuple[str, str, int]]) -> SurveyAnswers:
     """Read filled-in Phụ lục 1 workbooks (drop-downs or free text) and validate every answer."""
-    methods = AliasIndex((alias, m.code) for m in rules.methods for alias in (*m.aliases, m.name, m.short))
-    banks = AliasIndex((alias, b.short) for b in rules.banks for alias in (*b.aliases, b.short))
+    methods, banks = method_index(rules), bank_index(rules)
     by_code = {m.code: m for m in rules.methods}
     provinces = frozenset(rules.provinces)
     answers: dict[tuple[str, str, int], dict[str, str | None]] = {}

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, id_disagreements
 from asxh_cli.normalize.legacy import Encoding, column_hint, decode_tcvn3, encode_tcvn3, encode_vni, fix_legacy
-from asxh_cli.normalize.lookup import AliasIndex
+from asxh_cli.normalize.lookup import bank_index
 from asxh_cli.normalize.text import fold, modern_tone, normalize_name, normalize_text
 from asxh_cli.normalize.values import parse_account, parse_amount, parse_sex
 from asxh_cli.sample import FAMILY, GIVEN_FEMALE, GIVEN_MALE, MIDDLE_FEMALE, MIDDLE_MALE
@@ -268,10 +268,7 @@ def test_amounts_and_accounts():
 
 
 def test_bank_lookup_ignores_branches(rules):
-    banks = AliasIndex(
-        ((a, b.short) for b in rules.banks for a in (*b.aliases, b.short)),
-        (r"\b(chi nhanh|cn|pgd|phong giao dich|tai)\b.*$", r"^(ngan hang|nh)\b"),
-    )
+    banks = bank_index(rules)
     assert banks.find("NH Agribank CN Vũng Tàu") == "Agribank"
     assert banks.find("Ngân hàng Nông nghiệp và Phát triển Nông thôn") == "Agribank"
     assert banks.find("Ngân hàng Chính sách") == "NHCSXH"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from asxh_cli.io.writer import atomic_path, safe_text
+from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import Sheet, write_workbook
 from asxh_cli.messages import pick
 
@@ -124,8 +124,7 @@ def write_table(
     """Write one people table as .xlsx, .csv (UTF-8 with BOM, formula-safe) or .parquet, by `path`'s suffix."""
     suffix = path.suffix.lower()
     if suffix == ".csv":
-        with atomic_path(path) as temp:
-            frame.map(safe_text).to_csv(temp, index=False, encoding="utf-8-sig")
+        write_csv(frame, path)
     elif suffix == ".parquet":
         with atomic_path(path) as temp:
             frame.astype({c: "string" for c in frame.columns if frame[c].dtype == object}).to_parquet(temp, index=False)

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from asxh_cli.export.columns import present, show_date, text_headers
-from asxh_cli.io.writer import atomic_path, safe_text
+from asxh_cli.io.writer import write_csv
 from asxh_cli.io.xlsx import Sheet, write_workbook
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
 from asxh_cli.match.register import STATUS_LABELS, Register
@@ -96,9 +96,8 @@ def match_summary(table: pd.DataFrame, register: Register, rows_in: int) -> dict
 
 
 def write_result_csv(table: pd.DataFrame, path: Path) -> None:
-    """UTF-8 with BOM so Excel opens it with the right letters; formula-like text neutralised."""
-    with atomic_path(path) as temp:
-        table.map(safe_text).to_csv(temp, index=False, encoding="utf-8-sig")
+    """The contract CSV (UTF-8 with BOM, formula-safe)."""
+    write_csv(table, path)
 
 
 def summary_table(table: pd.DataFrame) -> pd.DataFrame:

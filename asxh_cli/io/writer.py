@@ -8,6 +8,8 @@ import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
+import pandas as pd
+
 from asxh_cli.errors import OutputError
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -40,6 +42,12 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
     for output in outputs:
         if Path(output).resolve() in resolved:
             raise OutputError("output.is_input", file=output)
+
+
+def write_csv(frame: pd.DataFrame, path: Path) -> None:
+    """UTF-8 with BOM (Excel opens it with the right letters), formula-like text neutralised, written atomically."""
+    with atomic_path(path) as temp:
+        frame.map(safe_text).to_csv(temp, index=False, encoding="utf-8-sig")
 
 
 def safe_text(value: object) -> object:

@@ -6,6 +6,7 @@ import re
 from collections.abc import Iterable
 
 from asxh_cli.normalize.text import fold
+from asxh_cli.rules import Rules
 
 
 class AliasIndex:
@@ -40,3 +41,22 @@ class AliasIndex:
             found = self._pattern.search(key)
             code = self._exact[found.group(1)] if found else None
         return code
+
+
+# Branch and prefix words that do not name the bank ("NH Agribank CN Vũng Tàu" → "agribank").
+BRANCH_WORDS = (r"\b(chi nhanh|cn|pgd|phong giao dich|so giao dich|tai)\b.*$", r"^(ngan hang|nh)\b")
+
+
+def bank_index(rules: Rules) -> AliasIndex:
+    """Bank text → canonical short name (branch names ignored)."""
+    return AliasIndex(((alias, b.short) for b in rules.banks for alias in (*b.aliases, b.short)), BRANCH_WORDS)
+
+
+def method_index(rules: Rules) -> AliasIndex:
+    """Payment-method text → method code."""
+    return AliasIndex((alias, m.code) for m in rules.methods for alias in (*m.aliases, m.name, m.short))
+
+
+def category_index(rules: Rules) -> AliasIndex:
+    """Category text → category code."""
+    return AliasIndex((alias, c.code) for c in rules.categories for alias in (*c.aliases, c.name))
