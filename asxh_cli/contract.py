@@ -10,7 +10,6 @@ from typing import TypeVar
 
 from asxh_cli.messages import pick
 
-
 E = TypeVar("E", bound=StrEnum)
 
 
