@@ -10,6 +10,7 @@ from typing import Any
 
 import pandas as pd
 
+from asxh_cli.contract import key_label, row_key
 from asxh_cli.frames import map_distinct
 from asxh_cli.io.layout import SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_date
@@ -311,7 +312,11 @@ def duplicate_groups(data: pd.DataFrame) -> pd.Series:
 
 def _mark_duplicates(data: pd.DataFrame, recorder: _Recorder) -> None:
     others = duplicate_groups(data)
-    labels = [f"{f}:{r}" for f, r in zip(data["source_file"], data["source_row"], strict=True)]
+    labels = [
+        key_label(row_key(f, s, r))
+        for f, s, r in zip(data["source_file"], data["source_sheet"], data["source_row"], strict=True)
+    ]
+    data["duplicate_positions"] = others
     data["duplicate_of"] = pd.Series([", ".join(labels[o] for o in group) or None for group in others], dtype=object)
     for position, group in enumerate(others):
         if group:

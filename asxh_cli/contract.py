@@ -5,10 +5,12 @@ Codes live in the core; Vietnamese or English labels are applied only by writers
 
 from __future__ import annotations
 
+import hashlib
 from enum import StrEnum
 from typing import TypeVar
 
 from asxh_cli.messages import pick
+from asxh_cli.normalize.text import fold
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -80,3 +82,48 @@ def _lookup(text: object, enum: type[E], labels: dict[E, tuple[str, str]]) -> E 
         if folded in (member.value, *(label.casefold() for label in labels[member])):
             return member
     return None
+
+
+RowKey = tuple[str, str, int]
+"""A list row's stable identity: the input path as given, the sheet, the Excel row (CSV: line number)."""
+
+
+def row_key(source_file: object, source_sheet: object, source_row: object) -> RowKey:
+    """The key of a row from its provenance values (as read from a frame or a result file)."""
+    sheet = (
+        ""
+        if source_sheet is None or (isinstance(source_sheet, float) and source_sheet != source_sheet)
+        else source_sheet
+    )
+    return (str(source_file), str(sheet), int(str(source_row).strip().removesuffix(".0")))
+
+
+def key_label(key: RowKey) -> str:
+    """`Tệp gốc:Sheet gốc:Dòng gốc`, the unambiguous form used in `Trùng với` and messages."""
+    return f"{key[0]}:{key[1]}:{key[2]}"
+
+
+def parse_key_label(text: str) -> RowKey | None:
+    """Inverse of key_label (a file path may itself hold ':'; a sheet name never does)."""
+    parts = text.strip().rsplit(":", 2)
+    if len(parts) != 3 or not parts[2].strip().isdigit():
+        return None
+    return (parts[0], parts[1], int(parts[2]))
+
+
+def fingerprint(name: object, birth_date: object, national_id: object) -> str:
+    """A short check code of who is on a row: folded name, birth date (any written form), ID digits.
+
+    Decisions and survey answers carry it; one whose row now holds someone else is refused.
+    """
+    folded = fold(str(name)) if _present(name) else ""
+    born = "".join(ch for ch in str(birth_date) if ch.isdigit()) if _present(birth_date) else ""
+    digits = "".join(ch for ch in str(national_id) if ch.isdigit()) if _present(national_id) else ""
+    if len(born) == 8 and not born.startswith(("19", "20")):
+        born = born[4:] + born[2:4] + born[:2]  # dd/mm/yyyy and yyyy-mm-dd give the same code
+    text = f"{folded}|{born}|{digits}"
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest().upper()
+
+
+def _present(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and value != value) and str(value).strip() != ""

@@ -50,6 +50,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tệp sổ đăng ký {file}: thiếu cột bắt buộc {missing}. Các cột đọc được: {found}.",
         "Register file {file}: missing required column(s) {missing}. Columns read: {found}.",
     ),
+    "register.empty": (
+        "Trích xuất CSDLQG không có dòng dữ liệu nào: không thể đối sánh.",
+        "The register extract has no data rows: nothing to match against.",
+    ),
+    "register.unusable": (
+        "Trích xuất CSDLQG có {rows} dòng nhưng không dòng nào dùng được (thiếu số định danh 12 số, họ tên hoặc năm sinh).",
+        "The register extract has {rows} rows but none is usable (no 12-digit ID, name or birth year).",
+    ),
+    "file.twice": (
+        "Tệp {file} được đưa vào hai lần (trùng với {other}): mỗi tệp chỉ đọc một lần, nếu không mỗi người sẽ được chi hai lần.",
+        "File {file} is given twice (same as {other}): each file is read once, otherwise everyone would be paid twice.",
+    ),
+    "list.bad_result": (
+        "Tệp {file}, dòng {row}: cột 'Kết quả' có giá trị lạ '{value}' (chỉ nhận Khớp, Cần xác minh, Không tìm thấy).",
+        "File {file}, row {row}: 'Kết quả' holds an unknown value '{value}' (only Khớp, Cần xác minh, Không tìm thấy).",
+    ),
+    "list.bad_key": (
+        "Tệp {file}, dòng {row}: thiếu hoặc sai Tệp gốc / Sheet gốc / Dòng gốc.",
+        "File {file}, row {row}: missing or wrong Tệp gốc / Sheet gốc / Dòng gốc.",
+    ),
+    "list.duplicate_key": (
+        "Tệp {file}: dòng {row} và dòng {other} cùng chỉ tới một dòng gốc ({key}). Tệp kết quả đã bị sửa hoặc ghép sai.",
+        "File {file}: rows {row} and {other} point to the same source row ({key}). The result file was edited or joined wrongly.",
+    ),
+    "list.bad_id": (
+        "Tệp {file}, dòng {row}, cột '{column}': số định danh '{value}' không hợp lệ ({problem}). Hãy mở tệp gốc, sửa rồi chạy lại đối sánh.",
+        "File {file}, row {row}, column '{column}': ID '{value}' is not valid ({problem}). Fix it at the source and match again.",
+    ),
     # --- rules
     "rules.missing_dir": ("Không tìm thấy thư mục quy tắc: {path}", "Rules folder not found: {path}"),
     "rules.missing_file": ("Thiếu tệp quy tắc: {file}", "Rules file missing: {file}"),

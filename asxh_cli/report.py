@@ -8,6 +8,7 @@ from pathlib import Path
 import pandas as pd
 import xlsxwriter
 
+from asxh_cli.contract import Result, Status
 from asxh_cli.io.writer import atomic_path
 from asxh_cli.io.xlsx import FIXED_CREATED
 from asxh_cli.payout import assign_lists
@@ -40,20 +41,20 @@ def weekly_report(frame: pd.DataFrame, rules: Rules, previous: pd.DataFrame | No
     assigned = assign_lists(frame, rules).frame
     assigned["commune_label"] = _communes(assigned)
     method_names = {m.code: m.short for m in rules.methods}
-    living = assigned["register_status"] != "Đã chết"
+    living = assigned["register_status"] != Status.DEAD
     assigned["non_cash"] = assigned["method_code"].isin(NON_CASH) & living
     grouped = assigned.groupby("commune_label", sort=True)
     by_commune = pd.DataFrame(
         {
             TOTAL: grouped.size(),
-            MATCHED: grouped["result"].apply(lambda s: int((s == MATCHED).sum())),
-            REVIEW: grouped["result"].apply(lambda s: int((s == REVIEW).sum())),
-            NOT_FOUND: grouped["result"].apply(lambda s: int((s == NOT_FOUND).sum())),
-            DEAD: grouped["register_status"].apply(lambda s: int((s == DEAD).sum())),
+            MATCHED: grouped["result"].apply(lambda s: int((s == Result.MATCHED).sum())),
+            REVIEW: grouped["result"].apply(lambda s: int((s == Result.REVIEW).sum())),
+            NOT_FOUND: grouped["result"].apply(lambda s: int((s == Result.NOT_FOUND).sum())),
+            DEAD: grouped["register_status"].apply(lambda s: int((s == Status.DEAD).sum())),
             NON_CASH_COUNT: grouped["non_cash"].sum().astype(int),
         }
     )
-    living_count = grouped.apply(lambda g: int((g["register_status"] != DEAD).sum()), include_groups=False)
+    living_count = grouped.apply(lambda g: int((g["register_status"] != Status.DEAD).sum()), include_groups=False)
     by_commune[SHARE] = (100 * by_commune[NON_CASH_COUNT] / living_count.clip(lower=1)).round(1)
     by_commune.index.name = COMMUNE
     by_commune = by_commune.reset_index()

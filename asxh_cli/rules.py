@@ -34,7 +34,16 @@ CANONICAL_FIELDS = (
     "death_date",
     "note",
 )
-RULE_FILES = ("columns", "categories", "payment_methods", "banks", "provinces", "matching", "templates")
+RULE_FILES = (
+    "columns",
+    "categories",
+    "payment_methods",
+    "banks",
+    "provinces",
+    "matching",
+    "templates",
+    "entitlements",
+)
 
 
 @dataclass(frozen=True)
@@ -80,6 +89,22 @@ class Matching:
 
 
 @dataclass(frozen=True)
+class AgeLimit:
+    phrases: tuple[str, ...]  # folded
+    min_age: int | None
+    max_age: int | None
+
+
+@dataclass(frozen=True)
+class Entitlements:
+    combinable: frozenset[frozenset[str]]  # pairs of category codes a person may draw together
+    age_limits: tuple[AgeLimit, ...]
+
+    def may_combine(self, first: str | None, second: str | None) -> bool:
+        return first is not None and second is not None and frozenset((first, second)) in self.combinable
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything a local office may edit, validated."""
 
@@ -95,6 +120,7 @@ class Rules:
     provinces: dict[str, str]
     matching: Matching
     templates: dict[str, Any] = field(default_factory=dict)
+    entitlements: Entitlements = field(default_factory=lambda: Entitlements(frozenset(), ()))
 
     def method(self, code: str) -> PaymentMethod:
         return next(m for m in self.methods if m.code == code)
@@ -286,6 +312,39 @@ def _matching(directory: Path) -> Matching:
     )
 
 
+def _entitlements(directory: Path, categories: tuple[Category, ...]) -> Entitlements:
+    path, data = _read(directory, "entitlements")
+    codes = {c.code for c in categories}
+    pairs = data.get("combine", {}).get("allowed", [])
+    if not isinstance(pairs, list):
+        raise RuleError("rules.bad_key", file=path, key="combine.allowed", problem="cần danh sách các cặp mã nhóm")
+    combinable = set()
+    for i, pair in enumerate(pairs):
+        names = _strings(path, f"combine.allowed[{i}]", pair)
+        unknown = [n for n in names if n not in codes]
+        if len(names) != 2 or unknown:
+            raise RuleError(
+                "rules.bad_key",
+                file=path,
+                key=f"combine.allowed[{i}]",
+                problem=f"cần đúng hai mã nhóm có trong categories.toml ({', '.join(sorted(codes))})",
+            )
+        combinable.add(frozenset(names))
+    limits = []
+    for i, spec in enumerate(data.get("age_limits", [])):
+        key = f"age_limits[{i}]"
+        low = spec.get("min_age")
+        high = spec.get("max_age")
+        for name, value in (("min_age", low), ("max_age", high)):
+            if value is not None:
+                _number(path, key, spec, name, 0, 130)
+        if low is None and high is None:
+            raise RuleError("rules.bad_key", file=path, key=key, problem="cần min_age hoặc max_age")
+        phrases = tuple(fold(p) for p in _strings(path, f"{key}.phrases", spec.get("phrases")))
+        limits.append(AgeLimit(phrases, None if low is None else int(low), None if high is None else int(high)))
+    return Entitlements(frozenset(combinable), tuple(limits))
+
+
 def _templates(directory: Path) -> dict[str, Any]:
     path = directory / "templates.toml"
     return _read(directory, "templates")[1] if path.is_file() else {}
@@ -295,19 +354,21 @@ def _templates(directory: Path) -> dict[str, Any]:
 def _load(directory: Path) -> Rules:
     aliases, labels, sex_sub, markers = _columns(directory)
     banks, account_length = _banks(directory)
+    categories = _categories(directory)
     return Rules(
         source=directory,
         column_aliases=aliases,
         field_labels=labels,
         sex_subcolumns=sex_sub,
         row_markers=markers,
-        categories=_categories(directory),
+        categories=categories,
         methods=_methods(directory),
         banks=banks,
         account_length=account_length,
         provinces=_provinces(directory),
         matching=_matching(directory),
         templates=_templates(directory),
+        entitlements=_entitlements(directory, categories),
     )
 
 

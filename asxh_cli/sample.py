@@ -231,6 +231,16 @@ def _person_id(rng: random.Random, birth: dt.date, sex: str, used: set[str]) -> 
             return candidate
 
 
+SAMPLE_YEAR = 2026  # the payout the sample stands for (Tết Bính Ngọ)
+
+
+def _fitting_label(label: str, birth_date: str) -> str:
+    """A bảo trợ xã hội group the person's age can belong to (children are not 70, pensioners not 20)."""
+    age = SAMPLE_YEAR - int(birth_date[-4:])
+    fits = {"Trẻ em mồ côi": age <= 22, "Người cao tuổi": age >= 60, "Hưu trí xã hội": age >= 75}
+    return label if fits.get(label, True) else "Người khuyết tật nặng"
+
+
 def _birth(rng: random.Random) -> dt.date:
     year = rng.choices([rng.randint(1930, 1960), rng.randint(1961, 2000), rng.randint(2001, 2022)], [5, 3, 2])[0]
     return dt.date(year, rng.randint(1, 12), rng.randint(1, 28))
@@ -374,7 +384,7 @@ def make_beneficiaries(
         has_account = method in {"Qua tài khoản", "Chuyển khoản", "Ủy quyền"}
         row.update(
             {
-                "category": rng.choice(CATEGORIES[category]),
+                "category": _fitting_label(rng.choice(CATEGORIES[category]), person["birth_date"]),
                 "category_code": category,
                 "amount": str(rng.choice(AMOUNTS[category])),
                 "payment_method": method,

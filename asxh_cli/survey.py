@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from asxh_cli.clean import PROBLEM_COLUMNS
+from asxh_cli.contract import Status
 from asxh_cli.errors import InputError
 from asxh_cli.export.forms import FormSheet, write_form
 from asxh_cli.export.template import FormColumn, PayoutTemplate
@@ -99,7 +100,7 @@ def make_surveys(
     day: dt.date,
 ) -> list[SurveyFile]:
     """One Phụ lục 1 workbook per commune (or one workbook with a sheet per commune) for the home visits."""
-    people = frame[~frame["register_status"].isin(["Đã chết", "Đã chuyển đi"])].copy()
+    people = frame[~frame["register_status"].isin([Status.DEAD, Status.MOVED])].copy()
     if not show_pii:
         people["national_id"] = people["national_id"].map(mask_id)
         people["account_number"] = people["account_number"].map(mask_account)

@@ -108,7 +108,12 @@ def test_duplicates_are_marked_not_removed(make_xlsx, rules):
             [4, "Phan Thị Ba", "1961", "Nữ", "079161000003", "", "", ""],
         ],
     )
-    assert list(result.data["duplicate_of"]) == ["list.xlsx:3, list.xlsx:4", "list.xlsx:2", "list.xlsx:2", None]
+    assert list(result.data["duplicate_of"]) == [
+        "list.xlsx:DS:3, list.xlsx:DS:4",
+        "list.xlsx:DS:2",
+        "list.xlsx:DS:2",
+        None,
+    ]
     assert len(result.data) == 4
 
 

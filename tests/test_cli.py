@@ -179,7 +179,8 @@ def test_match_contract_outputs_and_row_accounting(tmp_path):
         "Tình trạng CSDLQG",
         "Trùng với",
     ]
-    assert list(table.columns[-9:]) == added
+    assert list(table.columns[-13:-4]) == added
+    assert list(table.columns[-4:]) == ["Mã kiểm tra", "Họ tên CSDLQG", "Ngày sinh CSDLQG", "Giới tính CSDLQG"]
     assert len(table) == 300
     assert set(table["Kết quả"]) <= {"Khớp", "Cần xác minh", "Không tìm thấy"}
     matched = table[table["Kết quả"] == "Khớp"]

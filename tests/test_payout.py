@@ -11,6 +11,8 @@ import pytest
 from typer.testing import CliRunner
 
 from asxh_cli.cli import app
+from asxh_cli.payout import assign_lists, load_list
+from asxh_cli.rules import load_rules
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "sample_data"
@@ -193,8 +195,11 @@ def test_survey_round_trip_then_export_accounts_for_everyone(matched, tmp_path):
     assert seen[a0_key] == "TK_CHINH_CHU"
     assert seen[(a2["Họ và tên"], a2["Ngày sinh"])] == "TK_UY_QUYEN"
     assert seen[(a5["Họ và tên"], a5["Ngày sinh"])] == "TIEN_MAT"
-    bad = after.iloc[index[keys[1]]]
-    assert seen[(bad["Họ và tên"], bad["Ngày sinh"])] == "NGOAI_LE"
+    # The refused answer was not applied: that person is not payable (pending survey, or an exception).
+    assigned = assign_lists(load_list(merged), load_rules(None)).frame
+    bad = assigned.iloc[index[keys[1]]]
+    assert not bad["payable"] and (bad["list"] == "NGOAI_LE" or bad["pending"].startswith("Chờ khảo sát"))
+    assert assigned["payable"].iloc[[index[keys[i]] for i in (0, 2, 5)]].all()
 
 
 def test_office_changes_the_form_through_rules_only(matched, tmp_path):

@@ -37,6 +37,8 @@ CLEAN_HEADERS: dict[str, tuple[str, str]] = {
     "proxy_id": ("Số định danh người được ủy quyền", "Authorised person's ID"),
     "phone": ("Số điện thoại", "Phone"),
     "note": ("Ghi chú", "Note"),
+    "status": ("Tình trạng (theo danh sách)", "Status (per list)"),
+    "death_date": ("Ngày mất (theo danh sách)", "Death date (per list)"),
     "duplicate_of": ("Trùng với", "Same person as"),
     "repairs": ("Các sửa đổi", "Repairs made"),
     "errors": ("Số lỗi", "Errors"),
@@ -94,6 +96,7 @@ def present(data: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
         "amount_raw",
         "account_number_raw",
         "category_raw",
+        "duplicate_positions",
     }
     shown = pd.DataFrame(index=data.index)
     for column in CLEAN_HEADERS:

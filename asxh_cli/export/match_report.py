@@ -7,11 +7,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from asxh_cli.contract import Result, Status, fingerprint, key_label
 from asxh_cli.export.columns import present, show_date, text_headers
 from asxh_cli.io.writer import write_csv
 from asxh_cli.io.xlsx import Sheet, write_workbook
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
-from asxh_cli.match.register import STATUS_LABELS, Register
+from asxh_cli.match.register import Register
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -27,53 +28,79 @@ ADDED = [
     "Tình trạng CSDLQG",
     "Trùng với",
 ]
-RESULTS = [MATCHED, REVIEW, NOT_FOUND]
-DEAD, MOVED = STATUS_LABELS["dead"], STATUS_LABELS["moved"]
+# After the contract's columns: the row's check code and the register's identity of the matched person.
+IDENTITY = ["Mã kiểm tra", "Họ tên CSDLQG", "Ngày sinh CSDLQG", "Giới tính CSDLQG"]
+RESULTS = [r.label_vi for r in (MATCHED, REVIEW, NOT_FOUND)]
+DEAD, MOVED = Status.DEAD.label_vi, Status.MOVED.label_vi
 
 
 def same_person(data: pd.DataFrame, register_ids: pd.Series) -> list[str | None]:
-    """'Tệp gốc:Dòng gốc' of the other rows that are the same person: matched to one register person,
+    """`Tệp gốc:Sheet gốc:Dòng gốc` of the other rows that are the same person: matched to one register person,
     or duplicates found while cleaning."""
-    labels = [f"{f}:{r}" for f, r in zip(data["source_file"], data["source_row"], strict=True)]
+    labels = [key_label((str(f), str(s), int(r))) for f, s, r in zip(*provenance(data), strict=True)]
     links: dict[int, set[int]] = {i: set() for i in range(len(data))}
     matched = pd.Series(register_ids.to_numpy(), index=range(len(data))).dropna()
     for positions in matched.groupby(matched).groups.values():
         if len(positions) > 1:
             for p in positions:
                 links[p].update(q for q in positions if q != p)
-    by_label = {label: i for i, label in enumerate(labels)}
-    for i, text in enumerate(data.get("duplicate_of", pd.Series([None] * len(data)))):
-        if isinstance(text, str):
-            links[i].update(by_label[t] for t in text.split(", ") if t in by_label and by_label[t] != i)
+    for i, others in enumerate(data.get("duplicate_positions", pd.Series([()] * len(data)))):
+        links[i].update(j for j in others if j != i)
     return [", ".join(labels[j] for j in sorted(links[i])) or None for i in range(len(data))]
 
 
+def provenance(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The three parts of every row's key."""
+    return (
+        data["source_file"].to_numpy(dtype=object),
+        data["source_sheet"].fillna("").to_numpy(dtype=object),
+        data["source_row"].to_numpy(),
+    )
+
+
+def fingerprints(data: pd.DataFrame) -> list[str]:
+    """Each cleaned row's check code, from the values written to the result file."""
+    return [
+        fingerprint(n, show_date(d), i)
+        for n, d, i in zip(data["full_name"], data["birth_date"], data["national_id"], strict=True)
+    ]
+
+
 def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame) -> pd.DataFrame:
-    """One row per input person row, in input order: cleaned columns, then the contract's added columns."""
+    """One row per input person row, in input order: cleaned columns, the contract's added columns, identity."""
     decisions = result.decisions
     r = decisions["r"]
     has_person = decisions["result"].isin([MATCHED, REVIEW]) & r.notna()
     positions = r.where(has_person).to_numpy(dtype="float64")
     valid = ~np.isnan(positions)
-    ids = np.full(len(decisions), None, dtype=object)
-    status = np.full(len(decisions), None, dtype=object)
-    ids[valid] = register["national_id"].to_numpy(dtype=object)[positions[valid].astype(int)]
-    status[valid] = register["status"].to_numpy(dtype=object)[positions[valid].astype(int)]
-    status = np.where(decisions["result"] == MATCHED, status, None)
-    matched_ids = pd.Series(np.where(decisions["result"] == MATCHED, ids, None), dtype=object)
-    cleaned = present(data.drop(columns=["duplicate_of"], errors="ignore"))
+    matched = (decisions["result"] == MATCHED).to_numpy()
+
+    def take(column: str, rows: np.ndarray = valid) -> np.ndarray:
+        values = np.full(len(decisions), None, dtype=object)
+        if column in register.columns:
+            values[rows] = register[column].to_numpy(dtype=object)[positions[rows].astype(int)]
+        return values
+
+    ids = take("national_id")
+    matched_ids = pd.Series(np.where(matched, ids, None), dtype=object)
+    cleaned = present(data.drop(columns=["duplicate_of", "duplicate_positions"], errors="ignore"))
     cleaned = cleaned.drop(columns=ADDED[:3])
+    files, sheets, rows = provenance(data)
     added = pd.DataFrame(
         {
-            "Tệp gốc": data["source_file"].to_numpy(),
-            "Sheet gốc": data["source_sheet"].to_numpy(),
-            "Dòng gốc": data["source_row"].to_numpy(),
-            "Kết quả": decisions["result"].to_numpy(),
+            "Tệp gốc": files,
+            "Sheet gốc": sheets,
+            "Dòng gốc": rows,
+            "Kết quả": [Result(v).label_vi for v in decisions["result"]],
             "Số định danh CSDLQG": ids,
             "Điểm": decisions["score"].round(0).astype(int).to_numpy(),
             "Lý do": decisions["reason"].to_numpy(),
-            "Tình trạng CSDLQG": status,
+            "Tình trạng CSDLQG": np.where(matched, take("status"), None),
             "Trùng với": same_person(data, matched_ids),
+            "Mã kiểm tra": fingerprints(data),
+            "Họ tên CSDLQG": take("full_name", valid & matched),
+            "Ngày sinh CSDLQG": [show_date(v) for v in take("birth_date", valid & matched)],
+            "Giới tính CSDLQG": take("sex", valid & matched),
         },
         index=cleaned.index,
     )
@@ -117,7 +144,7 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
 
 def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, register: pd.DataFrame) -> pd.DataFrame:
     """`Cần xác minh` rows with every candidate side by side and an empty `Quyết định` column."""
-    review = table[table["Kết quả"] == REVIEW]
+    review = table[table["Kết quả"] == REVIEW.label_vi]
     keep = [
         c
         for c in ("Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Nơi thường trú", "Đối tượng")
@@ -156,7 +183,7 @@ def write_result_workbook(
     sheets = [Sheet("Tổng hợp", summary_table(table), "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ")]
     for name in RESULTS:
         part = table[table["Kết quả"] == name]
-        if name == REVIEW:
+        if name == REVIEW.label_vi:
             part = review_table(table, data, result, register)
         sheets.append(Sheet(name, part, None, text_columns=texts, money_columns=money))
     sheets.append(Sheet("Đã chết", table[table["Tình trạng CSDLQG"] == DEAD], None, texts, money))

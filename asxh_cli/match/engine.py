@@ -8,13 +8,14 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from asxh_cli.contract import Result
 from asxh_cli.match.candidates import candidate_pairs
 from asxh_cli.match.register import Register, given_accented, name_parts
 from asxh_cli.match.scoring import BIRTH_EXACT, BIRTH_PARTIAL, BIRTH_SWAPPED, BIRTH_YEAR_OFF, score_pairs
 from asxh_cli.messages import pick
 from asxh_cli.rules import Rules
 
-MATCHED, REVIEW, NOT_FOUND = "Khớp", "Cần xác minh", "Không tìm thấy"
+MATCHED, REVIEW, NOT_FOUND = Result.MATCHED, Result.REVIEW, Result.NOT_FOUND
 REVIEW_CANDIDATES = 3
 
 

@@ -4,21 +4,22 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from asxh_cli.contract import Status
+from asxh_cli.errors import InputError
 from asxh_cli.frames import attribute, map_distinct
 from asxh_cli.normalize.dates import parse_date
-from asxh_cli.normalize.text import fold, modern_tone
+from asxh_cli.normalize.status import classify_status
+from asxh_cli.normalize.text import modern_tone
 from asxh_cli.normalize.values import parse_sex
 from asxh_cli.rules import Rules
 from asxh_cli.schema import CleanRegister, failing_cells
-
-STATUS_LABELS = {"alive": "Còn sống", "dead": "Đã chết", "moved": "Đã chuyển đi"}
 
 
 @dataclass
@@ -28,6 +29,9 @@ class Register:
     people: pd.DataFrame
     rows_in: int
     unusable: int
+    unknown_statuses: dict[str, int] = field(default_factory=dict)  # status text nobody knows → rows
+    duplicate_ids: int = 0  # IDs on more than one usable row (their statuses settled to the strictest)
+    has_status: bool = True  # False: no status column, so nobody's status is known
 
 
 def _arrow(values: pd.Series) -> pa.Array:
@@ -82,17 +86,44 @@ def given_accented(names: pd.Series) -> pd.Series:
     return map_distinct(last, lambda v: modern_tone(unicodedata.normalize("NFC", v).lower()) if v else None)
 
 
-def _status(frame: pd.DataFrame, rules: Rules) -> pd.Series:
-    status = frame["status"] if "status" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
-    kinds = map_distinct(status, lambda v: rules.matching.status.get(fold(v)) if isinstance(v, str) else None)
+def register_status(frame: pd.DataFrame, rules: Rules) -> tuple[pd.Series, dict[str, int]]:
+    """Status code per row (fail closed: no status column or unknown text → unknown; a death date → dead),
+    and the unknown status texts with their counts, for the office to add to rules/."""
+    if "status" in frame.columns:
+        kinds = map_distinct(frame["status"], lambda v: classify_status(v, rules.matching.status))
+    else:
+        kinds = pd.Series([None] * len(frame), index=frame.index, dtype=object)
+    kinds = kinds.fillna(Status.UNKNOWN)
+    unknown = frame["status"][kinds == Status.UNKNOWN] if "status" in frame.columns else pd.Series(dtype=object)
+    unknown_texts = {str(k): int(v) for k, v in unknown.fillna("").astype(str).str.strip().value_counts().items()}
     if "death_date" in frame.columns:
         has_death = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(_arrow(frame["death_date"].fillna("")))), 0)
-        kinds = kinds.where(~np.asarray(has_death), "dead")
-    return kinds.fillna("alive").astype(object)
+        kinds = kinds.where(~np.asarray(has_death), Status.DEAD)
+    return kinds.astype(object), unknown_texts
+
+
+def _settle_duplicate_ids(people: pd.DataFrame) -> int:
+    """Copies of one ID with different statuses all take the one that blocks payment; returns the IDs affected."""
+    ids = people["national_id"]
+    repeated = ids.notna() & ids.duplicated(keep=False)
+    if not repeated.any():
+        return 0
+    severity = {Status.DEAD: 0, Status.MOVED: 1, Status.UNKNOWN: 2, Status.ALIVE: 3}
+    rank = people.loc[repeated, "status_kind"].map(severity)
+    worst = rank.groupby(ids[repeated]).transform("min")
+    order = {v: k for k, v in severity.items()}
+    people.loc[repeated, "status_kind"] = worst.map(order).astype(object)
+    return int(ids[repeated].nunique())
 
 
 def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = None) -> Register:
-    """Canonical register for matching; rows the pandera model rejects (no 12-digit ID, name or year) are set aside."""
+    """Canonical register for matching; rows the pandera model rejects (no 12-digit ID, name or year) are set aside.
+
+    A register without rows or without one usable row is refused: matching against it would call everyone
+    "not found" without saying why.
+    """
+    if len(frame) == 0:
+        raise InputError("register.empty")
     today = today or dt.date.today()
     people = pd.DataFrame(index=frame.index)
     people["national_id"] = _register_ids(frame["national_id"])
@@ -110,11 +141,14 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     for part in ("year", "month", "day"):
         people[f"birth_{part}"] = attribute(parsed, part, "Int64")
     people["sex"] = map_distinct(frame["sex"], parse_sex) if "sex" in frame.columns else None
-    people["status_kind"] = _status(frame, rules)
-    people["status"] = people["status_kind"].map(STATUS_LABELS)
+    people["status_kind"], unknown_statuses = register_status(frame, rules)
     for column in ("death_date", "address", "commune"):
         people[column] = frame[column].astype(object) if column in frame.columns else None
     people["register_row"] = frame["source_row"].to_numpy() if "source_row" in frame.columns else range(len(frame))
     rejected = failing_cells(CleanRegister, people)["index"].unique()
     usable = people.drop(index=rejected).reset_index(drop=True)
-    return Register(usable, len(frame), len(rejected))
+    if len(usable) == 0:
+        raise InputError("register.unusable", rows=len(frame))
+    duplicate_ids = _settle_duplicate_ids(usable)
+    usable["status"] = usable["status_kind"].map(lambda s: Status(s).label_vi)
+    return Register(usable, len(frame), len(rejected), unknown_statuses, duplicate_ids, "status" in frame.columns)
