@@ -71,6 +71,16 @@ def read_file(
     return tables, skipped
 
 
+def refuse_repeated(paths: Sequence[Path]) -> None:
+    """The same file given twice (under any spelling of its path) would pay everyone on it twice."""
+    seen: dict[Path, Path] = {}
+    for path in map(Path, paths):
+        real = path.resolve()
+        if real in seen:
+            raise InputError("file.twice", file=path, other=seen[real])
+        seen[real] = path
+
+
 def read_beneficiaries(
     paths: Sequence[Path],
     rules: Rules,
@@ -82,10 +92,14 @@ def read_beneficiaries(
     """Read beneficiary files into one frame of raw text with provenance, in file, sheet and row order."""
     tables: list[SheetTable] = []
     skipped: list[SkippedSheet] = []
+    refuse_repeated(paths)
     for path in paths:
         if on_file is not None:
             on_file(Path(path))
         found, missing = read_file(Path(path), rules, sheet, overrides, encoding)
+        for table in found:  # a row's key names the input path as given: two a.xlsx in two folders stay apart
+            table.file = str(path)
+            table.data["source_file"] = table.file
         tables.extend(found)
         skipped.extend(missing)
     frames = [t.data for t in tables]
