@@ -45,7 +45,7 @@ from asxh_cli.problems import severity_label
 from asxh_cli.report import weekly_report, write_report
 from asxh_cli.rules import Rules, load_rules
 from asxh_cli.sample import write_sample
-from asxh_cli.survey import make_surveys, merge_answers, read_surveys
+from asxh_cli.survey import list_check_codes, make_surveys, merge_answers, read_surveys
 
 app = typer.Typer(
     name="asxh",
@@ -486,7 +486,7 @@ def match(
         result = match_beneficiaries(cleaned.data, register, rules)
         problems: list[str] = []
         if review is not None:
-            result, problems = apply_decisions(result, cleaned.data, register.people["national_id"], review)
+            result, problems = apply_decisions(result, cleaned.data, register.people, review, rules)
         step(pick("Ghi kết quả", "Writing results"))
         table = result_table(cleaned.data, result, register.people)
         write_result_csv(table, csv_path)
@@ -669,15 +669,7 @@ def survey_read(
         check_input_file(path, {".xlsx", ".xlsm", ".xls"})
     rules = load_rules(rules_dir)
     frame = load_list(list_file)
-    keys = set(
-        zip(
-            frame["source_file"].astype(str),
-            frame["source_sheet"].astype(str),
-            frame["source_row"].astype(int),
-            strict=True,
-        )
-    )
-    answers = read_surveys(files, rules, keys)
+    answers = read_surveys(files, rules, list_check_codes(frame))
     merged, applied = merge_answers(frame, answers)
     write_list(merged, output)
     if report is not None:

@@ -9,6 +9,8 @@ import hashlib
 from enum import StrEnum
 from typing import TypeVar
 
+import pandas as pd
+
 from asxh_cli.messages import pick
 from asxh_cli.normalize.text import fold
 
@@ -121,9 +123,18 @@ def fingerprint(name: object, birth_date: object, national_id: object) -> str:
     digits = "".join(ch for ch in str(national_id) if ch.isdigit()) if _present(national_id) else ""
     if len(born) == 8 and not born.startswith(("19", "20")):
         born = born[4:] + born[2:4] + born[:2]  # dd/mm/yyyy and yyyy-mm-dd give the same code
+    elif len(born) == 6 and not born.startswith(("19", "20")):
+        born = born[2:] + born[:2]  # mm/yyyy and yyyy-mm
     text = f"{folded}|{born}|{digits}"
     return hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest().upper()
 
 
 def _present(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and value != value) and str(value).strip() != ""
+
+
+def row_fingerprints(data: pd.DataFrame) -> list[str]:
+    """The check code of every row of a cleaned table (full_name, birth_date, national_id)."""
+    return [
+        fingerprint(n, d, i) for n, d, i in zip(data["full_name"], data["birth_date"], data["national_id"], strict=True)
+    ]

@@ -146,6 +146,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "Dòng phiếu không khớp dòng nào của danh sách (cột Tệp gốc/Sheet gốc/Dòng gốc bị sửa hoặc xóa). Không sửa các cột này.",
         "The survey row matches no list row (Tệp gốc/Sheet gốc/Dòng gốc were changed). Do not edit these columns.",
     ),
+    "survey-row-changed": (
+        ERROR,
+        "Người ở dòng danh sách này đã khác người trên phiếu (mã kiểm tra không khớp: danh sách đã bị sửa hoặc chèn dòng sau khi in phiếu). Câu trả lời không được áp dụng; hãy in lại phiếu cho người này.",
+        "The list row now holds someone else than the person on the survey (check code differs: the list was edited after printing). Answer not applied; print a new survey for this person.",
+    ),
     "survey-method-missing": (
         ERROR,
         "Có trả lời nhưng chưa chọn phương thức nhận. Chọn một phương thức trong danh sách.",

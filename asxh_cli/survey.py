@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from asxh_cli.clean import PROBLEM_COLUMNS
-from asxh_cli.contract import Status
+from asxh_cli.contract import RowKey, Status, row_fingerprints, row_key
 from asxh_cli.errors import InputError
 from asxh_cli.export.forms import FormSheet, write_form
 from asxh_cli.export.template import FormColumn, PayoutTemplate
@@ -48,7 +48,7 @@ ANSWERS = {
     "survey_date": "Ngày khảo sát",
     "signature": "Chữ ký người được khảo sát",
 }
-KEYS = {"source_file": "Tệp gốc", "source_sheet": "Sheet gốc", "source_row": "Dòng gốc"}
+KEYS = {"source_file": "Tệp gốc", "source_sheet": "Sheet gốc", "source_row": "Dòng gốc", "fingerprint": "Mã kiểm tra"}
 ANSWER_WIDTHS = {
     "new_method": 20,
     "new_account": 17,
@@ -168,8 +168,17 @@ def _survey_header(rows: list[list[str | None]]) -> int | None:
     )
 
 
-def read_surveys(paths: list[Path], rules: Rules, known_keys: set[tuple[str, str, int]]) -> SurveyAnswers:
-    """Read filled-in Phụ lục 1 workbooks (drop-downs or free text) and validate every answer."""
+def list_check_codes(frame: pd.DataFrame) -> dict[RowKey, str]:
+    """Each list row's key → the check code of the person now on it (what a survey answer must carry)."""
+    keys = (row_key(*k) for k in zip(frame["source_file"], frame["source_sheet"], frame["source_row"], strict=True))
+    return dict(zip(keys, row_fingerprints(frame), strict=True))
+
+
+def read_surveys(paths: list[Path], rules: Rules, known: dict[RowKey, str]) -> SurveyAnswers:
+    """Read filled-in Phụ lục 1 workbooks (drop-downs or free text) and validate every answer.
+
+    An answer applies to the list row named by its key only while that row holds the same person (check code).
+    """
     methods, banks = method_index(rules), bank_index(rules)
     by_code = {m.code: m for m in rules.methods}
     provinces = frozenset(rules.provinces)
@@ -211,10 +220,22 @@ def read_surveys(paths: list[Path], rules: Rules, known_keys: set[tuple[str, str
                     problems.append(_problem(file, sheet, row, header_text, v[field], code))
 
                 try:
-                    key = (str(value["source_file"]), str(value["source_sheet"]), int(str(value["source_row"])))
-                except ValueError:
+                    key = row_key(value["source_file"], value["source_sheet"], value["source_row"])
+                except (TypeError, ValueError):
                     key = None
-                if key is None or key not in known_keys:
+                if key is not None and key in known and value["fingerprint"] != known[key]:
+                    problems.append(
+                        _problem(
+                            path.name,
+                            grid.sheet,
+                            excel_row,
+                            KEYS["fingerprint"],
+                            value["fingerprint"],
+                            "survey-row-changed",
+                        )
+                    )
+                    continue
+                if key is None or key not in known:
                     problems.append(
                         _problem(
                             path.name,
@@ -272,7 +293,7 @@ def merge_answers(frame: pd.DataFrame, answers: SurveyAnswers) -> tuple[pd.DataF
     applied = 0
     keys = list(zip(merged["source_file"], merged["source_sheet"], merged["source_row"], strict=True))
     for i, key in enumerate(keys):
-        answer = answers.answers.get((str(key[0]), str(key[1]), int(key[2])))
+        answer = answers.answers.get(row_key(*key))
         if answer is None:
             continue
         for field, value in answer.items():

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from asxh_cli.contract import Result, Status, fingerprint, key_label
+from asxh_cli.contract import Result, Status, key_label, row_fingerprints
 from asxh_cli.export.columns import present, show_date, text_headers
 from asxh_cli.io.writer import write_csv
 from asxh_cli.io.xlsx import Sheet, write_workbook
@@ -58,14 +58,6 @@ def provenance(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
-def fingerprints(data: pd.DataFrame) -> list[str]:
-    """Each cleaned row's check code, from the values written to the result file."""
-    return [
-        fingerprint(n, show_date(d), i)
-        for n, d, i in zip(data["full_name"], data["birth_date"], data["national_id"], strict=True)
-    ]
-
-
 def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame) -> pd.DataFrame:
     """One row per input person row, in input order: cleaned columns, the contract's added columns, identity."""
     decisions = result.decisions
@@ -97,7 +89,7 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
             "Lý do": decisions["reason"].to_numpy(),
             "Tình trạng CSDLQG": np.where(matched, take("status"), None),
             "Trùng với": same_person(data, matched_ids),
-            "Mã kiểm tra": fingerprints(data),
+            "Mã kiểm tra": row_fingerprints(data),
             "Họ tên CSDLQG": take("full_name", valid & matched),
             "Ngày sinh CSDLQG": [show_date(v) for v in take("birth_date", valid & matched)],
             "Giới tính CSDLQG": take("sex", valid & matched),
@@ -150,7 +142,7 @@ def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, r
         for c in ("Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Nơi thường trú", "Đối tượng")
         if c in review.columns
     ]
-    out = review[[*keep, "Tệp gốc", "Sheet gốc", "Dòng gốc", "Điểm", "Lý do"]].copy()
+    out = review[[*keep, "Tệp gốc", "Sheet gốc", "Dòng gốc", "Mã kiểm tra", "Điểm", "Lý do"]].copy()
     candidates = result.candidates
     for rank in range(3):
         chosen = candidates[candidates["rank"] == rank].set_index("b")
