@@ -12,35 +12,39 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import Progress
 from rich.table import Table
 
 from asxh_cli import __version__
-from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
+from asxh_cli.contract import Result, Status
 from asxh_cli.errors import AsxhError, ExitCode
 from asxh_cli.export.columns import present, write_clean_list
-from asxh_cli.export.match_report import (
-    CSV_NAME,
-    XLSX_NAME,
-    match_summary,
-    result_table,
-    write_result_csv,
-    write_result_workbook,
-)
-from asxh_cli.export.phu_luc_2 import export_payout
+from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, write_result_csv, write_result_workbook
 from asxh_cli.export.problems import problem_counts, write_problem_report
 from asxh_cli.export.template import load_template
 from asxh_cli.io.grid import check_input_file
-from asxh_cli.io.reader import ReadResult, parse_overrides, read_beneficiaries, read_register
+from asxh_cli.io.reader import ReadResult, parse_overrides
 from asxh_cli.io.writer import refuse_inputs
-from asxh_cli.match.engine import match_beneficiaries
-from asxh_cli.match.register import prepare_register
-from asxh_cli.match.review import apply_decisions, read_decisions
+from asxh_cli.match.register import Register
 from asxh_cli.messages import msg, pick
 from asxh_cli.normalize.dates import parse_date
-from asxh_cli.payout import EXCEPTION, assign_lists, load_list, write_list
+from asxh_cli.payout import EXCEPTION, load_list, write_list
+from asxh_cli.pipeline import (
+    SKIP_REASONS,
+    CleanRun,
+    MatchRun,
+    ReadOptions,
+    counts_by_file,
+    list_names,
+    match_counts,
+    read_lists,
+    run_clean,
+    run_export,
+    run_match,
+)
 from asxh_cli.problems import severity_label
 from asxh_cli.report import weekly_report, write_report
 from asxh_cli.rules import Rules, load_rules
@@ -131,39 +135,28 @@ FilesArgument = Annotated[
 ]
 
 
-def _read(
-    files: list[Path],
-    rules: Rules,
-    sheet: str | None,
-    mapping: list[str] | None,
-    encoding: str | None,
-    quiet: bool = True,
-) -> ReadResult:
-    overrides = parse_overrides(mapping or [])
+def _options(sheet: str | None, mapping: list[str] | None, encoding: str | None) -> ReadOptions:
+    return ReadOptions(sheet, parse_overrides(mapping or []), encoding)
+
+
+def _read(files: list[Path], rules: Rules, options: ReadOptions, quiet: bool = True) -> ReadResult:
     if quiet or len(files) < 2:
-        return read_beneficiaries(files, rules, sheet, overrides, encoding)
+        return read_lists(files, rules, options)
     with Progress(console=err_console(), transient=True) as progress:
         task = progress.add_task(pick("Đọc tệp", "Reading files"), total=len(files))
 
         def advance(path: Path) -> None:
             progress.update(task, advance=1, description=pick(f"Đọc {path.name}", f"Reading {path.name}"))
 
-        return read_beneficiaries(files, rules, sheet, overrides, encoding, on_file=advance)
+        return read_lists(files, rules, options, on_file=advance)
 
 
-def _clean(
-    files: list[Path], rules: Rules, sheet: str | None, mapping: list[str] | None, encoding: str | None, quiet: bool
-) -> CleanResult:
-    read = _read(files, rules, sheet, mapping, encoding, quiet)
-    return clean_beneficiaries(read.data, rules, column_names(read.tables))
-
-
-def _print_problem_summary(result: CleanResult, rows_out: int, quiet: bool) -> None:
+def _print_problem_summary(run: CleanRun, rows_out: int, quiet: bool) -> None:
     console = err_console()
-    rows_in = len(result.data)
-    with_errors = int((result.data["errors"] > 0).sum())
+    data = run.cleaned.data
+    with_errors = int((data["errors"] > 0).sum())
     if not quiet:
-        counts = problem_counts(result.problems)
+        counts = problem_counts(run.cleaned.problems)
         table = Table(title=pick("Kết quả kiểm tra", "Check results"), title_justify="left")
         table.add_column(pick("Mức độ", "Severity"))
         table.add_column(pick("Quy tắc", "Rule"))
@@ -175,22 +168,39 @@ def _print_problem_summary(result: CleanResult, rows_out: int, quiet: bool) -> N
         console.print(table)
     console.print(
         pick(
-            f"Số dòng đọc vào: {rows_in} · số dòng ghi ra: {rows_out} · có lỗi: {with_errors}",
-            f"Rows in: {rows_in} · rows out: {rows_out} · with errors: {with_errors}",
+            f"Số người đọc vào: {len(data)} · số dòng ghi ra: {rows_out} · có lỗi: {with_errors} · "
+            f"dòng bỏ qua: {len(run.skipped)}",
+            f"People read: {len(data)} · rows out: {rows_out} · with errors: {with_errors} · "
+            f"rows skipped: {len(run.skipped)}",
         ),
         highlight=False,
     )
-    if rows_in != rows_out:
-        raise AsxhError("accounting.mismatch", rows_in=rows_in, rows_out=rows_out)
+    _warn_skipped(run.skipped)
 
 
-def _summary_json(result: CleanResult, outputs: list[Path]) -> str:
-    counts = problem_counts(result.problems)
+def _warn_skipped(skipped: pd.DataFrame) -> None:
+    """A skipped row that looks like a person is the one a clerk must see."""
+    people = skipped[skipped["Giống một người"].astype(bool)] if len(skipped) else skipped
+    if len(people):
+        err_console().print(
+            pick(
+                f"[yellow]Cảnh báo:[/] {len(people)} dòng bị bỏ qua trông giống một người (xem sheet 'Dòng bỏ qua').",
+                f"[yellow]Warning:[/] {len(people)} skipped rows look like a person (see the 'Dòng bỏ qua' sheet).",
+            ),
+            highlight=False,
+        )
+
+
+def _summary_json(run: CleanRun, outputs: list[Path]) -> str:
+    data = run.cleaned.data
+    counts = problem_counts(run.cleaned.problems)
     return json.dumps(
         {
-            "rows_in": len(result.data),
-            "rows_out": len(result.data),
-            "rows_with_errors": int((result.data["errors"] > 0).sum()),
+            "rows_in": len(data),
+            "rows_out": len(data),
+            "rows_with_errors": int((data["errors"] > 0).sum()),
+            "skipped_rows": len(run.skipped),
+            "skipped_like_person": int(run.skipped["Giống một người"].astype(bool).sum()) if len(run.skipped) else 0,
             "problems": [{"severity": r.severity, "code": r.code, "count": int(r.count)} for r in counts.itertuples()],
             "outputs": [str(p) for p in outputs],
         },
@@ -217,17 +227,8 @@ def root(
     """asxh — đối sánh và làm sạch danh sách chi trả an sinh xã hội."""
 
 
-_REASONS = {
-    "blank": ("dòng trống", "blank"),
-    "total": ("dòng tổng cộng", "totals"),
-    "signature": ("chữ ký / ngày tháng", "signature block"),
-    "heading": ("tiêu đề nhóm", "group heading"),
-    "column_numbers": ("dòng đánh số cột", "column numbers"),
-}
-
-
 def _reason(key: str) -> str:
-    vi, en = _REASONS[key]
+    vi, en = SKIP_REASONS.get(key, (key, key))
     return pick(vi, en)
 
 
@@ -248,7 +249,7 @@ def inspect(
 ) -> None:
     """Xem công cụ hiểu tệp thế nào: dòng tiêu đề, ý nghĩa từng cột, số người và các dòng bỏ qua."""
     rules = load_rules(rules_dir)
-    result = _read(files, rules, sheet, mapping, encoding)
+    result = _read(files, rules, _options(sheet, mapping, encoding))
     if as_json:
         payload = [
             {
@@ -358,16 +359,16 @@ def validate(
     if report is not None:
         refuse_inputs([report], files)
     rules = load_rules(rules_dir)
-    result = _clean(files, rules, sheet, mapping, encoding, quiet or as_json)
+    run = run_clean(files, rules, _options(sheet, mapping, encoding))
     if report is not None:
-        write_problem_report(result.problems, report)
+        write_problem_report(run.cleaned.problems, report)
     if as_json:
-        typer.echo(_summary_json(result, [report] if report else []))
+        typer.echo(_summary_json(run, [report] if report else []))
     else:
-        _print_problem_summary(result, len(result.data), quiet)
+        _print_problem_summary(run, len(run.cleaned.data), quiet)
         if report is not None:
             err_console().print(pick(f"Đã ghi: {report}", f"Written: {report}"), highlight=False)
-    if len(result.errors):
+    if len(run.cleaned.errors):
         raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
@@ -419,13 +420,13 @@ def clean(
         target = target.with_suffix(f".{fmt}")
     refuse_inputs([target], files)
     rules = load_rules(rules_dir)
-    result = _clean(files, rules, sheet, mapping, encoding, quiet or as_json)
-    shown = present(result.data)
-    write_clean_list(shown, result.problems, target)
+    run = run_clean(files, rules, _options(sheet, mapping, encoding))
+    shown = present(run.cleaned.data)
+    write_clean_list(shown, run.cleaned.problems, target, run.skipped)
     if as_json:
-        typer.echo(_summary_json(result, [target]))
+        typer.echo(_summary_json(run, [target]))
     else:
-        _print_problem_summary(result, len(shown), quiet)
+        _print_problem_summary(run, len(shown), quiet)
         err_console().print(pick(f"Đã ghi: {target}", f"Written: {target}"), highlight=False)
     if quiet and not as_json:
         typer.echo(str(target))
@@ -474,58 +475,91 @@ def match(
     inputs = [*files, register_file, *([decisions_file] if decisions_file else [])]
     refuse_inputs([csv_path, xlsx_path], inputs)
     rules = load_rules(rules_dir)
-    review = read_decisions(decisions_file) if decisions_file else None
+    labels = {
+        "read": pick("Đọc danh sách", "Reading lists"),
+        "clean": pick("Làm sạch", "Cleaning"),
+        "register": pick("Đọc CSDLQG", "Reading the register"),
+        "match": pick("Đối sánh", "Matching"),
+    }
     with _steps(quiet or as_json) as step:
-        step(pick("Đọc danh sách", "Reading lists"))
-        read = _read(files, rules, sheet, mapping, encoding)
-        step(pick("Làm sạch", "Cleaning"))
-        cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
-        step(pick("Đọc CSDLQG", "Reading the register"))
-        register = prepare_register(read_register(register_file, rules, encoding), rules)
-        step(pick("Đối sánh", "Matching"))
-        result = match_beneficiaries(cleaned.data, register, rules)
-        problems: list[str] = []
-        if review is not None:
-            result, problems = apply_decisions(result, cleaned.data, register.people, review, rules)
+        run = run_match(
+            files, register_file, rules, _options(sheet, mapping, encoding), decisions_file, lambda k: step(labels[k])
+        )
         step(pick("Ghi kết quả", "Writing results"))
-        table = result_table(cleaned.data, result, register.people)
-        write_result_csv(table, csv_path)
-        write_result_workbook(table, cleaned.data, result, register.people, xlsx_path)
-    rows_in, rows_out = len(read.data), len(table)
-    summary = match_summary(table, register, rows_in)
-    summary |= {"review_problems": problems, "outputs": [str(csv_path), str(xlsx_path)]}
-    if rows_in != rows_out:
-        raise AsxhError("accounting.mismatch", rows_in=rows_in, rows_out=rows_out)
+        write_result_csv(run.table, csv_path)
+        write_result_workbook(run.table, run.cleaned.data, run.result, run.register.people, xlsx_path, run.skipped)
+    summary = match_counts(run) | {"outputs": [str(csv_path), str(xlsx_path)]}
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
+    _print_match_summary(run, summary, quiet)
+    for path in (csv_path, xlsx_path):
+        typer.echo(str(path))
+
+
+def _print_match_summary(run: MatchRun, summary: dict[str, Any], quiet: bool) -> None:
     console = err_console()
     if not quiet:
-        summary_by_file = Table(title=pick("Kết quả đối sánh", "Matching results"), title_justify="left")
-        for column in (pick("Tệp", "File"), "Khớp", "Cần xác minh", "Không tìm thấy", "Đã chết", pick("Tổng", "Total")):
-            summary_by_file.add_column(column, justify="left" if column in ("Tệp", "File") else "right")
-        for file, part in table.groupby("Tệp gốc", sort=False):
-            part_counts = part["Kết quả"].value_counts()
-            summary_by_file.add_row(
-                str(file),
-                *(str(int(part_counts.get(n, 0))) for n in ("Khớp", "Cần xác minh", "Không tìm thấy")),
-                str(int((part["Tình trạng CSDLQG"] == "Đã chết").sum())),
-                str(len(part)),
-            )
-        console.print(summary_by_file)
-        for problem in problems:
+        by_file = Table(title=pick("Kết quả đối sánh", "Matching results"), title_justify="left")
+        by_file.add_column(pick("Tệp", "File"))
+        for result in Result:
+            by_file.add_column(result.label, justify="right")
+        by_file.add_column(Status.DEAD.label, justify="right")
+        by_file.add_column(pick("Tổng", "Total"), justify="right")
+        for row in counts_by_file(run).itertuples(index=False):
+            by_file.add_row(str(row[0]), *(str(int(v)) for v in row[1:]))
+        console.print(by_file)
+        for problem in run.review_problems:
             console.print(f"[yellow]{pick('Quyết định rà soát', 'Review decision')}:[/] {problem}", highlight=False)
+    register = run.register
     console.print(
         pick(
-            f"Số dòng đọc vào: {rows_in} · số dòng ghi ra: {rows_out} · CSDLQG: {register.rows_in} dòng "
+            f"Số người đọc vào: {summary['rows_in']} · số dòng ghi ra: {summary['rows_out']} · "
+            f"dòng bỏ qua: {summary['skipped_rows']} · CSDLQG: {register.rows_in} dòng "
             f"({register.unusable} dòng không dùng được)",
-            f"Rows in: {rows_in} · rows out: {rows_out} · register: {register.rows_in} rows "
+            f"People read: {summary['rows_in']} · rows out: {summary['rows_out']} · "
+            f"rows skipped: {summary['skipped_rows']} · register: {register.rows_in} rows "
             f"({register.unusable} unusable)",
         ),
         highlight=False,
     )
-    for path in (csv_path, xlsx_path):
-        typer.echo(str(path))
+    _warn_skipped(run.skipped)
+    _warn_register(register)
+
+
+def _warn_register(register: Register) -> None:
+    """Loud warnings for a register that cannot say who is alive."""
+    console = err_console()
+    if not register.has_status:
+        console.print(
+            pick(
+                "[bold yellow]Cảnh báo:[/] trích xuất CSDLQG không có cột tình trạng: không biết ai còn sống, "
+                "nên không ai được đưa vào danh sách chi trả.",
+                "[bold yellow]Warning:[/] the register extract has no status column: nobody is known to be alive, "
+                "so nobody goes on a payment list.",
+            ),
+            highlight=False,
+        )
+    for text, count in register.unknown_statuses.items():
+        console.print(
+            pick(
+                f"[yellow]Cảnh báo:[/] tình trạng CSDLQG không rõ '{text or '(trống)'}' ở {count} dòng: "
+                "những người này không được chi; thêm cách ghi này vào rules/matching.toml [status] nếu đúng.",
+                f"[yellow]Warning:[/] unknown register status '{text or '(blank)'}' on {count} rows: "
+                "not paid; add it to rules/matching.toml [status] if it is a known state.",
+            ),
+            highlight=False,
+        )
+    if register.duplicate_ids:
+        console.print(
+            pick(
+                f"[yellow]Cảnh báo:[/] {register.duplicate_ids} số định danh xuất hiện nhiều lần trong CSDLQG; "
+                "mỗi người lấy tình trạng chặt nhất (đã chết > đã chuyển đi > không rõ > còn sống).",
+                f"[yellow]Warning:[/] {register.duplicate_ids} IDs appear more than once in the register; "
+                "each takes its strictest status (dead > moved > unknown > alive).",
+            ),
+            highlight=False,
+        )
 
 
 @contextlib.contextmanager
@@ -731,69 +765,58 @@ def export_lists(
 ) -> None:
     """Xuất Phụ lục 2: mỗi phương thức nhận một tệp, cùng danh sách các trường hợp phải xử lý."""
     if by not in (None, "commune"):
-        raise typer.BadParameter("commune", param_hint="--by")
+        raise typer.BadParameter(pick("chỉ nhận 'commune'", "only 'commune'"), param_hint="--by")
     rules = load_rules(rules_dir)
-    template = load_template(rules)
-    frame = load_list(list_file)
-    assignment = assign_lists(frame, rules)
     form_day = _form_date(day)
-    written = export_payout(
-        assignment,
-        rules,
-        template,
-        outdir,
-        ky or f"tháng {form_day.month:02d}/{form_day.year}",
-        by == "commune",
-        form_day,
+    run = run_export(
+        list_file, rules, outdir, ky or f"tháng {form_day.month:02d}/{form_day.year}", by == "commune", form_day
     )
-    total_out = sum(item.people for item in written)
+    frame = run.assignment.frame
+    pending = int(frame["pending"].notna().sum())
+    payable = int(frame["payable"].sum())
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "rows_in": len(frame),
-                    "rows_out": total_out,
-                    "files": [
-                        {
-                            "path": str(w.path),
-                            "list": w.list_code,
-                            "commune": w.commune,
-                            "people": w.people,
-                            "amount": w.amount,
-                        }
-                        for w in written
-                    ],
-                },
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    else:
-        if not quiet:
-            names = {m.code: m.short for m in rules.methods} | {EXCEPTION: pick("Ngoại lệ phải xử lý", "Exceptions")}
-            table = Table(title=pick("Danh sách đã xuất", "Lists written"), title_justify="left")
-            for column in (
-                pick("Danh sách", "List"),
-                pick("Xã/phường", "Commune"),
-                pick("Số người", "People"),
-                pick("Tổng tiền (đồng)", "Amount (VND)"),
-                pick("Tệp", "File"),
-            ):
-                table.add_column(column)
-            for w in written:
-                table.add_row(names[w.list_code], w.commune or "", str(w.people), f"{w.amount:,}", w.path.name)
-            err_console().print(table)
-        err_console().print(
-            pick(
-                f"Số người đầu vào: {len(frame)} · tổng số người trong các danh sách: {total_out}",
-                f"People in: {len(frame)} · people across the lists: {total_out}",
-            ),
-            highlight=False,
-        )
-        for w in written:
-            typer.echo(str(w.path))
-    if total_out != len(frame):
-        raise AsxhError("accounting.mismatch", rows_in=len(frame), rows_out=total_out)
+        payload = {
+            "rows_in": run.rows_in,
+            "rows_out": sum(w.people for w in run.written),
+            "payable": payable,
+            "pending_survey": pending,
+            "exceptions": int((frame["list"] == EXCEPTION).sum()),
+            "repairs": run.repairs,
+            "files": [
+                {"path": str(w.path), "list": w.list_code, "commune": w.commune, "people": w.people, "amount": w.amount}
+                for w in run.written
+            ],
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2))
+        return
+    console = err_console()
+    for repair in run.repairs:
+        console.print(f"[yellow]{pick('Đã sửa', 'Repaired')}:[/] {repair}", highlight=False)
+    if not quiet:
+        names = list_names(rules) | {EXCEPTION: pick("Ngoại lệ phải xử lý", "Exceptions")}
+        table = Table(title=pick("Danh sách đã xuất", "Lists written"), title_justify="left")
+        for column in (
+            pick("Danh sách", "List"),
+            pick("Xã/phường", "Commune"),
+            pick("Số người", "People"),
+            pick("Tổng tiền (đồng)", "Amount (VND)"),
+            pick("Tệp", "File"),
+        ):
+            table.add_column(column)
+        for w in run.written:
+            table.add_row(names[w.list_code], w.commune or "", str(w.people), f"{w.amount:,}", w.path.name)
+        console.print(table)
+    console.print(
+        pick(
+            f"Số người đầu vào: {run.rows_in} · tổng số người trong các danh sách: {sum(w.people for w in run.written)}"
+            f" · đủ điều kiện chi: {payable} · chờ khảo sát: {pending}",
+            f"People in: {run.rows_in} · people across the lists: {sum(w.people for w in run.written)}"
+            f" · payable: {payable} · pending survey: {pending}",
+        ),
+        highlight=False,
+    )
+    for w in run.written:
+        typer.echo(str(w.path))
 
 
 @app.command(

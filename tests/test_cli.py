@@ -58,7 +58,7 @@ def test_validate_writes_report_and_exits_1_on_errors(tmp_path):
     report = tmp_path / "loi.xlsx"
     result = runner.invoke(app, ["validate", *LISTS, "--report", str(report)])
     assert result.exit_code == 1, result.output
-    assert "Số dòng đọc vào: 300 · số dòng ghi ra: 300" in result.stderr
+    assert "Số người đọc vào: 300 · số dòng ghi ra: 300" in result.stderr
     rows = rows_of(report)
     assert rows[2] == (
         "Tệp",
@@ -198,7 +198,15 @@ def test_match_contract_outputs_and_row_accounting(tmp_path):
     wrong = joined[(joined["Kết quả"] == "Khớp") & (joined["Số định danh CSDLQG"] != joined["Số định danh đúng"])]
     assert wrong.empty
     book = openpyxl.load_workbook(out / "ket_qua_doi_sanh.xlsx")
-    assert book.sheetnames == ["Tổng hợp", "Khớp", "Cần xác minh", "Không tìm thấy", "Đã chết", "Trùng lặp"]
+    assert book.sheetnames == [
+        "Tổng hợp",
+        "Khớp",
+        "Cần xác minh",
+        "Không tìm thấy",
+        "Đã chết",
+        "Trùng lặp",
+        "Dòng bỏ qua",
+    ]
     dead = [r for r in book["Đã chết"].iter_rows(min_row=2, values_only=True)]
     assert len(dead) == int((table["Tình trạng CSDLQG"] == "Đã chết").sum())
 

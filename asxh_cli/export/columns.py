@@ -135,8 +135,10 @@ def write_table(
         write_workbook(path, [Sheet(sheet, frame, title, text_columns=text_headers(), money_columns=money)])
 
 
-def write_clean_list(shown: pd.DataFrame, problems: pd.DataFrame, path: Path) -> None:
-    """The cleaned list; as .xlsx it has a second sheet with every problem and repair."""
+def write_clean_list(
+    shown: pd.DataFrame, problems: pd.DataFrame, path: Path, skipped: pd.DataFrame | None = None
+) -> None:
+    """The cleaned list; as .xlsx it also has every problem and repair, and the rows the reader skipped."""
     from asxh_cli.export.problems import problem_table
 
     if path.suffix.lower() != ".xlsx":
@@ -154,5 +156,9 @@ def write_clean_list(shown: pd.DataFrame, problems: pd.DataFrame, path: Path) ->
                 None,
                 text_columns=[pick("Giá trị trong tệp", "Value as written")],
             ),
+            *([Sheet(SKIPPED_SHEET, skipped, None)] if skipped is not None else []),
         ],
     )
+
+
+SKIPPED_SHEET = "Dòng bỏ qua"

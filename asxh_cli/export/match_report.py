@@ -8,11 +8,10 @@ import numpy as np
 import pandas as pd
 
 from asxh_cli.contract import Result, Status, key_label, row_fingerprints
-from asxh_cli.export.columns import present, show_date, text_headers
+from asxh_cli.export.columns import SKIPPED_SHEET, present, show_date, text_headers
 from asxh_cli.io.writer import write_csv
 from asxh_cli.io.xlsx import Sheet, write_workbook
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
-from asxh_cli.match.register import Register
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -99,21 +98,6 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
     return pd.concat([cleaned, added], axis=1)
 
 
-def match_summary(table: pd.DataFrame, register: Register, rows_in: int) -> dict[str, object]:
-    """Counts for the terminal and `--json`: rows in and out, results, deceased, moved, duplicates."""
-    counts = table["Kết quả"].value_counts()
-    return {
-        "rows_in": rows_in,
-        "rows_out": len(table),
-        "results": {name: int(counts.get(name, 0)) for name in RESULTS},
-        "deceased": int((table["Tình trạng CSDLQG"] == DEAD).sum()),
-        "moved": int((table["Tình trạng CSDLQG"] == MOVED).sum()),
-        "duplicates": int(table["Trùng với"].notna().sum()),
-        "register_rows": register.rows_in,
-        "register_unusable": register.unusable,
-    }
-
-
 def write_result_csv(table: pd.DataFrame, path: Path) -> None:
     """The contract CSV (UTF-8 with BOM, formula-safe)."""
     write_csv(table, path)
@@ -167,7 +151,12 @@ def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, r
 
 
 def write_result_workbook(
-    table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, register: pd.DataFrame, path: Path
+    table: pd.DataFrame,
+    data: pd.DataFrame,
+    result: MatchResult,
+    register: pd.DataFrame,
+    path: Path,
+    skipped: pd.DataFrame | None = None,
 ) -> None:
     """The people's version: summary, one sheet per result, the dead, and duplicates."""
     texts = [*text_headers(), "Số định danh CSDLQG", *(f"Ứng viên {i} - số định danh" for i in (1, 2, 3))]
@@ -180,4 +169,6 @@ def write_result_workbook(
         sheets.append(Sheet(name, part, None, text_columns=texts, money_columns=money))
     sheets.append(Sheet("Đã chết", table[table["Tình trạng CSDLQG"] == DEAD], None, texts, money))
     sheets.append(Sheet("Trùng lặp", table[table["Trùng với"].notna()], None, texts, money))
+    if skipped is not None:
+        sheets.append(Sheet(SKIPPED_SHEET, skipped, None))
     write_workbook(path, sheets)

@@ -1,0 +1,202 @@
+"""Each command's flow, importable: the CLI, the bench and the tests call these alike; nothing here prints."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
+from asxh_cli.contract import Result, Status
+from asxh_cli.errors import AsxhError
+from asxh_cli.export.match_report import result_table
+from asxh_cli.export.phu_luc_2 import Written, export_payout
+from asxh_cli.export.template import load_template
+from asxh_cli.io.reader import ReadResult, read_beneficiaries, read_register
+from asxh_cli.match.engine import MatchResult, match_beneficiaries
+from asxh_cli.match.register import Register, prepare_register
+from asxh_cli.match.review import apply_decisions, read_decisions
+from asxh_cli.payout import EXCEPTION, Assignment, assign_lists, read_result_list
+from asxh_cli.rules import Rules
+
+Step = Callable[[str], None]
+SKIPPED_COLUMNS = ["Tệp gốc", "Sheet gốc", "Dòng gốc", "Lý do bỏ qua", "Giống một người"]
+SKIP_REASONS = {
+    "blank": ("dòng trống", "blank"),
+    "total": ("dòng tổng cộng", "totals"),
+    "signature": ("chữ ký / ngày tháng", "signature block"),
+    "heading": ("tiêu đề nhóm", "group heading"),
+    "column_numbers": ("dòng đánh số cột", "column numbers"),
+}
+
+
+def _no_step(_label: str) -> None:
+    return None
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How list files are read: one sheet only, column overrides, the CSV encoding."""
+
+    sheet: str | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+    encoding: str | None = None
+
+
+def read_lists(
+    files: Sequence[Path], rules: Rules, options: ReadOptions, on_file: Callable[[Path], None] | None = None
+) -> ReadResult:
+    """Read every list file (refusing a file given twice)."""
+    return read_beneficiaries(files, rules, options.sheet, options.overrides, options.encoding, on_file=on_file)
+
+
+def skipped_rows(read: ReadResult) -> pd.DataFrame:
+    """Every non-blank row the reader set aside, with its reason: the `Dòng bỏ qua` sheet."""
+    records = [
+        {
+            "Tệp gốc": table.file,
+            "Sheet gốc": table.sheet,
+            "Dòng gốc": row,
+            "Lý do bỏ qua": SKIP_REASONS.get(reason, (reason, reason))[0],
+            "Giống một người": "",
+        }
+        for table in read.tables
+        for reason, rows in table.skipped_rows.items()
+        if reason != "blank"
+        for row in rows
+    ]
+    return pd.DataFrame(records, columns=SKIPPED_COLUMNS)
+
+
+@dataclass
+class CleanRun:
+    read: ReadResult
+    cleaned: CleanResult
+    skipped: pd.DataFrame
+
+
+def run_clean(files: Sequence[Path], rules: Rules, options: ReadOptions, step: Step = _no_step) -> CleanRun:
+    """Read and clean lists: one output row per person row, every finding recorded."""
+    step("read")
+    read = read_lists(files, rules, options)
+    step("clean")
+    cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
+    _check_rows(len(read.data), len(cleaned.data))
+    return CleanRun(read, cleaned, skipped_rows(read))
+
+
+@dataclass
+class MatchRun:
+    """Everything one `asxh match` produced, before writing."""
+
+    read: ReadResult
+    cleaned: CleanResult
+    register: Register
+    result: MatchResult
+    table: pd.DataFrame  # the contract table of ket_qua_doi_sanh.csv
+    skipped: pd.DataFrame
+    review_problems: list[str] = field(default_factory=list)
+
+
+def run_match(
+    files: Sequence[Path],
+    register_file: Path,
+    rules: Rules,
+    options: ReadOptions,
+    decisions_file: Path | None = None,
+    step: Step = _no_step,
+) -> MatchRun:
+    """Read, clean and match the lists against the register; apply a reviewer's decisions if given."""
+    review = read_decisions(decisions_file) if decisions_file else None
+    step("read")
+    read = read_lists(files, rules, options)
+    step("clean")
+    cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
+    step("register")
+    register = prepare_register(read_register(register_file, rules, options.encoding), rules)
+    step("match")
+    result = match_beneficiaries(cleaned.data, register, rules)
+    problems: list[str] = []
+    if review is not None:
+        result, problems = apply_decisions(result, cleaned.data, register.people, review, rules)
+    table = result_table(cleaned.data, result, register.people)
+    _check_rows(len(read.data), len(table))
+    return MatchRun(read, cleaned, register, result, table, skipped_rows(read), problems)
+
+
+def match_counts(run: MatchRun) -> dict[str, object]:
+    """Counts for the terminal and `--json`, by code: results, statuses, duplicates, register health."""
+    decisions = run.result.decisions["result"]
+    matched = decisions == Result.MATCHED
+    status = run.table["Tình trạng CSDLQG"]
+    return {
+        "rows_in": len(run.read.data),
+        "rows_out": len(run.table),
+        "skipped_rows": len(run.skipped),
+        "results": {r.value: int((decisions == r).sum()) for r in Result},
+        "deceased": int((matched & (status == Status.DEAD.label_vi).to_numpy()).sum()),
+        "moved": int((matched & (status == Status.MOVED.label_vi).to_numpy()).sum()),
+        "unknown_status": int((matched & (status == Status.UNKNOWN.label_vi).to_numpy()).sum()),
+        "duplicates": int(run.table["Trùng với"].notna().sum()),
+        "register_rows": run.register.rows_in,
+        "register_unusable": run.register.unusable,
+        "register_duplicate_ids": run.register.duplicate_ids,
+        "register_has_status": run.register.has_status,
+        "register_unknown_statuses": run.register.unknown_statuses,
+        "review_problems": run.review_problems,
+    }
+
+
+def counts_by_file(run: MatchRun) -> pd.DataFrame:
+    """Per input file: rows per result, the dead among the matched, and the total."""
+    frame = pd.DataFrame(
+        {
+            "file": run.table["Tệp gốc"].to_numpy(),
+            "result": run.result.decisions["result"].to_numpy(),
+            "dead": (run.table["Tình trạng CSDLQG"] == Status.DEAD.label_vi).to_numpy(),
+        }
+    )
+    counts = pd.crosstab(frame["file"], frame["result"]).reindex(columns=[r.value for r in Result], fill_value=0)
+    counts["dead"] = frame.groupby("file")["dead"].sum()
+    counts["total"] = frame.groupby("file").size()
+    order = list(dict.fromkeys(frame["file"]))
+    return counts.reindex(order).reset_index()
+
+
+@dataclass
+class ExportRun:
+    rows_in: int
+    assignment: Assignment
+    written: list[Written]
+    repairs: list[str]
+
+
+def run_export(
+    list_file: Path,
+    rules: Rules,
+    outdir: Path,
+    period: str,
+    by_commune: bool,
+    day: dt.date,
+    today: dt.date | None = None,
+) -> ExportRun:
+    """Assign every row to one list and write the Phụ lục 2 workbooks; every row must land on exactly one."""
+    loaded = read_result_list(list_file)
+    template = load_template(rules)
+    assignment = assign_lists(loaded.frame, rules, today or day)
+    written = export_payout(assignment, rules, template, outdir, period, by_commune, day)
+    _check_rows(len(loaded.frame), sum(w.people for w in written))
+    return ExportRun(len(loaded.frame), assignment, written, loaded.repairs)
+
+
+def list_names(rules: Rules) -> dict[str, str]:
+    """List code → the short name people know it by."""
+    return {m.code: m.short for m in rules.methods} | {EXCEPTION: "Ngoại lệ phải xử lý"}
+
+
+def _check_rows(rows_in: int, rows_out: int) -> None:
+    if rows_in != rows_out:
+        raise AsxhError("accounting.mismatch", rows_in=rows_in, rows_out=rows_out)
