@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,9 +15,10 @@ from asxh_cli.export.forms import FormSheet, write_form
 from asxh_cli.export.template import FormColumn, PayoutTemplate
 from asxh_cli.io.grid import read_excel_grids
 from asxh_cli.io.layout import column_letter
+from asxh_cli.io.names import distinct_slugs, group_key
 from asxh_cli.normalize.ids import CCCD, clean_id
 from asxh_cli.normalize.lookup import bank_index, method_index
-from asxh_cli.normalize.text import fold, normalize_name, normalize_text
+from asxh_cli.normalize.text import normalize_name, normalize_text
 from asxh_cli.normalize.values import parse_account
 from asxh_cli.payout import SURVEY_HEADERS
 from asxh_cli.problems import ERROR, explain
@@ -107,8 +107,11 @@ def make_surveys(
     people["source_row"] = people["source_row"].astype(str)
     validations = {"new_method": [m.short for m in rules.methods], "new_bank": [b.short for b in rules.banks]}
     sheets = []
-    for commune, part in people.groupby(people["commune"].fillna("Chưa rõ xã/phường"), sort=True):
-        name = str(commune)
+    communes = people["commune"].fillna("Chưa rõ xã/phường").astype(str)
+    spelled = communes.groupby(communes.map(group_key)).agg(lambda s: s.mode().iat[0])
+    for key, part in people.groupby(communes.map(group_key), sort=True):
+        commune = str(spelled[key])
+        name = commune
         subtitle = template.survey_subtitle.format(commune=commune)
         sheets.append(
             (
@@ -131,9 +134,9 @@ def make_surveys(
         write_form(path, template.agency, [s for _, s in sheets], template.font, template.signature_note, day)
         written.append(SurveyFile(path, tuple(c for c, _ in sheets), len(people)))
     else:
+        stems = distinct_slugs([commune for commune, _ in sheets])
         for commune, sheet in sheets:
-            slug = re.sub(r"[^0-9a-z]+", "_", fold(commune)).strip("_") or "khac"
-            path = outdir / f"{template.survey_file.format(commune=slug)}.xlsx"
+            path = outdir / f"{template.survey_file.format(commune=stems[commune])}.xlsx"
             write_form(path, template.agency, [sheet], template.font, template.signature_note, day)
             written.append(SurveyFile(path, (commune,), len(sheet.rows)))
     return written

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +10,7 @@ import pandas as pd
 
 from asxh_cli.export.forms import FormSheet, write_form
 from asxh_cli.export.template import PayoutTemplate
-from asxh_cli.normalize.text import fold
+from asxh_cli.io.names import distinct_slugs, group_key
 from asxh_cli.payout import EXCEPTION, Assignment
 from asxh_cli.rules import Rules
 
@@ -27,10 +26,6 @@ class Written:
     amount: int
 
 
-def _slug(text: str) -> str:
-    return re.sub(r"[^0-9a-z]+", "_", fold(text)).strip("_") or "khac"
-
-
 def export_payout(
     assignment: Assignment,
     rules: Rules,
@@ -42,17 +37,17 @@ def export_payout(
 ) -> list[Written]:
     """Write every non-empty method list and the exception list; return what was written."""
     frame = assignment.frame
+    communes = frame["commune"].fillna("(chưa rõ)").astype(str)
+    spelled = communes.groupby(communes.map(group_key)).agg(lambda s: s.mode().iat[0])  # the usual spelling
     groups: list[tuple[str | None, pd.DataFrame]] = (
-        [
-            (str(c) if c is not None else None, part)
-            for c, part in frame.groupby(frame["commune"].fillna("(chưa rõ)"), sort=True, dropna=False)
-        ]
+        [(str(spelled[key]), part) for key, part in frame.groupby(communes.map(group_key), sort=True)]
         if by_commune
         else [(None, frame)]
     )
+    stems = distinct_slugs([c for c, _ in groups if c])
     written: list[Written] = []
     for commune, part in groups:
-        suffix = f"_{_slug(commune)}" if commune else ""
+        suffix = f"_{stems[commune]}" if commune else ""
         for method in rules.methods:
             rows = part[part["list"] == method.code]
             if rows.empty:
