@@ -6,6 +6,7 @@ Codes live in the core; Vietnamese or English labels are applied only by writers
 from __future__ import annotations
 
 import hashlib
+import re
 from enum import StrEnum
 from typing import TypeVar
 
@@ -119,14 +120,18 @@ def fingerprint(name: object, birth_date: object, national_id: object) -> str:
     Decisions and survey answers carry it; one whose row now holds someone else is refused.
     """
     folded = fold(str(name)) if _present(name) else ""
-    born = "".join(ch for ch in str(birth_date) if ch.isdigit()) if _present(birth_date) else ""
+    born = _date_digits(birth_date) if _present(birth_date) else ""
     digits = "".join(ch for ch in str(national_id) if ch.isdigit()) if _present(national_id) else ""
-    if len(born) == 8 and not born.startswith(("19", "20")):
-        born = born[4:] + born[2:4] + born[:2]  # dd/mm/yyyy and yyyy-mm-dd give the same code
-    elif len(born) == 6 and not born.startswith(("19", "20")):
-        born = born[2:] + born[:2]  # mm/yyyy and yyyy-mm
     text = f"{folded}|{born}|{digits}"
     return hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest().upper()
+
+
+def _date_digits(value: object) -> str:
+    """'05/03/1950', '1950-03-05' → '19500305'; '03/1950', '1950-03' → '195003'; the year first either way."""
+    parts = re.findall(r"\d+", str(value))
+    if parts and len(parts[0]) != 4:
+        parts.reverse()
+    return "".join(p.zfill(2) for p in parts)
 
 
 def _present(value: object) -> bool:

@@ -15,7 +15,7 @@ from asxh_cli.export.forms import FormSheet, write_form
 from asxh_cli.export.template import FormColumn, PayoutTemplate
 from asxh_cli.io.grid import read_excel_grids
 from asxh_cli.io.layout import column_letter
-from asxh_cli.io.names import distinct_slugs, group_key
+from asxh_cli.io.names import distinct_slugs, group_key, spellings
 from asxh_cli.normalize.ids import CCCD, clean_id
 from asxh_cli.normalize.lookup import bank_index, method_index
 from asxh_cli.normalize.text import normalize_name, normalize_text
@@ -108,7 +108,7 @@ def make_surveys(
     validations = {"new_method": [m.short for m in rules.methods], "new_bank": [b.short for b in rules.banks]}
     sheets = []
     communes = people["commune"].fillna("Chưa rõ xã/phường").astype(str)
-    spelled = communes.groupby(communes.map(group_key)).agg(lambda s: s.mode().iat[0])
+    spelled = spellings(communes)
     for key, part in people.groupby(communes.map(group_key), sort=True):
         commune = str(spelled[key])
         name = commune

@@ -10,7 +10,7 @@ import pandas as pd
 
 from asxh_cli.export.forms import FormSheet, write_form
 from asxh_cli.export.template import PayoutTemplate
-from asxh_cli.io.names import distinct_slugs, group_key
+from asxh_cli.io.names import distinct_slugs, group_key, spellings
 from asxh_cli.payout import EXCEPTION, Assignment
 from asxh_cli.rules import Rules
 
@@ -38,7 +38,7 @@ def export_payout(
     """Write every non-empty method list and the exception list; return what was written."""
     frame = assignment.frame
     communes = frame["commune"].fillna("(chưa rõ)").astype(str)
-    spelled = communes.groupby(communes.map(group_key)).agg(lambda s: s.mode().iat[0])  # the usual spelling
+    spelled = spellings(communes)
     groups: list[tuple[str | None, pd.DataFrame]] = (
         [(str(spelled[key]), part) for key, part in frame.groupby(communes.map(group_key), sort=True)]
         if by_commune

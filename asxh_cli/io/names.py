@@ -6,6 +6,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+import pandas as pd
+
 from asxh_cli.normalize.text import fold
 
 
@@ -29,3 +31,13 @@ def distinct_slugs(names: Iterable[str]) -> dict[str, str]:
         taken[base] = taken.get(base, 0) + 1
         out[key] = base if taken[base] == 1 else f"{base}_{taken[base]}"
     return {name: out[group_key(name)] for name in names}
+
+
+def spellings(names: pd.Series) -> pd.Series:
+    """Per group_key, the spelling to print: the most used, and of equals one not written all in capitals."""
+    counts = names.value_counts()
+    ranked = sorted(counts.index, key=lambda n: (-counts[n], n.isupper(), n))
+    chosen: dict[str, str] = {}
+    for name in ranked:
+        chosen.setdefault(group_key(name), name)
+    return pd.Series(chosen, dtype=object)
