@@ -17,7 +17,7 @@ from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, id_di
 from asxh_cli.normalize.legacy import Encoding, column_hint, fix_legacy
 from asxh_cli.normalize.lookup import bank_index, category_index, method_index
 from asxh_cli.normalize.text import fold, normalize_name, normalize_text
-from asxh_cli.normalize.values import parse_account, parse_amount, parse_sex
+from asxh_cli.normalize.values import amount_out_of_range, parse_account, parse_amount, parse_sex
 from asxh_cli.problems import ERROR, PROBLEMS, REPAIR, explain
 from asxh_cli.rules import Rules
 from asxh_cli.schema import CleanBeneficiaries, failing_cells
@@ -238,8 +238,9 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
 
 
 def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
-    amounts = map_distinct(data["amount"], lambda v: parse_amount(str(v) if v is not None else None))
-    data["amount"] = pd.array([a.value for a in amounts], dtype="Int64")
+    fraction = rules.amounts.fraction
+    amounts = map_distinct(data["amount"], lambda v: parse_amount(str(v) if v is not None else None, fraction))
+    amount_given = data["amount"].notna().any()
     accounts = map_distinct(
         data["account_number"], lambda v: parse_account(str(v) if v is not None else None, rules.account_length)
     )
@@ -271,9 +272,15 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
         ("payment_method", "method_code", "method-unknown"),
         ("category", "category_code", "category-unknown"),
     )
+    values: list[int | None] = []
     for position, (amount, account) in enumerate(zip(amounts, accounts, strict=True)):
-        if amount.problem:
-            recorder.add(position, "amount", amount.problem)
+        bounds = rules.amounts.bounds(columns["category_code"][position])
+        amount_problem = amount.problem or amount_out_of_range(amount.value, bounds)
+        if amount_problem or amount.repair:
+            recorder.add(position, "amount", amount_problem or str(amount.repair))
+        elif amount.value is None and amount_given:
+            recorder.add(position, "amount", "amount-missing")
+        values.append(None if amount_problem else amount.value)
         if account.problem:
             recorder.add(position, "account_number", account.problem)
         for raw, code, problem in unknown:
@@ -282,6 +289,7 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
         number = columns["account_number"][position]
         if number and number == columns["national_id"][position]:
             recorder.add(position, "account_number", "account-is-id")
+    data["amount"] = pd.array(values, dtype="Int64")
     data["bank"] = [b if b else (_text_or_none(raw)) for b, raw in zip(data["bank_short"], data["bank"], strict=True)]
     data["payment_method"] = [
         method_names.get(c) if c else _text_or_none(raw)

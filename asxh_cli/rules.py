@@ -34,7 +34,8 @@ CANONICAL_FIELDS = (
     "death_date",
     "note",
 )
-RULE_FILES = ("columns", "categories", "payment_methods", "banks", "provinces", "matching", "templates")
+RULE_FILES = ("columns", "categories", "payment_methods", "banks", "provinces", "matching", "templates", "amounts")
+MAX_AMOUNT = 10**15 - 1
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,19 @@ class Matching:
 
 
 @dataclass(frozen=True)
+class AmountRules:
+    """Plausible amounts per category code (rules/amounts.toml) and what a fraction of a đồng means."""
+
+    fraction: str  # "error" or "round"
+    default: tuple[int, int]
+    by_category: dict[str, tuple[int, int]]
+
+    def bounds(self, category: str | None) -> tuple[int, int]:
+        """(min, max) đồng for a category code; the default range for an unknown or missing category."""
+        return self.by_category.get(category or "", self.default)
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything a local office may edit, validated."""
 
@@ -94,6 +108,7 @@ class Rules:
     account_length: tuple[int, int]
     provinces: dict[str, str]
     matching: Matching
+    amounts: AmountRules
     templates: dict[str, Any] = field(default_factory=dict)
 
     def method(self, code: str) -> PaymentMethod:
@@ -291,22 +306,58 @@ def _templates(directory: Path) -> dict[str, Any]:
     return _read(directory, "templates")[1] if path.is_file() else {}
 
 
+def _amount_range(path: Path, key: str, table: Any) -> tuple[int, int]:
+    if not isinstance(table, dict):
+        raise RuleError("rules.bad_key", file=path, key=key, problem="cần bảng có min và max")
+    for name in ("min", "max"):
+        if isinstance(table.get(name), float) and not table[name].is_integer():
+            raise RuleError("rules.bad_key", file=path, key=f"{key}.{name}", problem="cần số đồng chẵn")
+    low = int(_number(path, key, table, "min", 1, MAX_AMOUNT))
+    return low, int(_number(path, key, table, "max", low, MAX_AMOUNT))
+
+
+def _amounts(directory: Path, categories: tuple[Category, ...]) -> AmountRules:
+    """rules/amounts.toml; a rules folder made before the file existed uses the shipped one."""
+    if not (directory / "amounts.toml").is_file():
+        directory = default_rules_dir()
+    path, data = _read(directory, "amounts")
+    fraction = data.get("fraction", "error")
+    if fraction not in ("error", "round"):
+        raise RuleError("rules.bad_key", file=path, key="fraction", problem='cần "error" hoặc "round"')
+    known = {c.code for c in categories}
+    table = data.get("categories", {})
+    if not isinstance(table, dict):
+        raise RuleError("rules.bad_key", file=path, key="categories", problem="cần bảng [categories.MÃ]")
+    for code in table:
+        if code not in known:
+            raise RuleError(
+                "rules.bad_key", file=path, key=f"categories.{code}", problem=f"mã nhóm lạ; hợp lệ: {', '.join(known)}"
+            )
+    return AmountRules(
+        fraction,
+        _amount_range(path, "default", data.get("default")),
+        {code: _amount_range(path, f"categories.{code}", spec) for code, spec in table.items()},
+    )
+
+
 @cache
 def _load(directory: Path) -> Rules:
     aliases, labels, sex_sub, markers = _columns(directory)
     banks, account_length = _banks(directory)
+    categories = _categories(directory)
     return Rules(
         source=directory,
         column_aliases=aliases,
         field_labels=labels,
         sex_subcolumns=sex_sub,
         row_markers=markers,
-        categories=_categories(directory),
+        categories=categories,
         methods=_methods(directory),
         banks=banks,
         account_length=account_length,
         provinces=_provinces(directory),
         matching=_matching(directory),
+        amounts=_amounts(directory, categories),
         templates=_templates(directory),
     )
 
