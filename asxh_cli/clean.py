@@ -11,18 +11,19 @@ from typing import Any
 import pandas as pd
 
 from asxh_cli.frames import map_distinct
-from asxh_cli.io.layout import SEX_FROM_LAYOUT, SheetTable
+from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, id_disagreements
 from asxh_cli.normalize.legacy import Encoding, column_hint, fix_legacy
 from asxh_cli.normalize.lookup import bank_index, category_index, method_index
-from asxh_cli.normalize.text import fold, normalize_name, normalize_text
+from asxh_cli.normalize.text import fold, normalize_name, normalize_text, strip_controls
 from asxh_cli.normalize.values import amount_out_of_range, parse_account, parse_amount, parse_sex
 from asxh_cli.problems import ERROR, PROBLEMS, REPAIR, explain
 from asxh_cli.rules import Rules
 from asxh_cli.schema import CleanBeneficiaries, failing_cells
 
 TEXT_FIELDS = ("address", "commune", "category", "proxy_name", "note", "bank", "payment_method")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _COMMUNE_SHEET = re.compile(r"^(phuong|xa|thi tran|dac khu)\b")
 PROBLEM_COLUMNS = [
     "source_file",
@@ -75,6 +76,18 @@ class _Recorder:
             self.rows.append(finding)
 
 
+def _remove_controls(data: pd.DataFrame, recorder: _Recorder) -> None:
+    """Drop CR, LF, NUL and other control characters from every text cell, recording each change."""
+    for field in [c for c in data.columns if c not in PROVENANCE]:
+        column = data[field].to_numpy(dtype=object, copy=True)
+        found = [p for p, v in enumerate(column) if isinstance(v, str) and _CONTROL.search(v)]
+        for position in found:
+            column[position] = strip_controls(column[position])[0]
+            recorder.add(position, str(field), "text-controls")
+        if found:
+            data[field] = pd.Series(column, index=data.index, dtype=object)
+
+
 def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
     """Convert legacy-encoded text (TCVN3/VNI) per sheet and column, recording each conversion."""
     groups = data.groupby(["source_file", "source_sheet"], sort=False).indices
@@ -115,6 +128,7 @@ def clean_beneficiaries(
         if field not in data.columns:
             data[field] = None
             originals[field] = None
+    _remove_controls(data, recorder)
     _fix_text_columns(data, recorder)
     _clean_names(data, recorder)
     _commune_from_sheets(data, recorder)

@@ -245,6 +245,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "Converted TCVN3 (.VnTime) text to Unicode.",
     ),
     "text-vni": (REPAIR, "Đã chuyển chữ phông VNI sang Unicode.", "Converted VNI text to Unicode."),
+    "text-controls": (
+        REPAIR,
+        "Đã bỏ ký tự điều khiển (xuống dòng, tab, ký tự ẩn) trong ô.",
+        "Removed control characters (line breaks, tabs, hidden characters) from the cell.",
+    ),
     "name-formatted": (
         REPAIR,
         "Đã chuẩn hóa họ tên (khoảng trắng, chữ hoa đầu từ, dấu thanh).",

@@ -11,8 +11,9 @@ from pathlib import Path
 import pandas as pd
 
 from asxh_cli.errors import OutputError
+from asxh_cli.normalize.text import strip_controls
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_START = ("=", "+", "-", "@")
 
 
 @contextlib.contextmanager
@@ -45,16 +46,20 @@ def refuse_inputs(outputs: Iterable[Path], inputs: Iterable[Path]) -> None:
 
 
 def write_csv(frame: pd.DataFrame, path: Path) -> None:
-    """UTF-8 with BOM (Excel opens it with the right letters), formula-like text neutralised, written atomically."""
+    """UTF-8 with BOM (Excel opens it with the right letters), formula-like text neutralised, written atomically.
+
+    Control characters (CR, LF, NUL...) never reach the file, so it always reads back to the same number of rows.
+    """
     with atomic_path(path) as temp:
         frame.map(safe_text).to_csv(temp, index=False, encoding="utf-8-sig")
 
 
 def safe_text(value: object) -> object:
-    """Prefix text that a spreadsheet would run as a formula with an apostrophe (CSV outputs).
+    """CSV cell text: control characters replaced, and text a spreadsheet would run as a formula prefixed with '.
 
     Workbook outputs write such cells as explicit strings instead, so they keep their text unchanged.
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    text = strip_controls(value)[0]
+    return "'" + text if text.lstrip().startswith(_FORMULA_START) else text
