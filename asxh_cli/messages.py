@@ -64,6 +64,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Refusing to overwrite an input file: {file}. Choose another output name.",
     ),
     "output.cannot_write": ("Không ghi được {file}: {detail}", "Cannot write {file}: {detail}"),
+    "output.bad_name": (
+        "Tên tệp kết quả '{name}' không hợp lệ (chỉ được là một tên tệp trong thư mục {folder}).",
+        "Output name '{name}' is not valid (it must be a single file name inside {folder}).",
+    ),
+    "output.check_failed": (
+        "Kiểm tra lại tệp vừa ghi {file} không đạt; chưa thay đổi gì trong thư mục kết quả. Hãy báo lỗi.",
+        "Reading back {file} failed its check; nothing in the output folder was changed. Please report it.",
+    ),
+    "output.locked": (
+        "Thư mục {folder} đang được một lần chạy khác ghi (lệnh {command}, tiến trình {pid}, bắt đầu {started}). Đợi lần chạy đó xong rồi chạy lại, hoặc chọn thư mục khác. Nếu chắc chắn không còn lần chạy nào, xóa tệp {lock}.",
+        "Folder {folder} is being written by another run (command {command}, process {pid}, started {started}). Wait for it to finish or choose another folder. If no run is active, delete {lock}.",
+    ),
     "output.bad_format": (
         "Không ghi được {file}: chỉ hỗ trợ {formats}.",
         "Cannot write {file}: only {formats} are supported.",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -16,15 +17,41 @@ from asxh_cli.normalize.text import strip_controls
 _FORMULA_START = ("=", "+", "-", "@")
 
 
+TEMP_PREFIX = ".asxh-tmp-"  # temporary folders of output units (io/output.py)
+
+
+def make_private_folder(path: Path) -> None:
+    """Create `path` and any missing parents owner-only (0700), whatever the umask; existing folders untouched."""
+    missing = []
+    current = Path(path)
+    while not current.exists():
+        missing.append(current)
+        current = current.parent
+    for folder in reversed(missing):
+        folder.mkdir(mode=0o700, exist_ok=True)
+        os.chmod(folder, 0o700)
+    if not Path(path).is_dir():
+        raise NotADirectoryError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(path))
+
+
+def shown_path(path: Path) -> Path:
+    """The path a user knows: a file inside an output unit's temporary folder is shown at its final place."""
+    path = Path(path)
+    for parent in path.parents:
+        if parent.name.startswith(TEMP_PREFIX):
+            return parent.parent / path.relative_to(parent)
+    return path
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; rename it over `target` only if the block succeeds."""
     target = Path(target)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
+        make_private_folder(target.parent)
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise OutputError("output.cannot_write", file=target, detail=exc.strerror) from None
+        raise OutputError("output.cannot_write", file=shown_path(target), detail=exc.strerror) from None
     os.close(handle)
     temp = Path(name)
     try:
@@ -32,7 +59,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         os.chmod(temp, 0o600)  # lists hold personal data: owner-only by default
         os.replace(temp, target)
     except OSError as exc:
-        raise OutputError("output.cannot_write", file=target, detail=exc.strerror) from None
+        raise OutputError("output.cannot_write", file=shown_path(target), detail=exc.strerror) from None
     finally:
         temp.unlink(missing_ok=True)
 
