@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import errno
 import json
 import os
 import shutil
@@ -56,12 +55,11 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from asxh_cli.errors import OutputError
-from asxh_cli.io.writer import TEMP_PREFIX, make_private_folder, refuse_inputs, shown_path
+from asxh_cli.errors import AsxhError, OutputError
+from asxh_cli.io.writer import TEMP_PREFIX, disk_error, make_private_folder, refuse_inputs, shown_path
 
 MANIFEST = ".asxh_manifest.json"
 LOCK = ".asxh.lock"
-DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EFBIG}
 _STALE_SECONDS = 24 * 3600
 
 # The folder of the unit entered last: where an internal-error log goes (see cli.handles_errors).
@@ -159,8 +157,8 @@ class OutputUnit:
             if error is None:
                 with _interrupts_held():
                     self._commit()
-            elif isinstance(error, OSError) and error.errno in DISK_ERRORS:
-                raise _write_error(Path(shown_path(Path(error.filename or self.target))), error) from None
+            elif not isinstance(error, AsxhError) and (cause := disk_error(error)) is not None:
+                raise _write_error(shown_path(Path(cause.filename or self.target)), cause) from None
         except OSError as exc:
             raise _write_error(self.target, exc) from None
         finally:

@@ -18,6 +18,22 @@ _FORMULA_START = ("=", "+", "-", "@")
 
 
 TEMP_PREFIX = ".asxh-tmp-"  # temporary folders of output units (io/output.py)
+DISK_ERRORS = {errno.ENOSPC, errno.EDQUOT, errno.EACCES, errno.EPERM, errno.EROFS, errno.EFBIG}
+
+
+def disk_error(error: BaseException) -> OSError | None:
+    """The disk-full / no-permission / read-only OSError behind `error` (xlsxwriter wraps it), if any."""
+    seen: list[BaseException] = []
+    candidates: list[object] = [error]
+    while candidates:
+        found = candidates.pop()
+        if not isinstance(found, BaseException) or any(found is s for s in seen):
+            continue
+        seen.append(found)
+        if isinstance(found, OSError) and found.errno in DISK_ERRORS:
+            return found
+        candidates.extend([found.__cause__, found.__context__, *found.args])
+    return None
 
 
 def make_private_folder(path: Path) -> None:
@@ -58,8 +74,11 @@ def atomic_path(target: Path) -> Iterator[Path]:
         yield temp
         os.chmod(temp, 0o600)  # lists hold personal data: owner-only by default
         os.replace(temp, target)
-    except OSError as exc:
-        raise OutputError("output.cannot_write", file=shown_path(target), detail=exc.strerror) from None
+    except Exception as exc:
+        cause = exc if isinstance(exc, OSError) else disk_error(exc)  # xlsxwriter wraps a full disk
+        if cause is None:
+            raise
+        raise OutputError("output.cannot_write", file=shown_path(target), detail=cause.strerror) from None
     finally:
         temp.unlink(missing_ok=True)
 
