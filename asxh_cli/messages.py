@@ -107,9 +107,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- generic
     "error.prefix": ("Lỗi", "Error"),
     "error.unexpected": (
-        "Lỗi không mong đợi ({kind}). Dữ liệu đầu vào không bị thay đổi. Hãy báo lỗi kèm lệnh đã chạy (không gửi dữ liệu cá nhân).",
-        "Unexpected error ({kind}). No input was changed. Please report it with the command you ran (no personal data).",
+        "Lỗi không mong đợi ({kind}). Dữ liệu đầu vào không bị thay đổi. Chi tiết kỹ thuật (không có dữ liệu cá nhân) đã ghi vào {log}; hãy gửi tệp này kèm lệnh đã chạy khi báo lỗi.",
+        "Unexpected error ({kind}). No input was changed. Technical details (no personal data) are in {log}; please send that file with the command you ran when reporting it.",
     ),
+    "error.no_log": ("(không ghi được tệp nhật ký)", "(the log file could not be written)"),
+    "error.interrupted": (
+        "Đã dừng theo yêu cầu (Ctrl-C). Kết quả của lần chạy này không được ghi.",
+        "Stopped on request (Ctrl-C). The results of this run were not written.",
+    ),
+    "file.os_error": ("Không đọc/ghi được tệp {file}: {reason}.", "Cannot read or write {file}: {reason}."),
+    "os.no_space": ("ổ đĩa đã đầy", "the disk is full"),
+    "os.no_permission": ("không có quyền truy cập", "permission denied"),
+    "os.read_only": ("ổ đĩa chỉ cho phép đọc", "the disk is read-only"),
 }
 
 

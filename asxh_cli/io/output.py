@@ -56,7 +56,7 @@ from types import TracebackType
 from typing import Any
 
 from asxh_cli.errors import AsxhError, OutputError
-from asxh_cli.io.writer import TEMP_PREFIX, disk_error, make_private_folder, refuse_inputs, shown_path
+from asxh_cli.io.writer import TEMP_PREFIX, disk_error, disk_reason, make_private_folder, refuse_inputs, shown_path
 
 MANIFEST = ".asxh_manifest.json"
 LOCK = ".asxh.lock"
@@ -265,7 +265,7 @@ def _single_name(name: str) -> bool:
 
 
 def _write_error(path: Path, exc: OSError) -> OutputError:
-    return OutputError("output.cannot_write", file=path, detail=exc.strerror or type(exc).__name__)
+    return OutputError("output.cannot_write", file=path, detail=disk_reason(exc))
 
 
 def _dated_name(path: Path) -> Path:

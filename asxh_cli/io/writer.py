@@ -12,6 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from asxh_cli.errors import OutputError
+from asxh_cli.messages import msg
 from asxh_cli.normalize.text import strip_controls
 
 _FORMULA_START = ("=", "+", "-", "@")
@@ -34,6 +35,14 @@ def disk_error(error: BaseException) -> OSError | None:
             return found
         candidates.extend([found.__cause__, found.__context__, *found.args])
     return None
+
+
+def disk_reason(error: OSError) -> str:
+    """Why an OSError happened, in the interface language where it is a common case."""
+    keys = {errno.ENOSPC: "os.no_space", errno.EDQUOT: "os.no_space", errno.EROFS: "os.read_only"}
+    keys |= {errno.EACCES: "os.no_permission", errno.EPERM: "os.no_permission"}
+    key = keys.get(error.errno or 0)
+    return msg(key) if key else (error.strerror or type(error).__name__)
 
 
 def make_private_folder(path: Path) -> None:
@@ -67,7 +76,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         make_private_folder(target.parent)
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     except OSError as exc:
-        raise OutputError("output.cannot_write", file=shown_path(target), detail=exc.strerror) from None
+        raise OutputError("output.cannot_write", file=shown_path(target), detail=disk_reason(exc)) from None
     os.close(handle)
     temp = Path(name)
     try:
@@ -78,7 +87,7 @@ def atomic_path(target: Path) -> Iterator[Path]:
         cause = exc if isinstance(exc, OSError) else disk_error(exc)  # xlsxwriter wraps a full disk
         if cause is None:
             raise
-        raise OutputError("output.cannot_write", file=shown_path(target), detail=cause.strerror) from None
+        raise OutputError("output.cannot_write", file=shown_path(target), detail=disk_reason(cause)) from None
     finally:
         temp.unlink(missing_ok=True)
 
