@@ -79,6 +79,8 @@ class _Recorder:
 def _remove_controls(data: pd.DataFrame, recorder: _Recorder) -> None:
     """Drop CR, LF, NUL and other control characters from every text cell, recording each change."""
     for field in [c for c in data.columns if c not in PROVENANCE]:
+        if not _CONTROL.search("".join(map(str, data[field].dropna().unique()))):
+            continue  # one search over the column's distinct values: most columns hold no control character
         column = data[field].to_numpy(dtype=object, copy=True)
         found = [p for p, v in enumerate(column) if isinstance(v, str) and _CONTROL.search(v)]
         for position in found:

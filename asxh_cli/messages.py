@@ -112,8 +112,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "error.no_log": ("(không ghi được tệp nhật ký)", "(the log file could not be written)"),
     "error.interrupted": (
-        "Đã dừng theo yêu cầu (Ctrl-C). Kết quả của lần chạy này không được ghi.",
-        "Stopped on request (Ctrl-C). The results of this run were not written.",
+        "Đã dừng theo yêu cầu (Ctrl-C).",
+        "Stopped on request (Ctrl-C).",
     ),
     "file.os_error": ("Không đọc/ghi được tệp {file}: {reason}.", "Cannot read or write {file}: {reason}."),
     "os.no_space": ("ổ đĩa đã đầy", "the disk is full"),

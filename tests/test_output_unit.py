@@ -170,6 +170,15 @@ def test_protected_file_is_not_removed_as_stale(previous):
     assert unit.removed == [] and len(unit.kept) == 1 and unit.kept[0][1].exists()
 
 
+def test_a_file_the_predicate_cannot_judge_is_kept(previous):
+    def broken(path: Path) -> bool:
+        raise ValueError("damaged workbook")
+
+    unit = run(previous, {"ket_qua_doi_sanh.csv": "new csv", "ket_qua_doi_sanh.xlsx": "new"}, protect=broken)
+    assert [original.name for original, _ in unit.kept] == ["ket_qua_doi_sanh.csv", "ket_qua_doi_sanh.xlsx"]
+    assert all(kept.exists() for _, kept in unit.kept)
+
+
 def test_output_equal_to_an_input_is_refused(previous):
     source = previous / "ghi_chu.txt"
     with pytest.raises(OutputError, match="Không ghi đè tệp đầu vào"), OutputUnit(previous, "match", [source]) as unit:
@@ -255,3 +264,20 @@ def test_stale_lock_with_a_dead_pid_is_taken_over(previous):
     (previous / LOCK).write_text(json.dumps({"pid": 2**22 + 12345, "command": "match"}), encoding="utf-8")
     run(previous, {"ket_qua_doi_sanh.csv": "new"})
     assert not (previous / LOCK).exists()
+
+
+def test_cli_outputs_are_owner_only_under_umask_000(tmp_path, make_xlsx):
+    from typer.testing import CliRunner
+
+    from asxh_cli.cli import app
+
+    people = make_xlsx({"DS": [["Họ và tên", "Ngày sinh", "Số CCCD"], ["Lê Văn An", "01/01/1950", "079050000001"]]})
+    target = tmp_path / "moi" / "sach.csv"
+    old = os.umask(0)
+    try:
+        result = CliRunner().invoke(app, ["clean", str(people), "-o", str(target), "--quiet"])
+    finally:
+        os.umask(old)
+    assert result.exit_code == 0, result.output
+    assert stat.S_IMODE(target.parent.stat().st_mode) == 0o700
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600

@@ -26,6 +26,8 @@ What the unit guarantees:
 - Folders the unit creates are 0700 and files 0600, whatever the umask.
 - A path equal to an input file is refused (``output.is_input``); names must be single file names.
 - ``check(path, reader)`` reads a written file back; the reader raises, or returns False, to fail the unit.
+- Any exception leaving the block discards the run, ``typer.Exit`` included: decide the exit code (e.g. 1
+  for "problems found") after the block, once the outputs are in place.
 - ``protect`` (a predicate on an existing target file, e.g. "holds a reviewer's filled Quyết định") keeps
   that file under a dated name, ``ket_qua_doi_sanh (2026-12-01 1430).xlsx`` (its own modification time),
   instead of overwriting or removing it; ``unit.kept`` lists these so the command can tell the user.
@@ -182,36 +184,41 @@ class OutputUnit:
             manifest = _read_manifest(self.target)
             entry = manifest.get(self.command)
             listed = entry.get("files") if isinstance(entry, dict) else None
-            previous = [n for n in listed if isinstance(n, str)] if isinstance(listed, list) else []
+            previous = list(dict.fromkeys(n for n in listed if isinstance(n, str))) if isinstance(listed, list) else []
             for other in manifest.values():
                 if isinstance(other, dict) and isinstance(other.get("files"), list):
                     other["files"] = [n for n in other["files"] if n not in names]
             manifest[self.command] = {"files": names, "written": dt.datetime.now().isoformat(timespec="seconds")}
             record.write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
             os.chmod(record, 0o600)
+        stale = [
+            self.target / n
+            for n in previous
+            if n not in names and _single_name(n) and (self.target / n).is_file() and not (self.target / n).is_symlink()
+        ]
+        aside = [p for p in [*(self.target / n for n in names), *stale] if p.is_file() and self._protected(p)]
+        for path in aside:
+            kept = _dated_name(path)
+            os.replace(path, kept)
+            self.kept.append((path, kept))
         for file in files:
-            self._set_aside(self.target / file.name)
             os.replace(file, self.target / file.name)
             self.written.append(self.target / file.name)
-        if not self.manifest:
-            return
-        for name in previous:
-            stale = self.target / name
-            if name in names or not _single_name(name) or not stale.is_file() or stale.is_symlink():
-                continue
-            if not self._set_aside(stale):
-                stale.unlink()
-                self.removed.append(stale)
-        os.replace(record, self.target / MANIFEST)
+        for path in stale:
+            if path not in aside:
+                path.unlink()
+                self.removed.append(path)
+        if self.manifest:
+            os.replace(record, self.target / MANIFEST)
 
-    def _set_aside(self, existing: Path) -> bool:
-        """Move a protected existing file to a dated name; True if it was protected."""
-        if not existing.is_file() or self.protect is None or not self.protect(existing):
+    def _protected(self, path: Path) -> bool:
+        """Whether an existing file must be kept; a file the predicate cannot judge is kept too."""
+        if self.protect is None:
             return False
-        kept = _dated_name(existing)
-        os.replace(existing, kept)
-        self.kept.append((existing, kept))
-        return True
+        try:
+            return bool(self.protect(path))
+        except Exception:  # a damaged workbook, say: keeping it is the safe side
+            return True
 
     def _release(self) -> None:
         if self._lock_handle is not None:
