@@ -317,17 +317,18 @@ def _amount_range(path: Path, key: str, table: Any) -> tuple[int, int]:
 
 
 def _amounts(directory: Path, categories: tuple[Category, ...]) -> AmountRules:
-    """rules/amounts.toml; a rules folder made before the file existed uses the shipped one."""
-    if not (directory / "amounts.toml").is_file():
-        directory = default_rules_dir()
-    path, data = _read(directory, "amounts")
+    """rules/amounts.toml; a rules folder made before the file existed uses the shipped one (its known codes)."""
+    shipped = not (directory / "amounts.toml").is_file()
+    path, data = _read(default_rules_dir() if shipped else directory, "amounts")
     fraction = data.get("fraction", "error")
     if fraction not in ("error", "round"):
         raise RuleError("rules.bad_key", file=path, key="fraction", problem='cần "error" hoặc "round"')
-    known = {c.code for c in categories}
+    known = sorted(c.code for c in categories)
     table = data.get("categories", {})
     if not isinstance(table, dict):
         raise RuleError("rules.bad_key", file=path, key="categories", problem="cần bảng [categories.MÃ]")
+    if shipped:
+        table = {code: spec for code, spec in table.items() if code in known}
     for code in table:
         if code not in known:
             raise RuleError(

@@ -156,3 +156,11 @@ def test_only_the_error_handler_says_unexpected():
         or "không mong đợi" in path.read_text(encoding="utf-8")
     ]
     assert sorted(users) == ["failures.py", "messages.py"]
+
+
+def test_bad_option_value_of_a_real_command_is_a_usage_error(tmp_path):
+    listed = tmp_path / "ket_qua_doi_sanh.csv"
+    listed.write_text("Họ và tên\nLê Văn An\n", encoding="utf-8")
+    result = runner.invoke(app, ["export", str(listed), "--by", "xa", "-o", str(tmp_path / "pl2")])
+    assert result.exit_code == 2
+    assert "--by" in result.output and "Lỗi không mong đợi" not in result.output

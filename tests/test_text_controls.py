@@ -69,3 +69,33 @@ def test_text_cells_are_cleaned_on_input_and_listed_as_repairs(tmp_path, rules):
     assert "ký tự điều khiển" not in str(data["repairs"].iloc[1])
     found = result.problems[result.problems["code"] == "text-controls"]
     assert sorted(found["field"]) == ["address", "full_name"] and set(found["source_row"]) == {2}
+
+
+def test_line_breaks_in_names_do_not_break_match_and_export(tmp_path):
+    from typer.testing import CliRunner
+
+    from asxh_cli.cli import app
+
+    people = [
+        ("Lê Văn\rAn", "01/01/1950", "079050000001"),
+        ("Trần Thị\nBình", "02/02/1951", "079151000002"),
+        ("Phạm Văn\r\nCường", "03/03/1952", "079052000003"),
+    ]
+    header = ["Họ và tên", "Ngày sinh", "Số CCCD", "Mức trợ cấp", "Hình thức nhận"]
+    listed = tmp_path / "ds.csv"  # a CSV keeps a bare CR inside a quoted cell (an .xlsx turns it into LF)
+    with listed.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([header, *[[*p, 500000, "Tiền mặt"] for p in people]])
+    register = tmp_path / "csdlqg.csv"
+    with register.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["Số định danh cá nhân", "Họ và tên", "Ngày sinh", "Tình trạng"])
+        for name, birth, number in people:
+            writer.writerow([number, strip_controls(name)[0].replace("  ", " "), birth, "Còn sống"])
+    runner = CliRunner()
+    out = tmp_path / "kq"
+    result = runner.invoke(app, ["match", str(listed), "--register", str(register), "-o", str(out), "--quiet"])
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out / "ket_qua_doi_sanh.csv", dtype=str, encoding="utf-8-sig")
+    assert len(table) == 3 and set(table["Kết quả"]) == {"Khớp"}
+    result = runner.invoke(app, ["export", str(out / "ket_qua_doi_sanh.csv"), "-o", str(tmp_path / "pl2"), "--quiet"])
+    assert result.exit_code == 0, result.output
