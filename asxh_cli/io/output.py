@@ -166,6 +166,7 @@ class OutputUnit:
         finally:
             if self._folder is not None:
                 shutil.rmtree(self._folder, ignore_errors=True)
+                self._folder = None
             self._restore_sigterm()
             self._release()
 
