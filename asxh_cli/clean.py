@@ -12,18 +12,19 @@ import pandas as pd
 
 from asxh_cli.contract import key_label, row_key
 from asxh_cli.frames import map_distinct
-from asxh_cli.io.layout import SEX_FROM_LAYOUT, SheetTable
+from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, id_disagreements
 from asxh_cli.normalize.legacy import Encoding, column_hint, fix_legacy
 from asxh_cli.normalize.lookup import bank_index, category_index, method_index
-from asxh_cli.normalize.text import fold, normalize_name, normalize_text
-from asxh_cli.normalize.values import parse_account, parse_amount, parse_sex
+from asxh_cli.normalize.text import fold, normalize_name, normalize_text, strip_controls
+from asxh_cli.normalize.values import amount_out_of_range, parse_account, parse_amount, parse_sex
 from asxh_cli.problems import ERROR, PROBLEMS, REPAIR, explain
 from asxh_cli.rules import Rules
 from asxh_cli.schema import CleanBeneficiaries, failing_cells
 
 TEXT_FIELDS = ("address", "commune", "category", "proxy_name", "note", "bank", "payment_method")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _COMMUNE_SHEET = re.compile(r"^(phuong|xa|thi tran|dac khu)\b")
 PROBLEM_COLUMNS = [
     "source_file",
@@ -76,6 +77,20 @@ class _Recorder:
             self.rows.append(finding)
 
 
+def _remove_controls(data: pd.DataFrame, recorder: _Recorder) -> None:
+    """Drop CR, LF, NUL and other control characters from every text cell, recording each change."""
+    for field in [c for c in data.columns if c not in PROVENANCE]:
+        if not _CONTROL.search("".join(map(str, data[field].dropna().unique()))):
+            continue  # one search over the column's distinct values: most columns hold no control character
+        column = data[field].to_numpy(dtype=object, copy=True)
+        found = [p for p, v in enumerate(column) if isinstance(v, str) and _CONTROL.search(v)]
+        for position in found:
+            column[position] = strip_controls(column[position])[0]
+            recorder.add(position, str(field), "text-controls")
+        if found:
+            data[field] = pd.Series(column, index=data.index, dtype=object)
+
+
 def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
     """Convert legacy-encoded text (TCVN3/VNI) per sheet and column, recording each conversion."""
     groups = data.groupby(["source_file", "source_sheet"], sort=False).indices
@@ -116,6 +131,7 @@ def clean_beneficiaries(
         if field not in data.columns:
             data[field] = None
             originals[field] = None
+    _remove_controls(data, recorder)
     _fix_text_columns(data, recorder)
     _clean_names(data, recorder)
     _commune_from_sheets(data, recorder)
@@ -239,8 +255,9 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
 
 
 def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
-    amounts = map_distinct(data["amount"], lambda v: parse_amount(str(v) if v is not None else None))
-    data["amount"] = pd.array([a.value for a in amounts], dtype="Int64")
+    fraction = rules.amounts.fraction
+    amounts = map_distinct(data["amount"], lambda v: parse_amount(str(v) if v is not None else None, fraction))
+    amount_given = data["amount"].notna().any()
     accounts = map_distinct(
         data["account_number"], lambda v: parse_account(str(v) if v is not None else None, rules.account_length)
     )
@@ -272,9 +289,15 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
         ("payment_method", "method_code", "method-unknown"),
         ("category", "category_code", "category-unknown"),
     )
+    values: list[int | None] = []
     for position, (amount, account) in enumerate(zip(amounts, accounts, strict=True)):
-        if amount.problem:
-            recorder.add(position, "amount", amount.problem)
+        bounds = rules.amounts.bounds(columns["category_code"][position])
+        amount_problem = amount.problem or amount_out_of_range(amount.value, bounds)
+        if amount_problem or amount.repair:
+            recorder.add(position, "amount", amount_problem or str(amount.repair))
+        elif amount.value is None and amount_given:
+            recorder.add(position, "amount", "amount-missing")
+        values.append(None if amount_problem else amount.value)
         if account.problem:
             recorder.add(position, "account_number", account.problem)
         for raw, code, problem in unknown:
@@ -283,6 +306,7 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
         number = columns["account_number"][position]
         if number and number == columns["national_id"][position]:
             recorder.add(position, "account_number", "account-is-id")
+    data["amount"] = pd.array(values, dtype="Int64")
     data["bank"] = [b if b else (_text_or_none(raw)) for b, raw in zip(data["bank_short"], data["bank"], strict=True)]
     data["payment_method"] = [
         method_names.get(c) if c else _text_or_none(raw)

@@ -25,6 +25,7 @@ from asxh_cli.export.columns import present, write_clean_list
 from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, write_result_csv, write_result_workbook
 from asxh_cli.export.problems import problem_counts, write_problem_report
 from asxh_cli.export.template import load_template
+from asxh_cli.failures import explain_failure, new_run
 from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.reader import ReadResult, parse_overrides
 from asxh_cli.io.writer import refuse_inputs
@@ -75,24 +76,25 @@ def out_console() -> Console:
 
 
 def handles_errors(command: F) -> F:
-    """Turn domain errors into one clear message and an exit code; never show a traceback for them."""
+    """Turn every failure into one clear message and an exit code (see asxh_cli/failures.py); no traceback.
+
+    Usage errors raised inside a command (typer.BadParameter) are left to Typer: its message, exit code 2.
+    ASXH_DEBUG=1 shows the traceback of an unexpected error instead.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        new_run()
         try:
             return command(*args, **kwargs)
-        except AsxhError as exc:
-            err_console().print(f"[bold red]{msg('error.prefix')}:[/] {exc}", highlight=False)
-            raise typer.Exit(int(exc.exit_code)) from None
-        except (typer.Exit, typer.Abort):
+        except (typer.Exit, typer.Abort, typer.TyperException):
             raise
-        except Exception as exc:
-            if os.environ.get("ASXH_DEBUG"):
+        except (KeyboardInterrupt, Exception) as exc:
+            if os.environ.get("ASXH_DEBUG") and not isinstance(exc, AsxhError | KeyboardInterrupt):
                 raise
-            err_console().print(
-                f"[bold red]{msg('error.prefix')}:[/] {msg('error.unexpected', kind=type(exc).__name__)}"
-            )
-            raise typer.Exit(int(ExitCode.PROBLEMS)) from None
+            text, code = explain_failure(exc, command.__name__)
+            err_console().print(f"[bold red]{msg('error.prefix')}:[/] {text}", highlight=False)
+            raise typer.Exit(int(code)) from None
 
     return wrapper  # type: ignore[return-value]
 

@@ -92,6 +92,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Refusing to overwrite an input file: {file}. Choose another output name.",
     ),
     "output.cannot_write": ("Không ghi được {file}: {detail}", "Cannot write {file}: {detail}"),
+    "output.bad_name": (
+        "Tên tệp kết quả '{name}' không hợp lệ (chỉ được là một tên tệp trong thư mục {folder}).",
+        "Output name '{name}' is not valid (it must be a single file name inside {folder}).",
+    ),
+    "output.check_failed": (
+        "Kiểm tra lại tệp vừa ghi {file} không đạt; chưa thay đổi gì trong thư mục kết quả. Hãy báo lỗi.",
+        "Reading back {file} failed its check; nothing in the output folder was changed. Please report it.",
+    ),
+    "output.locked": (
+        "Thư mục {folder} đang được một lần chạy khác ghi (lệnh {command}, tiến trình {pid}, bắt đầu {started}). Đợi lần chạy đó xong rồi chạy lại, hoặc chọn thư mục khác. Nếu chắc chắn không còn lần chạy nào, xóa tệp {lock}.",
+        "Folder {folder} is being written by another run (command {command}, process {pid}, started {started}). Wait for it to finish or choose another folder. If no run is active, delete {lock}.",
+    ),
     "output.bad_format": (
         "Không ghi được {file}: chỉ hỗ trợ {formats}.",
         "Cannot write {file}: only {formats} are supported.",
@@ -123,9 +135,18 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     # --- generic
     "error.prefix": ("Lỗi", "Error"),
     "error.unexpected": (
-        "Lỗi không mong đợi ({kind}). Dữ liệu đầu vào không bị thay đổi. Hãy báo lỗi kèm lệnh đã chạy (không gửi dữ liệu cá nhân).",
-        "Unexpected error ({kind}). No input was changed. Please report it with the command you ran (no personal data).",
+        "Lỗi không mong đợi ({kind}). Dữ liệu đầu vào không bị thay đổi. Chi tiết kỹ thuật (không có dữ liệu cá nhân) đã ghi vào {log}; hãy gửi tệp này kèm lệnh đã chạy khi báo lỗi.",
+        "Unexpected error ({kind}). No input was changed. Technical details (no personal data) are in {log}; please send that file with the command you ran when reporting it.",
     ),
+    "error.no_log": ("(không ghi được tệp nhật ký)", "(the log file could not be written)"),
+    "error.interrupted": (
+        "Đã dừng theo yêu cầu (Ctrl-C).",
+        "Stopped on request (Ctrl-C).",
+    ),
+    "file.os_error": ("Không đọc/ghi được tệp {file}: {reason}.", "Cannot read or write {file}: {reason}."),
+    "os.no_space": ("ổ đĩa đã đầy", "the disk is full"),
+    "os.no_permission": ("không có quyền truy cập", "permission denied"),
+    "os.read_only": ("ổ đĩa chỉ cho phép đọc", "the disk is read-only"),
 }
 
 

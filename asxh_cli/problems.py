@@ -132,9 +132,45 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "Birth date written in both the Nam and Nữ columns. Clear the wrong one.",
     ),
     "amount-unreadable": (
+        ERROR,
+        "Không đọc được số tiền. Ghi số đồng bằng chữ số, ví dụ 500.000 hoặc 500000.",
+        "Amount unreadable. Write the amount in digits, e.g. 500.000 or 500000.",
+    ),
+    "amount-missing": (
         WARNING,
-        "Không đọc được mức trợ cấp. Ghi số tiền bằng chữ số.",
-        "Amount unreadable. Write digits.",
+        "Thiếu số tiền; người này chưa được đưa vào danh sách chi trả cho đến khi bổ sung.",
+        "Amount missing; this person is on no payment list until it is filled in.",
+    ),
+    "amount-negative": (
+        ERROR,
+        "Số tiền âm. Ghi số tiền được chi (lớn hơn 0).",
+        "Negative amount. Write the amount paid.",
+    ),
+    "amount-zero": (ERROR, "Số tiền bằng 0. Ghi số tiền được chi.", "Amount is zero. Write the amount paid."),
+    "amount-fraction": (
+        ERROR,
+        "Số tiền có phần lẻ dưới 1 đồng (có thể do công thức chia). Ghi số đồng chẵn.",
+        "The amount has a fraction of a đồng (often from a division formula). Write whole đồng.",
+    ),
+    "amount-rounded": (
+        WARNING,
+        "Số tiền có phần lẻ dưới 1 đồng; đã làm tròn theo rules/amounts.toml. Kiểm tra lại.",
+        "The amount had a fraction of a đồng and was rounded (rules/amounts.toml). Check it.",
+    ),
+    "amount-too-large": (
+        ERROR,
+        "Số tiền quá dài (từ 16 chữ số), không thể là một khoản chi. Kiểm tra lại ô này.",
+        "The amount is too long (16 digits or more) to be a payment. Check the cell.",
+    ),
+    "amount-too-low": (
+        ERROR,
+        "Số tiền thấp bất thường với nhóm đối tượng này (có thể ghi theo nghìn đồng). Xem khoảng hợp lệ trong rules/amounts.toml.",
+        "The amount is implausibly low for this category (written in thousands?). See rules/amounts.toml.",
+    ),
+    "amount-too-high": (
+        ERROR,
+        "Số tiền cao bất thường với nhóm đối tượng này (có thể thừa chữ số). Xem khoảng hợp lệ trong rules/amounts.toml.",
+        "The amount is implausibly high for this category (extra digits?). See rules/amounts.toml.",
     ),
     "duplicate": (
         WARNING,
@@ -214,6 +250,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "Converted TCVN3 (.VnTime) text to Unicode.",
     ),
     "text-vni": (REPAIR, "Đã chuyển chữ phông VNI sang Unicode.", "Converted VNI text to Unicode."),
+    "text-controls": (
+        REPAIR,
+        "Đã bỏ ký tự điều khiển (xuống dòng, tab, ký tự ẩn) trong ô.",
+        "Removed control characters (line breaks, tabs, hidden characters) from the cell.",
+    ),
     "name-formatted": (
         REPAIR,
         "Đã chuẩn hóa họ tên (khoảng trắng, chữ hoa đầu từ, dấu thanh).",

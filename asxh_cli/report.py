@@ -80,7 +80,7 @@ def weekly_report(frame: pd.DataFrame, rules: Rules, previous: pd.DataFrame | No
 def write_report(report: WeeklyReport, path: Path, title: str) -> None:
     """Workbook with the per-commune table, a native bar chart of the non-cash share, and the detail table."""
     with atomic_path(path) as temp:
-        book = xlsxwriter.Workbook(str(temp), {"strings_to_formulas": False})
+        book = xlsxwriter.Workbook(str(temp), {"strings_to_formulas": False, "in_memory": True})
         book.set_properties({"created": FIXED_CREATED})
         bold = book.add_format({"font_name": "Times New Roman", "bold": True, "border": 1, "text_wrap": True})
         cell = book.add_format({"font_name": "Times New Roman", "border": 1})

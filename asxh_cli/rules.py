@@ -42,8 +42,10 @@ RULE_FILES = (
     "provinces",
     "matching",
     "templates",
+    "amounts",
     "entitlements",
 )
+MAX_AMOUNT = 10**15 - 1
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,19 @@ class Entitlements:
 
 
 @dataclass(frozen=True)
+class AmountRules:
+    """Plausible amounts per category code (rules/amounts.toml) and what a fraction of a đồng means."""
+
+    fraction: str  # "error" or "round"
+    default: tuple[int, int]
+    by_category: dict[str, tuple[int, int]]
+
+    def bounds(self, category: str | None) -> tuple[int, int]:
+        """(min, max) đồng for a category code; the default range for an unknown or missing category."""
+        return self.by_category.get(category or "", self.default)
+
+
+@dataclass(frozen=True)
 class Rules:
     """Everything a local office may edit, validated."""
 
@@ -119,6 +134,7 @@ class Rules:
     account_length: tuple[int, int]
     provinces: dict[str, str]
     matching: Matching
+    amounts: AmountRules
     templates: dict[str, Any] = field(default_factory=dict)
     entitlements: Entitlements = field(default_factory=lambda: Entitlements(frozenset(), ()))
 
@@ -313,7 +329,8 @@ def _matching(directory: Path) -> Matching:
 
 
 def _entitlements(directory: Path, categories: tuple[Category, ...]) -> Entitlements:
-    path, data = _read(directory, "entitlements")
+    shipped = not (directory / "entitlements.toml").is_file()  # a rules folder made before the file existed
+    path, data = _read(default_rules_dir() if shipped else directory, "entitlements")
     codes = {c.code for c in categories}
     pairs = data.get("combine", {}).get("allowed", [])
     if not isinstance(pairs, list):
@@ -321,6 +338,8 @@ def _entitlements(directory: Path, categories: tuple[Category, ...]) -> Entitlem
     combinable = set()
     for i, pair in enumerate(pairs):
         names = _strings(path, f"combine.allowed[{i}]", pair)
+        if shipped and not set(names) <= codes:
+            continue  # the shipped pairs that name the office's own codes only
         unknown = [n for n in names if n not in codes]
         if len(names) != 2 or unknown:
             raise RuleError(
@@ -350,6 +369,41 @@ def _templates(directory: Path) -> dict[str, Any]:
     return _read(directory, "templates")[1] if path.is_file() else {}
 
 
+def _amount_range(path: Path, key: str, table: Any) -> tuple[int, int]:
+    if not isinstance(table, dict):
+        raise RuleError("rules.bad_key", file=path, key=key, problem="cần bảng có min và max")
+    for name in ("min", "max"):
+        if isinstance(table.get(name), float) and not table[name].is_integer():
+            raise RuleError("rules.bad_key", file=path, key=f"{key}.{name}", problem="cần số đồng chẵn")
+    low = int(_number(path, key, table, "min", 1, MAX_AMOUNT))
+    return low, int(_number(path, key, table, "max", low, MAX_AMOUNT))
+
+
+def _amounts(directory: Path, categories: tuple[Category, ...]) -> AmountRules:
+    """rules/amounts.toml; a rules folder made before the file existed uses the shipped one (its known codes)."""
+    shipped = not (directory / "amounts.toml").is_file()
+    path, data = _read(default_rules_dir() if shipped else directory, "amounts")
+    fraction = data.get("fraction", "error")
+    if fraction not in ("error", "round"):
+        raise RuleError("rules.bad_key", file=path, key="fraction", problem='cần "error" hoặc "round"')
+    known = sorted(c.code for c in categories)
+    table = data.get("categories", {})
+    if not isinstance(table, dict):
+        raise RuleError("rules.bad_key", file=path, key="categories", problem="cần bảng [categories.MÃ]")
+    if shipped:
+        table = {code: spec for code, spec in table.items() if code in known}
+    for code in table:
+        if code not in known:
+            raise RuleError(
+                "rules.bad_key", file=path, key=f"categories.{code}", problem=f"mã nhóm lạ; hợp lệ: {', '.join(known)}"
+            )
+    return AmountRules(
+        fraction,
+        _amount_range(path, "default", data.get("default")),
+        {code: _amount_range(path, f"categories.{code}", spec) for code, spec in table.items()},
+    )
+
+
 @cache
 def _load(directory: Path) -> Rules:
     aliases, labels, sex_sub, markers = _columns(directory)
@@ -367,6 +421,7 @@ def _load(directory: Path) -> Rules:
         account_length=account_length,
         provinces=_provinces(directory),
         matching=_matching(directory),
+        amounts=_amounts(directory, categories),
         templates=_templates(directory),
         entitlements=_entitlements(directory, categories),
     )

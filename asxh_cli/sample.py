@@ -450,7 +450,7 @@ def write_btxh_workbook(rows: list[tuple[int, dict[str, str], str]], path: Path)
     """Two-level 'Ngày sinh: Nam | Nữ' layout, one sheet per commune, column numbers, totals and signatures."""
     placed: Placed = []
     with atomic_path(path) as temp:
-        book = xlsxwriter.Workbook(str(temp))
+        book = xlsxwriter.Workbook(str(temp), {"in_memory": True})
         bold = book.add_format({"bold": True})
         date_format = book.add_format({"num_format": "dd/mm/yyyy"})
         by_commune: dict[str, list[tuple[int, dict[str, str], str]]] = {}
@@ -524,7 +524,7 @@ def _write_birth(sheet: xlsxwriter.worksheet.Worksheet, r: int, c: int, value: s
 def write_ncc_workbook(rows: list[tuple[int, dict[str, str], str]], path: Path) -> Placed:
     """One-level header with alias names, IDs as numbers (leading zero lost), dates as Excel serials."""
     with atomic_path(path) as temp:
-        book = xlsxwriter.Workbook(str(temp))
+        book = xlsxwriter.Workbook(str(temp), {"in_memory": True})
         bold = book.add_format({"bold": True})
         sheet = book.add_worksheet("NCC")
         _title_block(sheet, bold, "DANH SÁCH NGƯỜI CÓ CÔNG HƯỞNG TRỢ CẤP ƯU ĐÃI HẰNG THÁNG", 10)

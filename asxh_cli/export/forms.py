@@ -65,7 +65,9 @@ def write_form(
 ) -> None:
     """Write one workbook of official lists; every sheet is printable on A4 landscape."""
     with atomic_path(path) as temp:
-        book = xlsxwriter.Workbook(str(temp), {"strings_to_formulas": False, "strings_to_urls": False})
+        book = xlsxwriter.Workbook(
+            str(temp), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+        )
         book.set_properties({"created": FIXED_CREATED})
         base = {"font_name": font, "font_size": 12, "valign": "vcenter"}
         fmt = {

@@ -132,7 +132,8 @@ def _register_csv(path: Path, rules: Rules, encoding: str | None) -> pd.DataFram
             return pd.read_csv(path, encoding="utf-8-sig", engine="pyarrow", **options)
         return pd.read_csv(io.StringIO(path.read_bytes().decode(used)), **options)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:
-        raise InputError("file.corrupt", file=path.name, detail=str(exc).splitlines()[0][:200]) from None
+        detail = ": ".join(str(exc).splitlines()[0].split(": ")[:2])[:200]  # pyarrow appends the row's values
+        raise InputError("file.corrupt", file=path.name, detail=detail) from None
 
 
 def read_register(path: Path, rules: Rules, encoding: str | None = None) -> pd.DataFrame:

@@ -35,7 +35,9 @@ def _is_missing(value: object) -> bool:
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     """Write `sheets` to `path`; strings are always written as strings (never formulas)."""
     with atomic_path(path) as temp:
-        book = xlsxwriter.Workbook(str(temp), {"strings_to_formulas": False, "strings_to_urls": False})
+        book = xlsxwriter.Workbook(
+            str(temp), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
+        )
         book.set_properties({"created": FIXED_CREATED})
         base = {"font_name": FONT, "font_size": 11}
         header = book.add_format(

@@ -16,6 +16,16 @@ _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _FOLD = str.maketrans({"đ": "d", "Đ": "d"})
 
 
+# C0 control characters and DEL: line breaks and tabs become a space (they separate words), the rest go.
+_CONTROLS = {code: None for code in (*range(0x20), 0x7F)} | dict.fromkeys(map(ord, "\t\n\v\f\r"), " ")
+
+
+def strip_controls(value: str) -> tuple[str, bool]:
+    """`value` without CR, LF, NUL or other C0 control characters (line breaks and tabs → a space); changed?"""
+    cleaned = value.replace("\r\n", "\n").translate(_CONTROLS)
+    return cleaned, cleaned != value
+
+
 def clean_spaces(value: str) -> str:
     """NFC, look-alike letters fixed, invisible characters dropped, whitespace collapsed and trimmed."""
     text = unicodedata.normalize("NFC", value).translate(_INVISIBLE).translate(_LOOKALIKES)
