@@ -22,11 +22,11 @@ from asxh_cli import __version__
 from asxh_cli.contract import Result, Status
 from asxh_cli.errors import AsxhError, ExitCode
 from asxh_cli.export.columns import present, write_clean_list
-from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, write_result_csv, write_result_workbook
 from asxh_cli.export.problems import problem_counts, write_problem_report
 from asxh_cli.export.template import load_template
 from asxh_cli.failures import explain_failure, new_run
 from asxh_cli.io.grid import check_input_file
+from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, parse_overrides
 from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.match.register import Register
@@ -37,14 +37,17 @@ from asxh_cli.pipeline import (
     SKIP_REASONS,
     CleanRun,
     MatchRun,
+    Outputs,
     ReadOptions,
     counts_by_file,
     list_names,
     match_counts,
+    match_inputs,
     read_lists,
     run_clean,
     run_export,
     run_match,
+    write_match,
 )
 from asxh_cli.problems import severity_label
 from asxh_cli.report import weekly_report, write_report
@@ -363,7 +366,8 @@ def validate(
     rules = load_rules(rules_dir)
     run = run_clean(files, rules, _options(sheet, mapping, encoding))
     if report is not None:
-        write_problem_report(run.cleaned.problems, report)
+        with OutputUnit.for_file(report, "validate", files) as unit:
+            write_problem_report(run.cleaned.problems, unit.path())
     if as_json:
         typer.echo(_summary_json(run, [report] if report else []))
     else:
@@ -424,7 +428,8 @@ def clean(
     rules = load_rules(rules_dir)
     run = run_clean(files, rules, _options(sheet, mapping, encoding))
     shown = present(run.cleaned.data)
-    write_clean_list(shown, run.cleaned.problems, target, run.skipped)
+    with OutputUnit.for_file(target, "clean", files) as unit:
+        write_clean_list(shown, run.cleaned.problems, unit.path(), run.skipped)
     if as_json:
         typer.echo(_summary_json(run, [target]))
     else:
@@ -473,9 +478,7 @@ def match(
     quiet: QuietOption = False,
 ) -> None:
     """Đối sánh danh sách với CSDLQG: Khớp / Cần xác minh / Không tìm thấy, kèm lý do cho từng dòng."""
-    csv_path, xlsx_path = outdir / CSV_NAME, outdir / XLSX_NAME
-    inputs = [*files, register_file, *([decisions_file] if decisions_file else [])]
-    refuse_inputs([csv_path, xlsx_path], inputs)
+    inputs = match_inputs(files, register_file, decisions_file, outdir)
     rules = load_rules(rules_dir)
     labels = {
         "read": pick("Đọc danh sách", "Reading lists"),
@@ -488,14 +491,40 @@ def match(
             files, register_file, rules, _options(sheet, mapping, encoding), decisions_file, lambda k: step(labels[k])
         )
         step(pick("Ghi kết quả", "Writing results"))
-        write_result_csv(run.table, csv_path)
-        write_result_workbook(run.table, run.cleaned.data, run.result, run.register.people, xlsx_path, run.skipped)
-    summary = match_counts(run) | {"outputs": [str(csv_path), str(xlsx_path)]}
+        outputs = write_match(run, outdir, inputs)
+    summary = match_counts(run) | _outputs_json(outputs)
     if as_json:
         typer.echo(json.dumps(summary, ensure_ascii=False, indent=2))
         return
     _print_match_summary(run, summary, quiet)
-    for path in (csv_path, xlsx_path):
+    _print_outputs(outputs)
+
+
+def _outputs_json(outputs: Outputs) -> dict[str, object]:
+    return {
+        "outputs": [str(p) for p in outputs.written],
+        "kept": [{"file": str(a), "kept_as": str(b)} for a, b in outputs.kept],
+        "removed": [str(p) for p in outputs.removed],
+    }
+
+
+def _print_outputs(outputs: Outputs) -> None:
+    """Paths on stdout for scripts; what was kept aside or removed on stderr for people."""
+    console = err_console()
+    for original, kept in outputs.kept:
+        console.print(
+            pick(
+                f"[yellow]Giữ lại:[/] {original} có quyết định của người rà soát, đã đổi tên thành {kept.name}",
+                f"[yellow]Kept:[/] {original} holds a reviewer's decisions; renamed to {kept.name}",
+            ),
+            highlight=False,
+        )
+    for path in outputs.removed:
+        console.print(
+            pick(f"Đã xóa tệp cũ của lần chạy trước: {path}", f"Removed an earlier run's file: {path}"),
+            highlight=False,
+        )
+    for path in outputs.written:
         typer.echo(str(path))
 
 
@@ -653,9 +682,9 @@ def survey_make(
     """Tạo phiếu khảo sát Phụ lục 1 theo từng xã/phường để đi khảo sát tại nhà."""
     rules = load_rules(rules_dir)
     frame = load_list(list_file)
-    written = make_surveys(frame, rules, load_template(rules), outdir, one_file, show_pii, _form_date(day))
-    for item in written:
-        typer.echo(str(item.path))
+    with OutputUnit(outdir, "survey-make", [list_file]) as unit:
+        written = make_surveys(frame, rules, load_template(rules), unit.folder, one_file, show_pii, _form_date(day))
+    _print_outputs(Outputs.of(unit))
     err_console().print(
         pick(
             f"Đã tạo {len(written)} tệp phiếu cho {sum(w.people for w in written)} người.",
@@ -707,9 +736,11 @@ def survey_read(
     frame = load_list(list_file)
     answers = read_surveys(files, rules, list_check_codes(frame))
     merged, applied = merge_answers(frame, answers)
-    write_list(merged, output)
+    with OutputUnit.for_file(output, "survey-read", [*files, list_file]) as unit:
+        write_list(merged, unit.path())
     if report is not None:
-        write_problem_report(answers.problems, report)
+        with OutputUnit.for_file(report, "survey-read-report", [*files, list_file]) as unit:
+            write_problem_report(answers.problems, unit.path())
     summary = {
         "answers_applied": applied,
         "problems": len(answers.problems),
@@ -784,6 +815,7 @@ def export_lists(
             "pending_survey": pending,
             "exceptions": int((frame["list"] == EXCEPTION).sum()),
             "repairs": run.repairs,
+            **_outputs_json(run.outputs),
             "files": [
                 {"path": str(w.path), "list": w.list_code, "commune": w.commune, "people": w.people, "amount": w.amount}
                 for w in run.written
@@ -817,8 +849,7 @@ def export_lists(
         ),
         highlight=False,
     )
-    for w in run.written:
-        typer.echo(str(w.path))
+    _print_outputs(run.outputs)
 
 
 @app.command(
@@ -849,14 +880,11 @@ def report(
     refuse_inputs([output], [list_file, *([previous] if previous else [])])
     rules = load_rules(rules_dir)
     weekly = weekly_report(load_list(list_file), rules, load_list(previous) if previous else None)
-    write_report(
-        weekly,
-        output,
-        pick(
-            "BÁO CÁO TIẾN ĐỘ CHI TRẢ AN SINH XÃ HỘI KHÔNG DÙNG TIỀN MẶT",
-            "NON-CASH SOCIAL WELFARE PAYOUT PROGRESS REPORT",
-        ),
+    title = pick(
+        "BÁO CÁO TIẾN ĐỘ CHI TRẢ AN SINH XÃ HỘI KHÔNG DÙNG TIỀN MẶT", "NON-CASH SOCIAL WELFARE PAYOUT PROGRESS REPORT"
     )
+    with OutputUnit.for_file(output, "report", [list_file, *([previous] if previous else [])]) as unit:
+        write_report(weekly, unit.path(), title)
     if as_json:
         typer.echo(weekly.by_commune.to_json(orient="records", force_ascii=False, indent=2))
         return

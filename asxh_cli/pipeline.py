@@ -4,18 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+import openpyxl
 import pandas as pd
 
 from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
 from asxh_cli.contract import Result, Status
 from asxh_cli.errors import AsxhError
-from asxh_cli.export.match_report import result_table
+from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, result_table, write_result_csv, write_result_workbook
 from asxh_cli.export.phu_luc_2 import Written, export_payout
 from asxh_cli.export.template import load_template
+from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, read_beneficiaries, read_register
+from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.match.engine import MatchResult, match_beneficiaries
 from asxh_cli.match.register import Register, prepare_register
 from asxh_cli.match.review import apply_decisions, read_decisions
@@ -89,6 +92,19 @@ def run_clean(files: Sequence[Path], rules: Rules, options: ReadOptions, step: S
 
 
 @dataclass
+class Outputs:
+    """What a command put on disk: final paths, protected files kept aside, an earlier run's files removed."""
+
+    written: list[Path]
+    kept: list[tuple[Path, Path]] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, unit: OutputUnit) -> Outputs:
+        return cls(list(unit.written), list(unit.kept), list(unit.removed))
+
+
+@dataclass
 class MatchRun:
     """Everything one `asxh match` produced, before writing."""
 
@@ -111,6 +127,7 @@ def run_match(
 ) -> MatchRun:
     """Read, clean and match the lists against the register; apply a reviewer's decisions if given."""
     review = read_decisions(decisions_file) if decisions_file else None
+
     step("read")
     read = read_lists(files, rules, options)
     step("clean")
@@ -125,6 +142,32 @@ def run_match(
     table = result_table(cleaned.data, result, register.people)
     _check_rows(len(read.data), len(table))
     return MatchRun(read, cleaned, register, result, table, skipped_rows(read), problems)
+
+
+def match_inputs(files: Sequence[Path], register_file: Path, decisions_file: Path | None, outdir: Path) -> list[Path]:
+    """The inputs no output may overwrite: the reviewed workbook may be last run's output (it is kept aside)."""
+    inputs = [*files, register_file]
+    if decisions_file is not None and Path(decisions_file).resolve() != (Path(outdir) / XLSX_NAME).resolve():
+        inputs.append(decisions_file)
+    refuse_inputs([Path(outdir) / CSV_NAME, Path(outdir) / XLSX_NAME], inputs)
+    return inputs
+
+
+def holds_decisions(path: Path) -> bool:
+    """A result workbook in which a reviewer filled in `Quyết định`: never overwritten."""
+    return path.name == XLSX_NAME and bool(read_decisions(path).decisions)
+
+
+def write_match(run: MatchRun, outdir: Path, inputs: Sequence[Path]) -> Outputs:
+    """Write ket_qua_doi_sanh.csv and .xlsx as one unit; the CSV is read back and must hold every row."""
+    with OutputUnit(outdir, "match", inputs, protect=holds_decisions) as unit:
+        csv = unit.path(CSV_NAME)
+        write_result_csv(run.table, csv)
+        unit.check(csv, lambda p: len(pd.read_csv(p, dtype=str, encoding="utf-8-sig")) == len(run.table))
+        write_result_workbook(
+            run.table, run.cleaned.data, run.result, run.register.people, unit.path(XLSX_NAME), run.skipped
+        )
+    return Outputs.of(unit)
 
 
 def match_counts(run: MatchRun) -> dict[str, object]:
@@ -172,6 +215,7 @@ class ExportRun:
     assignment: Assignment
     written: list[Written]
     repairs: list[str]
+    outputs: Outputs
 
 
 def run_export(
@@ -183,13 +227,36 @@ def run_export(
     day: dt.date,
     today: dt.date | None = None,
 ) -> ExportRun:
-    """Assign every row to one list and write the Phụ lục 2 workbooks; every row must land on exactly one."""
+    """Assign every row to one list and write the Phụ lục 2 workbooks as one unit.
+
+    Every row lands on exactly one list, and the people counted in each written workbook (read back) must
+    equal the rows assigned to it, else nothing is written.
+    """
     loaded = read_result_list(list_file)
     template = load_template(rules)
     assignment = assign_lists(loaded.frame, rules, today or day)
-    written = export_payout(assignment, rules, template, outdir, period, by_commune, day)
-    _check_rows(len(loaded.frame), sum(w.people for w in written))
-    return ExportRun(len(loaded.frame), assignment, written, loaded.repairs)
+    with OutputUnit(outdir, "export", [list_file]) as unit:
+        written = export_payout(assignment, rules, template, unit.folder, period, by_commune, day)
+        for item in written:
+            unit.check(item.path, lambda p, expected=item.people: people_in(p) == expected)
+        _check_rows(len(loaded.frame), sum(w.people for w in written))
+    final = [replace(w, path=unit.final(w.path)) for w in written]
+    return ExportRun(len(loaded.frame), assignment, final, loaded.repairs, Outputs.of(unit))
+
+
+def people_in(path: Path) -> int:
+    """People rows of a written list workbook: rows of every sheet whose first cell is a running number."""
+    book = openpyxl.load_workbook(path, read_only=True)
+    try:
+        return sum(
+            1
+            for sheet in book.worksheets
+            if sheet.sheet_state == "visible"
+            for row in sheet.iter_rows(max_col=1, values_only=True)
+            if row and isinstance(row[0], int) and not isinstance(row[0], bool)
+        )
+    finally:
+        book.close()
 
 
 def list_names(rules: Rules) -> dict[str, str]:
