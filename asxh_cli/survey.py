@@ -25,13 +25,13 @@ from asxh_cli.rules import Rules
 
 # Columns printed for the field team: who the person is, then what they answer (PRINTED_ANSWERS first page).
 PREFILLED = (
-    FormColumn("row_number", "STT", 4.5),
-    FormColumn("full_name", "Họ và tên", 19),
-    FormColumn("birth_date", "Ngày sinh", 10.5),
-    FormColumn("national_id", "Số định danh cá nhân", 14),
-    FormColumn("address", "Thôn/Tổ", 10),
+    FormColumn("row_number", "STT", 4),
+    FormColumn("full_name", "Họ và tên", 18),
+    FormColumn("birth_date", "Ngày sinh", 10),
+    FormColumn("national_id", "Số định danh cá nhân", 13),
+    FormColumn("address", "Thôn/Tổ", 9),
     FormColumn("category", "Đối tượng", 13),
-    FormColumn("payment_method", "Hình thức đang nhận", 14),
+    FormColumn("payment_method", "Hình thức đang nhận", 13),
 )
 # Columns the field team fills in: field → header. survey read finds them by these headers.
 ANSWERS = {
@@ -48,16 +48,16 @@ ANSWERS = {
 }
 KEYS = {"source_file": "Tệp gốc", "source_sheet": "Sheet gốc", "source_row": "Dòng gốc"}
 ANSWER_WIDTHS = {
-    "new_method": 20,
-    "new_account": 18,
-    "new_bank": 14,
-    "new_proxy_name": 21,
-    "new_proxy_id": 15,
-    "new_proxy_relation": 11,
-    "new_phone": 13,
-    "new_cash_reason": 24,
-    "survey_date": 11,
-    "signature": 16,
+    "new_method": 15,
+    "new_account": 16,
+    "new_bank": 12,
+    "new_proxy_name": 17,
+    "new_proxy_id": 13,
+    "new_proxy_relation": 9,
+    "new_phone": 12,
+    "new_cash_reason": 20,
+    "survey_date": 10,
+    "signature": 14,
 }
 # Outside the print area: for the office, and for `survey read` (it finds the person by Tệp/Sheet/Dòng gốc).
 OFFICE = (
@@ -74,8 +74,8 @@ CASH_REASONS = [
     "Khác (ghi rõ)",
 ]
 NO_COMMUNE = "Chưa rõ xã/phường"
-PRINT_SCALE = 90  # 11 pt text prints at 9.9 pt
-ROW_HEIGHT = 30  # points: 10.6 mm, 9.5 mm as printed at 90 %
+PRINT_SCALE = 82  # 11 pt text prints at 9.0 pt; two A4 landscape pages across, STT and name on both
+ROW_HEIGHT = 30  # points: 10.6 mm, 8.7 mm as printed at 82 %
 FIRST_PAGE_ANSWERS = 3  # the method, account and bank stay on the first page with the person's identity
 
 
@@ -158,6 +158,10 @@ def make_surveys(
         people["national_id"] = people["national_id"].map(mask_id)
         people["account_number"] = people["account_number"].map(mask_account)
     people["source_row"] = people["source_row"].astype(str)
+    methods = method_index(rules)
+    people["payment_method"] = people["payment_method"].map(
+        lambda text: rules.method(code).short if (code := methods.find(text)) else text
+    )
     validations = {
         "new_method": [m.short for m in rules.methods],
         "new_bank": [b.short for b in rules.banks],

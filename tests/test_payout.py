@@ -55,7 +55,7 @@ def test_survey_make_is_printable_and_masks_ids(matched, tmp_path):
     sheet = next(s for s in book.worksheets if s.title != "DanhMuc")
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 9
     assert sheet.print_title_rows == "$7:$8"
-    assert not sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.scale == 90
+    assert not sheet.sheet_properties.pageSetUpPr.fitToPage and sheet.page_setup.scale == 82
     header = [c.value for c in sheet[7]]
     assert "Phương thức chọn" in header and "Chữ ký người được khảo sát" in header
     id_col = header.index("Số định danh cá nhân")

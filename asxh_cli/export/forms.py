@@ -135,7 +135,7 @@ def is_missing(value: object) -> bool:
 
 def text_height(texts: Sequence[tuple[str, float]], size: float, minimum: float = 0) -> float:
     """Row height (points) that shows every (text, column width) pair wrapped: LibreOffice never grows rows."""
-    per_char = size / 11  # a column width unit holds about one 11 pt character
+    per_char = 0.85 * size / 11  # a column width unit holds about 1.2 Times New Roman characters at 11 pt
     lines = 1
     for text, width in texts:
         room = max(1, int(width / per_char) - 1)
@@ -189,6 +189,7 @@ class Styles:
         "sign": {"bold": True, "align": "center", "text_wrap": True},
         "sign_note": {"italic": True, "align": "center"},
         "plain": {"text_wrap": True},
+        "decision": {"border": 2, "bg_color": "#FFF2CC", "align": "center"},
     }
 
     def __init__(self, book: xlsxwriter.Workbook, font: str) -> None:
@@ -234,7 +235,8 @@ def write_signatures(
 ) -> int:
     """Date line at the right, then one block per signer: title lines, note, room to sign, typed name."""
     slots = max(1, len(signers))
-    merge(sheet, row, max(0, width - max(4, width // slots)), width - 1, date_line(place, day), style("date", 13))
+    last_first = (slots - 1) * width // slots
+    merge(sheet, row, min(last_first, max(0, width - 3)), width - 1, date_line(place, day), style("date", 13))
     row += 1
     lines = max((len(s.lines) for s in signers), default=0)
     for i, signer in enumerate(signers):
