@@ -129,12 +129,12 @@ def _table(
     sheet: object, table: pd.DataFrame, style: Styles, first_row: int, widths: dict[str, float], money: set[str]
 ) -> int:
     """Header, column numbers, rows and a total row; returns the total row."""
-    size = 11
+    size = 12
     for c, column in enumerate(table.columns):
-        sheet.write_string(first_row, c, str(column), style("header", size))
+        sheet.write_string(first_row, c, str(column), style("header", 10))
         sheet.write_string(first_row + 1, c, f"({c + 1})", style("index", 9))
         sheet.set_column(c, c, widths.get(str(column), 10))
-    sheet.set_row(first_row, text_height([(str(c), widths.get(str(c), 10)) for c in table.columns], size, 30))
+    sheet.set_row(first_row, text_height([(str(c), widths.get(str(c), 10)) for c in table.columns], 10, 30))
     row = first_row + 1
     for values in table.itertuples(index=False):
         row += 1
@@ -160,6 +160,47 @@ def _table(
     return row
 
 
+def _chart_sheet(
+    book: xlsxwriter.Workbook,
+    style: Styles,
+    table: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    end: dt.date,
+    font: str,
+) -> None:
+    """The non-cash share per commune as a bar chart, on a sheet of its own that prints as one A4 page."""
+    sheet = book.add_worksheet("Biểu đồ")
+    sheet.set_column(0, 9, 12)
+    merge(sheet, 0, 0, 9, title, style("title", 13))
+    merge(sheet, 1, 0, 9, subtitle, style("subtitle", 12))
+    share_col = list(table.columns).index(SHARE)
+    rows = [HEADER_ROW + 2, HEADER_ROW + 1 + len(table)]
+    chart = book.add_chart({"type": "bar"})
+    chart.add_series(
+        {
+            "name": SHARE,
+            "categories": ["Tổng hợp", rows[0], 0, rows[1], 0],
+            "values": ["Tổng hợp", rows[0], share_col, rows[1], share_col],
+            "data_labels": {"value": True, "font": {"name": font}},
+        }
+    )
+    chart.set_title(
+        {
+            "name": f"Tỷ lệ người nhận không dùng tiền mặt theo xã/phường, tuần đến {end:%d/%m/%Y}",
+            "name_font": {"name": font, "size": 13},
+        }
+    )
+    chart.set_x_axis({"min": 0, "max": 100, "name": "%", "num_font": {"name": font}})
+    chart.set_y_axis({"num_font": {"name": font}, "reverse": True})
+    chart.set_legend({"none": True})
+    chart.set_size({"width": 860, "height": max(300, min(520, 120 + 40 * len(table)))})
+    sheet.insert_chart(3, 0, chart)
+    page_setup(sheet, True, None, False)
+    sheet.fit_to_pages(1, 1)
+    sheet.print_area(0, 0, 30, 9)
+
+
 def write_report(report: WeeklyReport, path: Path, title: str) -> None:
     """Workbook: the official report per commune with totals and signatures, the non-cash chart on a page of
     its own, and the detail by category and list."""
@@ -173,39 +214,17 @@ def write_report(report: WeeklyReport, path: Path, title: str) -> None:
         table = report.by_commune
         sheet = book.add_worksheet("Tổng hợp")
         commune_width = max(14, *(len(str(c)) + 3 for c in table[COMMUNE])) if len(table) else 14
-        widths = {str(c): 9.5 for c in table.columns} | {COMMUNE: commune_width}
+        widths = {str(c): 6.5 for c in table.columns} | {COMMUNE: commune_width}
         write_heading(sheet, report.heading, len(table.columns), style, title, subtitle)
         total_row = _table(sheet, table, style, HEADER_ROW, widths, set())
         row = write_signatures(
             sheet, total_row + 2, len(table.columns), report.heading.signers, report.heading.place, report.day, style
         )
-        chart_row = row + 1
-        if len(table):
-            share_col = list(table.columns).index(SHARE)
-            chart = book.add_chart({"type": "bar"})
-            chart.add_series(
-                {
-                    "name": SHARE,
-                    "categories": ["Tổng hợp", HEADER_ROW + 2, 0, HEADER_ROW + 1 + len(table), 0],
-                    "values": ["Tổng hợp", HEADER_ROW + 2, share_col, HEADER_ROW + 1 + len(table), share_col],
-                    "data_labels": {"value": True, "font": {"name": template_font}},
-                }
-            )
-            chart.set_title(
-                {
-                    "name": f"Tỷ lệ người nhận không dùng tiền mặt theo xã/phường, tuần đến {end:%d/%m/%Y}",
-                    "name_font": {"name": template_font, "size": 13},
-                }
-            )
-            chart.set_x_axis({"min": 0, "max": 100, "name": "%", "num_font": {"name": template_font}})
-            chart.set_y_axis({"num_font": {"name": template_font}, "reverse": True})
-            chart.set_legend({"none": True})
-            chart.set_size({"width": 900, "height": 480})
-            sheet.insert_chart(chart_row, 0, chart)
-            sheet.set_h_pagebreaks([chart_row])  # the chart prints on a page of its own
         page_setup(sheet, True, (HEADER_ROW, HEADER_ROW + 1), True)
-        sheet.print_area(0, 0, chart_row + 26, len(table.columns) - 1)
+        sheet.print_area(0, 0, row, len(table.columns) - 1)
         sheet.freeze_panes(HEADER_ROW + 2, 1)
+        if len(table):
+            _chart_sheet(book, style, table, title, subtitle, end, template_font)
 
         detail = book.add_worksheet("Chi tiết")
         columns = list(report.detail.columns)

@@ -23,16 +23,17 @@ from asxh_cli.payout import SURVEY_HEADERS
 from asxh_cli.problems import ERROR, explain
 from asxh_cli.rules import Rules
 
-# Columns printed for the field team: who the person is, then what they answer (PRINTED_ANSWERS first page).
+# Printed for the field team on two A4 landscape pages: who the person is and the first answers on page 1,
+# STT and name again then the other answers on page 2 (read_surveys finds answers and keys by header).
 PREFILLED = (
     FormColumn("row_number", "STT", 4),
     FormColumn("full_name", "Họ và tên", 18),
     FormColumn("birth_date", "Ngày sinh", 10),
     FormColumn("national_id", "Số định danh cá nhân", 13),
     FormColumn("address", "Thôn/Tổ", 9),
-    FormColumn("category", "Đối tượng", 13),
     FormColumn("payment_method", "Hình thức đang nhận", 13),
 )
+SECOND_PAGE = (FormColumn("row_number", "STT", 4), FormColumn("full_name", "Họ và tên", 16))
 # Columns the field team fills in: field → header. survey read finds them by these headers.
 ANSWERS = {
     "new_method": "Phương thức chọn",
@@ -51,16 +52,17 @@ ANSWER_WIDTHS = {
     "new_method": 15,
     "new_account": 16,
     "new_bank": 12,
-    "new_proxy_name": 17,
+    "new_proxy_name": 16,
     "new_proxy_id": 13,
     "new_proxy_relation": 9,
     "new_phone": 12,
-    "new_cash_reason": 20,
-    "survey_date": 10,
-    "signature": 14,
+    "new_cash_reason": 18,
+    "survey_date": 9,
+    "signature": 13,
 }
 # Outside the print area: for the office, and for `survey read` (it finds the person by Tệp/Sheet/Dòng gốc).
 OFFICE = (
+    FormColumn("category", "Đối tượng", 16),
     FormColumn("amount", "Mức trợ cấp (đồng/tháng)", 12),
     FormColumn("account_number", "Số tài khoản hiện có", 16),
 )
@@ -77,6 +79,7 @@ NO_COMMUNE = "Chưa rõ xã/phường"
 PRINT_SCALE = 82  # 11 pt text prints at 9.0 pt; two A4 landscape pages across, STT and name on both
 ROW_HEIGHT = 30  # points: 10.6 mm, 8.7 mm as printed at 82 %
 FIRST_PAGE_ANSWERS = 3  # the method, account and bank stay on the first page with the person's identity
+PAGE_BREAK = len(PREFILLED) + FIRST_PAGE_ANSWERS
 
 
 def mask_id(value: object) -> object:
@@ -97,10 +100,11 @@ def survey_columns() -> tuple[FormColumn, ...]:
     """Printed columns (identity, answers), then the office's columns and the row keys outside the print area."""
     answers = tuple(FormColumn(field, header, ANSWER_WIDTHS[field]) for field, header in ANSWERS.items())
     keys = tuple(FormColumn(field, header, 10) for field, header in KEYS.items())
-    return (*PREFILLED, *answers, *OFFICE, *keys)
+    first, rest = answers[:FIRST_PAGE_ANSWERS], answers[FIRST_PAGE_ANSWERS:]
+    return (*PREFILLED, *first, *SECOND_PAGE, *rest, *OFFICE, *keys)
 
 
-PRINTED = len(PREFILLED) + len(ANSWERS)
+PRINTED = len(PREFILLED) + len(SECOND_PAGE) + len(ANSWERS)
 
 
 @dataclass(frozen=True)
@@ -194,8 +198,7 @@ def make_surveys(
                     fit_width=False,
                     print_scale=PRINT_SCALE,
                     freeze_columns=2,
-                    repeat_columns=2,
-                    page_break=len(PREFILLED) + FIRST_PAGE_ANSWERS,
+                    page_break=PAGE_BREAK,
                 ),
             )
         )

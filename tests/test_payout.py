@@ -241,7 +241,7 @@ def test_weekly_report_with_change_and_chart(matched, tmp_path):
     result = runner.invoke(app, ["report", str(matched), "--previous", str(matched), "-o", str(target)])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(target)
-    assert book.sheetnames == ["Tổng hợp", "Chi tiết"]
+    assert book.sheetnames == ["Tổng hợp", "Biểu đồ", "Chi tiết"]
     rows = list(book["Tổng hợp"].iter_rows(min_row=7, values_only=True))
     header = rows[0]
     rows = [row for row in rows[1:] if row[0] and not str(row[0]).startswith(("(", "Tổng cộng"))]
@@ -250,7 +250,7 @@ def test_weekly_report_with_change_and_chart(matched, tmp_path):
     assert "Thay đổi: Tổng số" in header
     assert all(row[header.index("Thay đổi: Tổng số")] == 0 for row in rows[1:])
     assert sum(row[header.index("Tổng số")] for row in rows[1:]) == len(_table(matched))
-    assert book["Tổng hợp"]._charts
+    assert book["Biểu đồ"]._charts
 
 
 def test_wrong_files_for_survey_and_export_are_clear_errors(matched, tmp_path):

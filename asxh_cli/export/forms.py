@@ -114,7 +114,6 @@ class FormSheet:
     fit_width: bool = True
     print_scale: int = 100  # when not fitted to the page width
     freeze_columns: int = 0
-    repeat_columns: int = 0  # leading columns printed again on every page across
     page_break: int = 0  # a page break before this column (0: none)
     notes: Sequence[str] = ()  # lines printed under the totals
 
@@ -405,10 +404,8 @@ def _write_sheet(sheet: Any, spec: FormSheet, style: Styles, day: dt.date, range
     if signers:
         row = write_signatures(sheet, row + 2, page, signers, spec.heading.place, day, style)
     page_setup(sheet, True, (HEADER_ROW, HEADER_ROW + 1), spec.fit_width, spec.print_scale)
-    if spec.repeat_columns:
-        sheet.repeat_columns(0, spec.repeat_columns - 1)
-        sheet.print_across()
     if spec.page_break:
         sheet.set_v_pagebreaks([spec.page_break])
+        sheet.print_across()  # page 1 and page 2 of the same rows print one after the other
     sheet.print_area(0, 0, row, printed - 1)
     sheet.freeze_panes(HEADER_ROW + 2, spec.freeze_columns)
