@@ -36,7 +36,7 @@ MONEY_FIELDS = {"amount"}
 A4 = 9
 MM = 1 / 25.4  # inches per millimetre
 # Nghị định 30/2020: top and bottom 20–25 mm, left 30–35 mm, right 15–20 mm.
-MARGINS = {"top": 22 * MM, "bottom": 20 * MM, "left": 30 * MM, "right": 15 * MM}
+MARGINS = {"top": 22 * MM, "bottom": 21 * MM, "left": 31 * MM, "right": 16 * MM}
 HEADER_ROW = 6  # 0-based: heading rows 0–4, column headers on row 7 and the column numbers on row 8 (Excel)
 LIST_SHEET = "DanhMuc"
 
@@ -248,7 +248,7 @@ def write_signatures(
         merge(sheet, row + lines + 5, first, end, signer.name or "", style("sign", 13))
     for k in range(1, 5):
         sheet.set_row(row + lines + k, 18)  # about 25 mm to sign and stamp
-    return row + lines + 6
+    return row + lines + 5  # the typed-name row, the last one written
 
 
 def _write_lists(book: xlsxwriter.Workbook, lists: dict[str, tuple[str, list[str]]]) -> dict[str, str]:
@@ -338,6 +338,7 @@ def _write_sheet(sheet: Any, spec: FormSheet, style: Styles, day: dt.date, range
         if label is not None:
             row += 1
             merge(sheet, row, 0, width - 1, str(label), style("group", size))
+            sheet.set_row(row, text_height([], size))
         for values in part.to_dict("records"):
             row += 1
             number += 1

@@ -236,7 +236,8 @@ def _people_sheet(
         wrapped = []
         for c, value in enumerate(values):
             column = columns[c]
-            number = _number(value) if column == MONEY or column in NUMBER_COLUMNS else None
+            typed = isinstance(value, int | float) and not isinstance(value, bool)
+            number = _number(value) if typed or column == MONEY or column in NUMBER_COLUMNS else None
             if column == DECISION:
                 sheet.write_blank(r, c, None, style("decision", size))
             elif is_missing(value):

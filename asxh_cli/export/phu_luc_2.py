@@ -13,7 +13,7 @@ import pandas as pd
 
 from asxh_cli.contract import Result, parse_result
 from asxh_cli.export.columns import show_date
-from asxh_cli.export.forms import FormSheet, write_form
+from asxh_cli.export.forms import FormSheet, is_missing, write_form
 from asxh_cli.export.template import FormColumn, PayoutTemplate
 from asxh_cli.normalize.text import fold
 from asxh_cli.payout import EXCEPTION, Assignment
@@ -70,10 +70,11 @@ def with_identity(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         rows[register_field] = rows[register_field].where(matched, None)
     notes, differs = [], []
     for record in rows.to_dict("records"):
+        record = {k: None if is_missing(v) or v == "" else v for k, v in record.items()}
         said = []
         for register_field, (field, label) in IDENTITY.items():
             truth = record[register_field]
-            if truth is None or (isinstance(truth, float) and truth != truth) or truth == "":
+            if truth is None:
                 continue
             shown = show_date(truth) if field == "birth_date" else truth
             listed = record[field]
@@ -85,7 +86,7 @@ def with_identity(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.Series]:
         notes.append(". ".join(p for p in parts if isinstance(p, str) and p) or None)
         differs.append(bool(said))
     for register_field, (field, _label) in IDENTITY.items():
-        truth = rows[register_field].map(lambda v: None if v is None or v != v or v == "" else v)
+        truth = rows[register_field].map(lambda v: None if is_missing(v) or v == "" else v)
         if field == "birth_date":
             truth = truth.map(show_date)
         rows[field] = truth.where(truth.notna(), rows[field])
