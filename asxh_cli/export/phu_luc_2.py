@@ -29,7 +29,7 @@ IDENTITY = {
     "register_id": ("national_id", "số định danh"),
 }
 # Columns the lead's assignment adds; a list from an older `match` lacks them (read as empty).
-OPTIONAL = ("pending", *IDENTITY, "old_id", "note")
+OPTIONAL = ("pending", *IDENTITY, "old_id", "note", "birth_date", "sex", "national_id")
 
 
 @dataclass(frozen=True)
