@@ -139,7 +139,7 @@ def text_height(texts: Sequence[tuple[str, float]], size: float, minimum: float 
     for text, width in texts:
         room = max(1, int(width / per_char) - 1)
         lines = max(lines, sum(max(1, math.ceil(len(part) / room)) for part in str(text).split("\n")))
-    return max(minimum, lines * size * 1.32 + 4)
+    return max(minimum, lines * size * 1.25 + 4)
 
 
 def page_setup(
@@ -175,7 +175,7 @@ class Styles:
         "header": {"bold": True, "border": 1, "align": "center", "text_wrap": True},
         "index": {"italic": True, "border": 1, "align": "center"},
         "cell": {"border": 1, "text_wrap": True},
-        "text": {"border": 1, "num_format": "@", "text_wrap": True},
+        "text": {"border": 1, "num_format": "@", "text_wrap": True, "align": "center"},
         "money": {"border": 1, "num_format": "#,##0"},
         "number": {"border": 1, "align": "center"},
         "group": {"bold": True, "border": 1},
