@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from asxh_cli.clean import PROBLEM_COLUMNS
+from asxh_cli.contract import Status, parse_status
 from asxh_cli.errors import InputError
 from asxh_cli.export.forms import FormSheet, write_form
 from asxh_cli.export.template import FormColumn, PayoutTemplate
@@ -156,7 +157,8 @@ def make_surveys(
     day: dt.date,
 ) -> list[SurveyFile]:
     """One Phụ lục 1 workbook per commune (or one workbook with a sheet per commune) for the home visits."""
-    people = _one_row_per_person(frame[~frame["register_status"].isin(["Đã chết", "Đã chuyển đi"])])
+    gone = frame["register_status"].map(parse_status).isin([Status.DEAD, Status.MOVED])
+    people = _one_row_per_person(frame[~gone])
     people = survey_order(people.copy())
     if not show_pii:
         people["national_id"] = people["national_id"].map(mask_id)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -124,6 +125,7 @@ DECISION = "Quyết định"
 DECISION_CHOICES = ["1", "2", "3", "Không"]
 MONEY = "Mức trợ cấp (đồng/tháng)"
 NUMBER_COLUMNS = {"Dòng gốc", "Điểm", "Số lỗi", *(f"Ứng viên {i} - điểm" for i in (1, 2, 3))}
+PAGE_UNITS = 150  # column-width units printed across one A4 landscape page at about 60 %
 WRAPPED = {"Lý do": 40, "Các sửa đổi": 40, "Nơi thường trú": 18, "Trùng với": 24}
 
 
@@ -272,6 +274,11 @@ def _people_sheet(
     if len(table):
         sheet.autofilter(header_row, 0, last_row, last)
     page_setup(sheet, True, (header_row, header_row), True)
+    pages_wide = max(1, math.ceil(sum(widths) / PAGE_UNITS))
+    if pages_wide > 1:  # readable: several pages across, the name printed again on each
+        sheet.fit_to_pages(pages_wide, 0)
+        sheet.repeat_columns(0, max(0, name_at))
+        sheet.print_across()
     sheet.set_header(f'&L&"Times New Roman"&11{name}&C&"Times New Roman"&11&P')
     sheet.print_area(0, 0, max(last_row, header_row), last)
 
