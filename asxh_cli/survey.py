@@ -3,38 +3,39 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 from asxh_cli.clean import PROBLEM_COLUMNS
-from asxh_cli.contract import RowKey, Status, row_fingerprints, row_key
+from asxh_cli.contract import RowKey, Status, key_label, parse_status, row_fingerprints, row_key
 from asxh_cli.errors import InputError
 from asxh_cli.export.forms import FormSheet, write_form
 from asxh_cli.export.template import FormColumn, PayoutTemplate
 from asxh_cli.io.grid import read_excel_grids
 from asxh_cli.io.layout import column_letter
-from asxh_cli.io.names import distinct_slugs, group_key, spellings
+from asxh_cli.io.names import distinct_slugs, unify_spellings
 from asxh_cli.normalize.ids import CCCD, clean_id
 from asxh_cli.normalize.lookup import bank_index, method_index
-from asxh_cli.normalize.text import normalize_name, normalize_text
+from asxh_cli.normalize.text import fold, normalize_name, normalize_text
 from asxh_cli.normalize.values import parse_account
 from asxh_cli.payout import SURVEY_HEADERS
 from asxh_cli.problems import ERROR, explain
 from asxh_cli.rules import Rules
 
+# Printed for the field team on two A4 landscape pages: who the person is and the first answers on page 1,
+# STT and name again then the other answers on page 2 (read_surveys finds answers and keys by header).
 PREFILLED = (
-    FormColumn("row_number", "STT", 5),
-    FormColumn("full_name", "Họ và tên", 22),
-    FormColumn("birth_date", "Ngày sinh", 11),
-    FormColumn("national_id", "Số định danh cá nhân", 15),
-    FormColumn("address", "Nơi thường trú", 18),
-    FormColumn("category", "Đối tượng", 16),
-    FormColumn("amount", "Mức trợ cấp (đồng/tháng)", 12),
-    FormColumn("payment_method", "Hình thức đang nhận", 16),
-    FormColumn("account_number", "Số tài khoản hiện có", 16),
+    FormColumn("row_number", "STT", 4),
+    FormColumn("full_name", "Họ và tên", 18),
+    FormColumn("birth_date", "Ngày sinh", 10),
+    FormColumn("national_id", "Số định danh cá nhân", 13),
+    FormColumn("address", "Thôn/Tổ", 9),
+    FormColumn("payment_method", "Hình thức đang nhận", 13),
 )
+SECOND_PAGE = (FormColumn("row_number", "STT", 4), FormColumn("full_name", "Họ và tên", 16))
 # Columns the field team fills in: field → header. survey read finds them by these headers.
 ANSWERS = {
     "new_method": "Phương thức chọn",
@@ -50,17 +51,37 @@ ANSWERS = {
 }
 KEYS = {"source_file": "Tệp gốc", "source_sheet": "Sheet gốc", "source_row": "Dòng gốc", "fingerprint": "Mã kiểm tra"}
 ANSWER_WIDTHS = {
-    "new_method": 20,
-    "new_account": 17,
-    "new_bank": 14,
-    "new_proxy_name": 20,
-    "new_proxy_id": 15,
-    "new_proxy_relation": 10,
+    "new_method": 15,
+    "new_account": 16,
+    "new_bank": 12,
+    "new_proxy_name": 16,
+    "new_proxy_id": 13,
+    "new_proxy_relation": 9,
     "new_phone": 12,
-    "new_cash_reason": 20,
-    "survey_date": 11,
-    "signature": 14,
+    "new_cash_reason": 18,
+    "survey_date": 9,
+    "signature": 13,
 }
+# Outside the print area: for the office, and for `survey read` (it finds the person by Tệp/Sheet/Dòng gốc).
+OFFICE = (
+    FormColumn("category", "Đối tượng", 16),
+    FormColumn("amount", "Mức trợ cấp (đồng/tháng)", 12),
+    FormColumn("account_number", "Số tài khoản hiện có", 16),
+)
+RELATIONS = ["Vợ/chồng", "Con", "Cháu", "Cha/mẹ", "Anh/chị/em", "Người giám hộ", "Người chăm sóc", "Khác"]
+CASH_REASONS = [
+    "Già yếu, không tự đi giao dịch được",
+    "Khuyết tật, bệnh nặng",
+    "Không có điện thoại, không dùng được dịch vụ số",
+    "Ở xa điểm giao dịch ngân hàng",
+    "Không có giấy tờ mở tài khoản",
+    "Khác (ghi rõ)",
+]
+NO_COMMUNE = "Chưa rõ xã/phường"
+PRINT_SCALE = 82  # 11 pt text prints at 9.0 pt; two A4 landscape pages across, STT and name on both
+ROW_HEIGHT = 30  # points: 10.6 mm, 8.7 mm as printed at 82 %
+FIRST_PAGE_ANSWERS = 3  # the method, account and bank stay on the first page with the person's identity
+PAGE_BREAK = len(PREFILLED) + FIRST_PAGE_ANSWERS
 
 
 def mask_id(value: object) -> object:
@@ -78,9 +99,14 @@ def mask_account(value: object) -> object:
 
 
 def survey_columns() -> tuple[FormColumn, ...]:
+    """Printed columns (identity, answers), then the office's columns and the row keys outside the print area."""
     answers = tuple(FormColumn(field, header, ANSWER_WIDTHS[field]) for field, header in ANSWERS.items())
     keys = tuple(FormColumn(field, header, 10) for field, header in KEYS.items())
-    return (*PREFILLED, *answers, *keys)
+    first, rest = answers[:FIRST_PAGE_ANSWERS], answers[FIRST_PAGE_ANSWERS:]
+    return (*PREFILLED, *first, *SECOND_PAGE, *rest, *OFFICE, *keys)
+
+
+PRINTED = len(PREFILLED) + len(SECOND_PAGE) + len(ANSWERS)
 
 
 @dataclass(frozen=True)
@@ -88,6 +114,41 @@ class SurveyFile:
     path: Path
     communes: tuple[str, ...]
     people: int
+
+
+def _natural(text: object) -> str:
+    """A sort key where 'Tổ 3' comes before 'Tổ 10'."""
+    return re.sub(r"\d+", lambda m: m.group().zfill(6), fold(str(text or "")))
+
+
+def _one_row_per_person(frame: pd.DataFrame) -> pd.DataFrame:
+    """Drop later rows of a person listed twice (`same_as` names the other rows as 'Tệp gốc:Sheet gốc:Dòng gốc')."""
+    labels = [
+        key_label(row_key(f, s, r))
+        for f, s, r in zip(frame["source_file"], frame["source_sheet"], frame["source_row"], strict=True)
+    ]
+    seen: set[str] = set()
+    keep = []
+    for label, same in zip(labels, frame.get("same_as", pd.Series([None] * len(frame))), strict=True):
+        others = set(str(same).split(", ")) if isinstance(same, str) and same else set()
+        keep.append(not (others & seen))
+        seen.add(label)
+    return frame[keep]
+
+
+def survey_order(people: pd.DataFrame) -> pd.DataFrame:
+    """By commune, thôn/tổ, then given name and full name (the usual order of a Vietnamese list)."""
+    names = people["full_name"].fillna("")
+    keys = pd.DataFrame(
+        {
+            "c": people["commune"].map(_natural),
+            "a": people["address"].map(_natural),
+            "g": names.map(lambda n: fold(n.split()[-1]) if n.split() else ""),
+            "n": names.map(fold),
+        },
+        index=people.index,
+    )
+    return people.loc[keys.sort_values(["c", "a", "g", "n"], kind="stable").index]
 
 
 def make_surveys(
@@ -100,44 +161,64 @@ def make_surveys(
     day: dt.date,
 ) -> list[SurveyFile]:
     """One Phụ lục 1 workbook per commune (or one workbook with a sheet per commune) for the home visits."""
-    people = frame[~frame["register_status"].isin([Status.DEAD, Status.MOVED])].copy()
+    gone = frame["register_status"].map(parse_status).isin([Status.DEAD, Status.MOVED])
+    people = _one_row_per_person(frame[~gone])
+    people = survey_order(people.copy())
     if not show_pii:
         people["national_id"] = people["national_id"].map(mask_id)
         people["account_number"] = people["account_number"].map(mask_account)
     people["source_row"] = people["source_row"].astype(str)
-    validations = {"new_method": [m.short for m in rules.methods], "new_bank": [b.short for b in rules.banks]}
+    methods = method_index(rules)
+    people["payment_method"] = people["payment_method"].map(
+        lambda text: rules.method(code).short if (code := methods.find(text)) else text
+    )
+    validations = {
+        "new_method": [m.short for m in rules.methods],
+        "new_bank": [b.short for b in rules.banks],
+        "new_proxy_relation": RELATIONS,
+        "new_cash_reason": CASH_REASONS,
+    }
+    low, high = rules.account_length
+    lengths = {"new_account": (low, high), "new_proxy_id": (12, 12), "new_phone": (10, 10)}
     sheets = []
-    communes = people["commune"].fillna("Chưa rõ xã/phường").astype(str)
-    spelled = spellings(communes)
-    for key, part in people.groupby(communes.map(group_key), sort=True):
-        commune = str(spelled[key])
-        name = commune
-        subtitle = template.survey_subtitle.format(commune=commune)
+    people["commune"] = unify_spellings(people["commune"].fillna(NO_COMMUNE))
+    for commune, part in people.groupby("commune", sort=False):
+        name = str(commune)
+        heading = template.heading(None if name == NO_COMMUNE else name, template.survey_signers)
+        subtitle = template.survey_subtitle.format(commune=name, commune_name=name, province=template.province)
         sheets.append(
             (
-                str(commune),
+                name,
                 FormSheet(
                     name,
+                    heading,
                     template.survey_title,
                     subtitle,
                     survey_columns(),
                     part,
                     validations,
-                    signatures=("NGƯỜI KHẢO SÁT", "TRƯỞNG THÔN/TỔ"),
+                    lengths,
                     totals=False,
+                    printed=PRINTED,
+                    font_size=11,
+                    row_height=ROW_HEIGHT,
+                    fit_width=False,
+                    print_scale=PRINT_SCALE,
+                    freeze_columns=2,
+                    page_break=PAGE_BREAK,
                 ),
             )
         )
     written = []
     if one_file:
         path = outdir / f"{template.survey_file.format(commune='tat_ca')}.xlsx"
-        write_form(path, template.agency, [s for _, s in sheets], template.font, template.signature_note, day)
+        write_form(path, [s for _, s in sheets], template.font, day)
         written.append(SurveyFile(path, tuple(c for c, _ in sheets), len(people)))
     else:
         stems = distinct_slugs([commune for commune, _ in sheets])
         for commune, sheet in sheets:
             path = outdir / f"{template.survey_file.format(commune=stems[commune])}.xlsx"
-            write_form(path, template.agency, [sheet], template.font, template.signature_note, day)
+            write_form(path, [sheet], template.font, day)
             written.append(SurveyFile(path, (commune,), len(sheet.rows)))
     return written
 

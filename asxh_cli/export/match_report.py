@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 
-from asxh_cli.contract import Result, Status, key_label, row_fingerprints
-from asxh_cli.export.columns import SKIPPED_SHEET, present, show_date, text_headers
-from asxh_cli.io.writer import write_csv
-from asxh_cli.io.xlsx import Sheet, write_workbook
+from asxh_cli.contract import Result, Status, key_label, parse_result, parse_status, row_fingerprints
+from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, text_headers
+from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_height
+from asxh_cli.io.writer import atomic_path, write_csv
+from asxh_cli.io.xlsx import FONT, new_workbook
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
@@ -103,30 +106,69 @@ def write_result_csv(table: pd.DataFrame, path: Path) -> None:
     write_csv(table, path)
 
 
+SUMMARY_COLUMNS = [
+    f"{MATCHED.label_vi} - còn sống",
+    f"{MATCHED.label_vi} - đã chết",
+    f"{MATCHED.label_vi} - đã chuyển đi",
+    f"{MATCHED.label_vi} - chưa rõ tình trạng",
+    REVIEW.label_vi,
+    NOT_FOUND.label_vi,
+]
+PERSON_FIELDS = ("full_name", "birth_date", "sex", "national_id", "address", "commune", "category")
+DECISION = "Quyết định"
+DECISION_CHOICES = ["1", "2", "3", "Không"]
+NUMBER_COLUMNS = {"Dòng gốc", "Điểm", *(f"Ứng viên {i} - điểm" for i in (1, 2, 3))}
+PAGE_UNITS = 150  # column-width units printed across one A4 landscape page at about 60 %
+WRAPPED_FIELDS = {"repairs": 40, "address": 18, "duplicate_of": 24}
+
+
+def _summary_class(table: pd.DataFrame) -> pd.Series:
+    """Each row's one summary class: matched and alive / dead / moved / unknown status, review, not found."""
+    result = table["Kết quả"].map(parse_result)
+    status = table["Tình trạng CSDLQG"].map(parse_status)
+    matched = {
+        Status.ALIVE: SUMMARY_COLUMNS[0],
+        Status.DEAD: SUMMARY_COLUMNS[1],
+        Status.MOVED: SUMMARY_COLUMNS[2],
+    }
+    out = [
+        (
+            matched.get(s, SUMMARY_COLUMNS[3])
+            if r == Result.MATCHED
+            else REVIEW.label_vi
+            if r == Result.REVIEW
+            else NOT_FOUND.label_vi
+        )
+        for r, s in zip(result, status, strict=True)
+    ]
+    return pd.Series(out, index=table.index)
+
+
 def summary_table(table: pd.DataFrame) -> pd.DataFrame:
-    """Counts per file, category and result, with dead and moved people and a total row."""
-    category = "Đối tượng" if "Đối tượng" in table.columns else None
+    """Counts per file and category in classes that do not overlap (a dead person is not also counted as
+    matched), so every row adds up to `Tổng số`; a total row at the end."""
+    category = header("category") if header("category") in table.columns else None
     keys = ["Tệp gốc", category] if category else ["Tệp gốc"]
     frame = table.assign(**{k: table[k].fillna("(trống)") for k in keys})
-    counts = pd.crosstab([frame[k] for k in keys], frame["Kết quả"]).reindex(columns=RESULTS, fill_value=0)
-    counts[DEAD] = frame[frame["Tình trạng CSDLQG"] == DEAD].groupby(keys).size().reindex(counts.index, fill_value=0)
-    counts[MOVED] = frame[frame["Tình trạng CSDLQG"] == MOVED].groupby(keys).size().reindex(counts.index, fill_value=0)
-    counts["Tổng số"] = counts[RESULTS].sum(axis=1)
+    classes = _summary_class(table)
+    counts = pd.crosstab([frame[k] for k in keys], classes).reindex(columns=SUMMARY_COLUMNS, fill_value=0)
+    counts.columns.name = None
+    counts["Tổng số"] = counts[SUMMARY_COLUMNS].sum(axis=1)
     counts = counts.reset_index()
-    total = {column: int(counts[column].sum()) for column in [*RESULTS, DEAD, MOVED, "Tổng số"]}
+    total = {column: int(counts[column].sum()) for column in [*SUMMARY_COLUMNS, "Tổng số"]}
     total["Tệp gốc"] = "Tổng cộng"
     return pd.concat([counts, pd.DataFrame([total])], ignore_index=True)
 
 
 def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, register: pd.DataFrame) -> pd.DataFrame:
-    """`Cần xác minh` rows with every candidate side by side and an empty `Quyết định` column."""
+    """`Cần xác minh` rows: the person's own columns, an empty `Quyết định`, where the row came from, then
+    every candidate with ID, name, birth date, sex, address and status side by side."""
     review = table[table["Kết quả"] == REVIEW.label_vi]
-    keep = [
-        c
-        for c in ("Họ và tên", "Ngày sinh", "Giới tính", "Số định danh cá nhân", "Nơi thường trú", "Đối tượng")
-        if c in review.columns
-    ]
-    out = review[[*keep, "Tệp gốc", "Sheet gốc", "Dòng gốc", "Mã kiểm tra", "Điểm", "Lý do"]].copy()
+    keep = [header(f) for f in PERSON_FIELDS if header(f) in review.columns]
+    out = review[keep].copy()
+    out[DECISION] = None
+    for column in ("Tệp gốc", "Sheet gốc", "Dòng gốc", "Mã kiểm tra", "Điểm", "Lý do"):
+        out[column] = review[column]
     candidates = result.candidates
     for rank in range(3):
         chosen = candidates[candidates["rank"] == rank].set_index("b")
@@ -137,17 +179,109 @@ def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, r
 
         def take(column: str, pos: np.ndarray = positions, ok: np.ndarray = valid) -> np.ndarray:
             values = np.full(len(pos), None, dtype=object)
-            values[ok] = register[column].to_numpy(dtype=object)[pos[ok].astype(int)]
+            if column in register.columns:
+                values[ok] = register[column].to_numpy(dtype=object)[pos[ok].astype(int)]
             return values
 
         out[prefix + "số định danh"] = take("national_id")
         out[prefix + "họ tên"] = take("full_name")
         out[prefix + "ngày sinh"] = [show_date(v) for v in take("birth_date")]
         out[prefix + "giới tính"] = take("sex")
+        out[prefix + "nơi thường trú"] = [
+            ", ".join(str(p) for p in parts if isinstance(p, str) and p) or None
+            for parts in zip(take("address"), take("commune"), strict=True)
+        ]
         out[prefix + "tình trạng"] = take("status")
         out[prefix + "điểm"] = chosen["score"].reindex(review.index).to_numpy()
-    out["Quyết định"] = None
     return out
+
+
+def _number(value: object) -> float | None:
+    if is_missing(value) or isinstance(value, bool):
+        return None
+    if isinstance(value, int | float):
+        return float(value)
+    text = str(value).strip().replace(",", "")
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+def _people_sheet(
+    book: xlsxwriter.Workbook, style: Styles, name: str, title: str | None, table: pd.DataFrame, texts: set[str]
+) -> None:
+    """One table for people: title (if any), header, typed cells, frozen header and name columns, print set-up;
+    without a title the header is row 1, where `--decisions` and scripts look for it."""
+    sheet = book.add_worksheet(name)
+    size = 11
+    money, numbers = header("amount"), NUMBER_COLUMNS | {header("errors")}
+    wrapped = {"Lý do": 40} | {header(f): width for f, width in WRAPPED_FIELDS.items()}
+    columns = [str(c) for c in table.columns]
+    last = max(0, len(columns) - 1)
+    header_row = 0
+    if title:
+        merge(sheet, 0, 0, min(last, 8), title, style("title", 13))
+        sheet.set_row(0, 22)
+        header_row = 2
+    widths = []
+    for c, column in enumerate(columns):
+        sheet.write_string(header_row, c, column, style("header", size))
+        values = table[column]
+        longest = max((len(str(v)) for v in values if not is_missing(v)), default=0)
+        width = wrapped.get(column, min(30, max(8, longest + 2)))
+        if column == DECISION:
+            width = 12
+        widths.append(width)
+        sheet.set_column(c, c, width)
+    sheet.set_row(header_row, text_height([(c, w) for c, w in zip(columns, widths, strict=True)], size, 30))
+    for r, values in enumerate(table.itertuples(index=False, name=None), start=header_row + 1):
+        wrapped = []
+        for c, value in enumerate(values):
+            column = columns[c]
+            typed = isinstance(value, int | float) and not isinstance(value, bool)
+            number = _number(value) if typed or column == money or column in numbers else None
+            if column == DECISION:
+                sheet.write_blank(r, c, None, style("decision", size))
+            elif is_missing(value):
+                sheet.write_blank(r, c, None, style("text" if column in texts else "cell", size))
+            elif number is not None:
+                sheet.write_number(r, c, number, style("money" if column == money else "number", size))
+            else:
+                text = str(value)
+                sheet.write_string(r, c, text, style("text" if column in texts else "cell", size))
+                if column in wrapped:
+                    wrapped.append((text, widths[c]))
+        sheet.set_row(r, text_height(wrapped, size, 15))
+    last_row = header_row + len(table)
+    if DECISION in columns:
+        c = columns.index(DECISION)
+        sheet.data_validation(
+            header_row + 1,
+            c,
+            max(last_row, header_row + 1),
+            c,
+            {
+                "validate": "list",
+                "source": DECISION_CHOICES,
+                "error_type": "warning",
+                "input_title": DECISION,
+                "input_message": "1, 2, 3: chọn ứng viên; Không: không ai; hoặc ghi số định danh 12 số.",
+                "error_message": "Chọn 1, 2, 3 hoặc Không (hoặc ghi số định danh 12 số).",
+            },
+        )
+    name_at = columns.index(header("full_name")) if header("full_name") in columns else -1
+    sheet.freeze_panes(header_row + 1, name_at + 1)
+    if len(table):
+        sheet.autofilter(header_row, 0, last_row, last)
+    page_setup(sheet, True, (header_row, header_row), True)
+    pages_wide = max(1, math.ceil(sum(widths) / PAGE_UNITS))
+    if pages_wide > 1:  # readable: several pages across, the name printed again on each
+        sheet.fit_to_pages(pages_wide, 0)
+        sheet.repeat_columns(0, max(0, name_at))
+        sheet.print_across()
+    sheet.set_header(f'&L&"Times New Roman"&11{name}&C&"Times New Roman"&11&P')
+    sheet.print_area(0, 0, max(last_row, header_row), last)
 
 
 def write_result_workbook(
@@ -158,17 +292,25 @@ def write_result_workbook(
     path: Path,
     skipped: pd.DataFrame | None = None,
 ) -> None:
-    """The people's version: summary, one sheet per result, the dead, and duplicates."""
-    texts = [*text_headers(), "Số định danh CSDLQG", *(f"Ứng viên {i} - số định danh" for i in (1, 2, 3))]
-    money = ["Mức trợ cấp (đồng/tháng)"]
-    sheets = [Sheet("Tổng hợp", summary_table(table), "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ")]
+    """The people's version: summary, one sheet per result, the dead, and duplicates; every sheet printable."""
+    texts = {*text_headers(), "Số định danh CSDLQG", *(f"Ứng viên {i} - số định danh" for i in (1, 2, 3))}
+    texts |= {f"Ứng viên {i} - ngày sinh" for i in (1, 2, 3)}
+    status = table["Tình trạng CSDLQG"].map(parse_status)
+    sheets: list[tuple[str, str | None, pd.DataFrame]] = [
+        ("Tổng hợp", "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ", summary_table(table))
+    ]
     for name in RESULTS:
-        part = table[table["Kết quả"] == name]
-        if name == REVIEW.label_vi:
-            part = review_table(table, data, result, register)
-        sheets.append(Sheet(name, part, None, text_columns=texts, money_columns=money))
-    sheets.append(Sheet("Đã chết", table[table["Tình trạng CSDLQG"] == DEAD], None, texts, money))
-    sheets.append(Sheet("Trùng lặp", table[table["Trùng với"].notna()], None, texts, money))
+        part = (
+            review_table(table, data, result, register) if name == REVIEW.label_vi else table[table["Kết quả"] == name]
+        )
+        sheets.append((name, None, part))
+    sheets.append(("Đã chết", None, table[status == Status.DEAD]))
+    sheets.append(("Trùng lặp", None, table[table["Trùng với"].notna()]))
     if skipped is not None:
-        sheets.append(Sheet(SKIPPED_SHEET, skipped, None))
-    write_workbook(path, sheets)
+        sheets.append((SKIPPED_SHEET, None, skipped))
+    with atomic_path(path) as temp:
+        book = new_workbook(temp)
+        style = Styles(book, FONT)
+        for name, title, part in sheets:
+            _people_sheet(book, style, name, title, part, texts)
+        book.close()

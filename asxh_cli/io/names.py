@@ -41,3 +41,9 @@ def spellings(names: pd.Series) -> pd.Series:
     for name in ranked:
         chosen.setdefault(group_key(name), name)
     return pd.Series(chosen, dtype=object)
+
+
+def unify_spellings(names: pd.Series) -> pd.Series:
+    """Each name replaced by the usual spelling of its group, so that one commune is one group."""
+    chosen = spellings(names.astype(str))
+    return names.astype(str).map(lambda n: chosen[group_key(n)])

@@ -32,13 +32,18 @@ def _is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
+def new_workbook(path: Path) -> xlsxwriter.Workbook:
+    """An xlsxwriter workbook the way every output is made: strings stay strings (never formulas or links),
+    built in memory (no temporary files with personal data in the system temp folder), fixed creation date."""
+    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+    book.set_properties({"created": FIXED_CREATED})
+    return book
+
+
 def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
     """Write `sheets` to `path`; strings are always written as strings (never formulas)."""
     with atomic_path(path) as temp:
-        book = xlsxwriter.Workbook(
-            str(temp), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True}
-        )
-        book.set_properties({"created": FIXED_CREATED})
+        book = new_workbook(temp)
         base = {"font_name": FONT, "font_size": 11}
         header = book.add_format(
             {
