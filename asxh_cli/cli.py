@@ -50,7 +50,18 @@ from asxh_cli.pipeline import (
     write_match,
 )
 from asxh_cli.problems import severity_label
-from asxh_cli.report import weekly_report, write_report
+from asxh_cli.report import (
+    COMMUNE,
+    EXCEPTIONS,
+    MATCHED,
+    NON_CASH_COUNT,
+    ON_LISTS,
+    PENDING,
+    SHARE,
+    TOTAL,
+    weekly_report,
+    write_report,
+)
 from asxh_cli.rules import Rules, load_rules
 from asxh_cli.sample import write_sample
 from asxh_cli.survey import list_check_codes, make_surveys, merge_answers, read_surveys
@@ -817,7 +828,15 @@ def export_lists(
             "repairs": run.repairs,
             **_outputs_json(run.outputs),
             "files": [
-                {"path": str(w.path), "list": w.list_code, "commune": w.commune, "people": w.people, "amount": w.amount}
+                {
+                    "path": str(w.path),
+                    "list": w.list_code,
+                    "commune": w.commune,
+                    "people": w.people,
+                    "amount": w.amount,
+                    "pending_survey": w.pending,
+                    "identity_corrected": w.corrected,
+                }
                 for w in run.written
             ],
         }
@@ -873,13 +892,16 @@ def report(
     output: Annotated[Path, typer.Option("--output", "-o", help=pick("Tệp báo cáo .xlsx.", "Report workbook."))] = Path(
         "bao_cao_tuan.xlsx"
     ),
+    day: DateOption = None,
     rules_dir: RulesOption = None,
     as_json: JsonOption = False,
 ) -> None:
     """Báo cáo tiến độ hằng tuần: theo xã/phường, đối tượng, phương thức; tỷ lệ không dùng tiền mặt."""
     refuse_inputs([output], [list_file, *([previous] if previous else [])])
     rules = load_rules(rules_dir)
-    weekly = weekly_report(load_list(list_file), rules, load_list(previous) if previous else None)
+    weekly = weekly_report(
+        load_list(list_file), rules, load_list(previous) if previous else None, _form_date(day) if day else None
+    )
     title = pick(
         "BÁO CÁO TIẾN ĐỘ CHI TRẢ AN SINH XÃ HỘI KHÔNG DÙNG TIỀN MẶT", "NON-CASH SOCIAL WELFARE PAYOUT PROGRESS REPORT"
     )
@@ -888,13 +910,18 @@ def report(
     if as_json:
         typer.echo(weekly.by_commune.to_json(orient="records", force_ascii=False, indent=2))
         return
+    shown = [c for c in TERMINAL_COLUMNS if c in weekly.by_commune.columns]
     table = Table(title=pick("Tiến độ theo xã/phường", "Progress by commune"), title_justify="left")
-    for column in weekly.by_commune.columns:
-        table.add_column(str(column), justify="left" if column == "Xã/Phường" else "right")
-    for values in weekly.by_commune.itertuples(index=False):
+    for column in shown:
+        table.add_column(str(column), justify="left" if column == COMMUNE else "right")
+    for values in weekly.by_commune[shown].itertuples(index=False):
         table.add_row(*(str(v) for v in values))
     err_console().print(table)
     typer.echo(str(output))
+
+
+# The report's columns that fit a terminal; the workbook and --json have them all.
+TERMINAL_COLUMNS = (COMMUNE, TOTAL, MATCHED, ON_LISTS, PENDING, EXCEPTIONS, NON_CASH_COUNT, SHARE)
 
 
 def main() -> None:
