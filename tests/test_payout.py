@@ -243,7 +243,12 @@ def test_bad_template_is_reported_with_file_and_key(matched, tmp_path):
 
 def test_weekly_report_with_change_and_chart(matched, tmp_path):
     target = tmp_path / "bao_cao.xlsx"
-    result = runner.invoke(app, ["report", str(matched), "--previous", str(matched), "-o", str(target)])
+    current = _table(matched)
+    commune = current["Xã/Phường"].iat[0]
+    dropped = current[current["Xã/Phường"] == commune].index[:5]
+    previous = tmp_path / "tuan_truoc.csv"
+    current.drop(index=dropped).to_csv(previous, index=False, encoding="utf-8-sig")
+    result = runner.invoke(app, ["report", str(matched), "--previous", str(previous), "-o", str(target)])
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(target)
     assert book.sheetnames == ["Tổng hợp", "Biểu đồ", "Chi tiết"]
@@ -253,7 +258,8 @@ def test_weekly_report_with_change_and_chart(matched, tmp_path):
     rows = [header, *[row for row in rows if isinstance(row[1], int | float)]]
     assert header[0] == "Xã/Phường" and "Tỷ lệ không dùng tiền mặt (%)" in header
     assert "Thay đổi: Tổng số" in header
-    assert all(row[header.index("Thay đổi: Tổng số")] == 0 for row in rows[1:])
+    change = {row[0]: row[header.index("Thay đổi: Tổng số")] for row in rows[1:]}
+    assert change == {c: (5 if c == commune else 0) for c in change}  # five more people this week, in one commune
     assert sum(row[header.index("Tổng số")] for row in rows[1:]) == len(_table(matched))
     assert book["Biểu đồ"]._charts
 
