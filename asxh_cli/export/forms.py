@@ -123,6 +123,22 @@ def sheet_title(text: str) -> str:
     return re.sub(r"[\[\]:*?/\\]", " ", text).strip()[:31] or "DS"
 
 
+def sheet_titles(names: list[str]) -> list[str]:
+    """Worksheet names Excel accepts for `names`, all different (ignoring case), none an apostrophe at either end,
+    none the drop-down list sheet's; a name cut at 31 characters or taken already is numbered."""
+    used = {LIST_SHEET.casefold(), "history"}
+    titles = []
+    for name in names:
+        base = sheet_title(name).strip("'").strip() or "DS"
+        title, number = base, 2
+        while title.casefold() in used:
+            suffix = f" ({number})"
+            title, number = base[: 31 - len(suffix)].rstrip() + suffix, number + 1
+        used.add(title.casefold())
+        titles.append(title)
+    return titles
+
+
 def date_line(place: str, day: dt.date) -> str:
     """'Vũng Tàu, ngày 05 tháng 02 năm 2026' (day and month zero-padded)."""
     return f"{place}, ngày {day.day:02d} tháng {day.month:02d} năm {day.year}"
@@ -276,7 +292,8 @@ def write_form(path: Path, sheets: Sequence[FormSheet], font: str, day: dt.date)
             for column in spec.columns:
                 if column.field in spec.validations:
                     lists[column.field] = (column.header, spec.validations[column.field])
-        worksheets = [(book.add_worksheet(sheet_title(spec.name)), spec) for spec in sheets]
+        titles = sheet_titles([spec.name for spec in sheets])
+        worksheets = [(book.add_worksheet(title), spec) for title, spec in zip(titles, sheets, strict=True)]
         ranges = _write_lists(book, lists) if lists else {}  # added last: the first sheet cannot be hidden
         for sheet, spec in worksheets:
             _write_sheet(sheet, spec, style, day, ranges)
