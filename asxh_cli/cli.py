@@ -25,7 +25,6 @@ from asxh_cli.export.columns import present, write_clean_list
 from asxh_cli.export.problems import problem_counts, write_problem_report
 from asxh_cli.export.template import load_template
 from asxh_cli.failures import explain_failure, new_run
-from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, parse_overrides
 from asxh_cli.io.writer import refuse_inputs
@@ -47,6 +46,7 @@ from asxh_cli.pipeline import (
     run_clean,
     run_export,
     run_match,
+    run_survey_read,
     write_match,
 )
 from asxh_cli.problems import severity_label
@@ -64,7 +64,7 @@ from asxh_cli.report import (
 )
 from asxh_cli.rules import Rules, load_rules
 from asxh_cli.sample import write_sample
-from asxh_cli.survey import list_check_codes, make_surveys, merge_answers, read_surveys
+from asxh_cli.survey import make_surveys
 
 app = typer.Typer(
     name="asxh",
@@ -741,21 +741,18 @@ def survey_read(
 ) -> None:
     """Đọc phiếu khảo sát đã điền, kiểm tra từng câu trả lời và ghép câu trả lời hợp lệ vào danh sách."""
     refuse_inputs([output, *([report] if report else [])], [*files, list_file])
-    for path in files:
-        check_input_file(path, {".xlsx", ".xlsm", ".xls"})
     rules = load_rules(rules_dir)
-    frame = load_list(list_file)
-    answers = read_surveys(files, rules, list_check_codes(frame))
-    merged, applied = merge_answers(frame, answers)
+    run = run_survey_read(files, list_file, rules)
     with OutputUnit.for_file(output, "survey-read", [*files, list_file]) as unit:
-        write_list(merged, unit.path())
+        write_list(run.merged, unit.path())
     if report is not None:
         with OutputUnit.for_file(report, "survey-read-report", [*files, list_file]) as unit:
-            write_problem_report(answers.problems, unit.path())
+            write_problem_report(run.problems, unit.path())
+    applied, problems, rows = run.applied, len(run.problems), len(run.merged)
     summary = {
         "answers_applied": applied,
-        "problems": len(answers.problems),
-        "rows": len(merged),
+        "problems": problems,
+        "rows": rows,
         "outputs": [str(output), *([str(report)] if report else [])],
     }
     if as_json:
@@ -763,13 +760,13 @@ def survey_read(
     else:
         err_console().print(
             pick(
-                f"Đã ghép {applied} câu trả lời hợp lệ · {len(answers.problems)} lỗi (không áp dụng) · {len(merged)} dòng",
-                f"Merged {applied} valid answers · {len(answers.problems)} problems (not applied) · {len(merged)} rows",
+                f"Đã ghép {applied} câu trả lời hợp lệ · {problems} lỗi (không áp dụng) · {rows} dòng",
+                f"Merged {applied} valid answers · {problems} problems (not applied) · {rows} rows",
             ),
             highlight=False,
         )
         typer.echo(str(output))
-    if len(answers.problems):
+    if problems:
         raise typer.Exit(int(ExitCode.PROBLEMS))
 
 

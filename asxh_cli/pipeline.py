@@ -16,6 +16,7 @@ from asxh_cli.errors import AsxhError
 from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, result_table, write_result_csv, write_result_workbook
 from asxh_cli.export.phu_luc_2 import Written, export_payout
 from asxh_cli.export.template import load_template
+from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, read_beneficiaries, read_register
 from asxh_cli.io.writer import refuse_inputs
@@ -24,6 +25,7 @@ from asxh_cli.match.register import Register, prepare_register
 from asxh_cli.match.review import apply_decisions, read_decisions
 from asxh_cli.payout import EXCEPTION, Assignment, assign_lists, read_result_list
 from asxh_cli.rules import Rules
+from asxh_cli.survey import list_check_codes, merge_answers, read_surveys
 
 Step = Callable[[str], None]
 SKIPPED_COLUMNS = ["Tệp gốc", "Sheet gốc", "Dòng gốc", "Lý do bỏ qua", "Giống một người"]
@@ -257,6 +259,23 @@ def people_in(path: Path) -> int:
         )
     finally:
         book.close()
+
+
+@dataclass
+class SurveyReadRun:
+    merged: pd.DataFrame
+    applied: int
+    problems: pd.DataFrame
+
+
+def run_survey_read(files: Sequence[Path], list_file: Path, rules: Rules) -> SurveyReadRun:
+    """Read filled-in surveys and merge each valid answer into the list row it belongs to (same person only)."""
+    for path in files:
+        check_input_file(path, {".xlsx", ".xlsm", ".xls"})
+    frame = read_result_list(list_file).frame
+    answers = read_surveys(list(files), rules, list_check_codes(frame))
+    merged, applied = merge_answers(frame, answers)
+    return SurveyReadRun(merged, applied, answers.problems)
 
 
 def list_names(rules: Rules) -> dict[str, str]:
