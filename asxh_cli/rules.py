@@ -95,6 +95,8 @@ class Rules:
     provinces: dict[str, str]
     matching: Matching
     templates: dict[str, Any] = field(default_factory=dict)
+    group_context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → folded heading prefixes
+    not_list_sheets: tuple[str, ...] = ()  # folded sheet names that hold examples/instructions, not people
 
     def method(self, code: str) -> PaymentMethod:
         return next(m for m in self.methods if m.code == code)
@@ -153,7 +155,9 @@ def _alias_index(path: Path, owners: dict[str, tuple[str, ...]]) -> dict[str, st
 
 def _columns(
     directory: Path,
-) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
+) -> tuple[
+    dict[str, str], dict[str, str], dict[str, str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], tuple[str, ...]
+]:
     path, data = _read(directory, "columns")
     fields = data.get("fields")
     if not isinstance(fields, dict):
@@ -178,7 +182,14 @@ def _columns(
         kind: tuple(fold(m) for m in _strings(path, f"row_markers.{kind}", markers_table.get(kind)))
         for kind in ("total", "signature", "heading")
     }
-    return _alias_index(path, owners), labels, sub, markers
+    context: dict[str, tuple[str, ...]] = {}
+    for name, value in data.get("group_context", {}).items():
+        if name not in CANONICAL_FIELDS:
+            raise RuleError("rules.bad_key", file=path, key=f"group_context.{name}", problem="trường lạ")
+        context[name] = tuple(fold(m) for m in _strings(path, f"group_context.{name}", value))
+    sheets = data.get("sheets", {})
+    not_lists = tuple(fold(n) for n in _strings(path, "sheets.not_lists", sheets.get("not_lists", ["-"])))
+    return _alias_index(path, owners), labels, sub, markers, context, not_lists
 
 
 def _categories(directory: Path) -> tuple[Category, ...]:
@@ -293,7 +304,7 @@ def _templates(directory: Path) -> dict[str, Any]:
 
 @cache
 def _load(directory: Path) -> Rules:
-    aliases, labels, sex_sub, markers = _columns(directory)
+    aliases, labels, sex_sub, markers, context, not_lists = _columns(directory)
     banks, account_length = _banks(directory)
     return Rules(
         source=directory,
@@ -308,6 +319,8 @@ def _load(directory: Path) -> Rules:
         provinces=_provinces(directory),
         matching=_matching(directory),
         templates=_templates(directory),
+        group_context=context,
+        not_list_sheets=not_lists,
     )
 
 
