@@ -156,7 +156,12 @@ def _alias_index(path: Path, owners: dict[str, tuple[str, ...]]) -> dict[str, st
 def _columns(
     directory: Path,
 ) -> tuple[
-    dict[str, str], dict[str, str], dict[str, str], dict[str, tuple[str, ...]], dict[str, tuple[str, ...]], tuple[str, ...]
+    dict[str, str],
+    dict[str, str],
+    dict[str, str],
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[str, ...]],
+    tuple[str, ...],
 ]:
     path, data = _read(directory, "columns")
     fields = data.get("fields")

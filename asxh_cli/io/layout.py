@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass, field
+from itertools import pairwise
 
 import pandas as pd
 
@@ -29,7 +30,6 @@ MERGE_DOWN_FIELDS = {"address", "commune", "category", "payment_method", "bank",
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,3}|[a-z]{1,2})\s*\)?(\s*[=+x*-]\s*\(?\s*(\d{1,3}|[a-z]{1,2})\s*\)?)*$")
 _DATE_LINE = re.compile(r"\bngay\b.*\bthang\b.*\bnam\b")
 _NUMBERING = re.compile(r"^\(?([ivxlc]+|[a-z]|\d{1,3})\s*[.):-]\s*|^([ivxlc]+)$", re.IGNORECASE)
-_CAMEL = re.compile(r"(?<=[a-zà-ỹđ])(?=[A-ZÀ-ỸĐ])")
 _PARENS = re.compile(r"\([^)]*\)?|\[[^\]]*\]?")
 _DATE = re.compile(
     r"^\s*(\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\d{4}-\d{1,2}-\d{1,2}([ T][\d:.]+)?|\d{1,2}\s*[/.\-]\s*\d{4}"
@@ -103,7 +103,10 @@ def column_letter(index: int) -> str:
 
 def header_key(label: str) -> str:
     """Folded header text: CamelCase and snake_case split, bracketed units dropped, line breaks as spaces."""
-    text = _CAMEL.sub(" ", label.replace("_", " "))
+    chars = [label[0]] if label else []
+    for before, ch in pairwise(label):
+        chars.append(" " + ch if before.islower() and ch.isupper() else ch)
+    text = "".join(chars).replace("_", " ")
     return fold(_PARENS.sub(" ", text)) or fold(text)
 
 
@@ -341,7 +344,7 @@ class _Classifier:
             self.after_signature = False
             return None
         texts = [t for t in filled if not _NUMBER.match(t)]
-        labels = [fold(t) for t in texts[:2]]
+        labels = [folded_name] if named else [fold(t) for t in texts[:2]]
         for label in labels:
             found = _marker(label, self.rules.row_markers["total"])
             if found:
@@ -353,28 +356,32 @@ class _Classifier:
                 return ("signature", found or "date_line")
         if self.after_signature and not birth:
             return ("signature", "after_signature")
+        if named:
+            if _marker(folded_name, self.rules.row_markers["heading"]) or _NUMBERING.match(name):
+                return ("heading", "group")
+            return None  # a name with no other data is still a person; cleaning reports what is missing
         if not texts:
             return ("total", "numbers_only") if not _is_column_number_row(cells) else ("column_numbers", "")
         if _is_column_number_row(cells):
             return ("column_numbers", "")
         if sum(1 for t in texts if self.headers.field_of(t)) >= 2:
             return ("heading", "repeated_header")
-        if named and not birth:
-            if _marker(folded_name, self.rules.row_markers["heading"]) or _NUMBERING.match(name):
-                return ("heading", "group")
-            return None  # a name with no other data is still a person; cleaning reports what is missing
         if len(texts) <= 2:
             return ("heading", "group")
         return ("heading", "sub_header")
 
 
-def _context_of(text: str, rules: Rules) -> tuple[str, str] | None:
+def _context_of(texts: list[str], rules: Rules) -> tuple[str, str] | None:
     """(field, value) a group heading gives to the rows under it, e.g. ("commune", "Xã Long Sơn")."""
-    bare = _NUMBERING.sub("", text.strip()).strip(" .:-")
-    folded = fold(bare)
-    for name, markers in rules.group_context.items():
-        if _marker(folded, markers):
-            return name, bare
+    for text in texts:
+        bare = _NUMBERING.sub("", text).strip(" .:-")
+        if not _LETTER.search(bare):
+            continue
+        folded = fold(bare)
+        for name, markers in rules.group_context.items():
+            if _marker(folded, markers):
+                return name, bare
+        return None
     return None
 
 
@@ -419,7 +426,7 @@ def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None 
             continue
         texts = [c.strip() for c in cells if c and c.strip()]
         if reason == "heading" and detail == "group":
-            found = _context_of(texts[-1] if len(texts) > 1 and _NUMBERING.match(texts[0] + " ") else texts[0], rules)
+            found = _context_of(texts, rules)
             if found:
                 context = {**context, found[0]: found[1]}
         skipped_list.append(

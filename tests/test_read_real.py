@@ -1,0 +1,219 @@
+"""Lists as real offices send them (issue 10): every person read, every skipped row kept with its reason.
+
+Each test builds its own small workbook; none uses asxh_cli/sample.py. Names and IDs are synthetic.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from asxh_cli.errors import InputError
+from asxh_cli.io.grid import SheetGrid
+from asxh_cli.io.layout import parse_sheet
+from asxh_cli.io.reader import read_beneficiaries
+
+HEADER = ["STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Chức vụ", "Ghi chú"]
+
+
+def read(paths, rules, **kw):
+    return read_beneficiaries([Path(p) for p in paths], rules, **kw)
+
+
+def skipped(table):
+    return [(s.row, s.reason) for s in table.skipped_list]
+
+
+# --- class 1: people taken for totals or signatures ---------------------------------------------------------------
+
+
+def test_class1_job_titles_and_notes_do_not_hide_people(make_xlsx, rules):
+    rows = [
+        HEADER,
+        [1, "Nguyễn Văn Công", "12/03/1970", "079070001111", "Trưởng phòng", None],
+        [2, "Trần Thị Cộng", "1975", None, "Kế toán", "Công ty TNHH A"],
+        [3, "Lê Văn Ba", "05/06/1980", None, "Giám đốc", None],
+        [4, "Phạm Thị Bốn", "1966", None, "Cán bộ địa chính", "Chuyển đến ngày 05 tháng 03 năm 2024"],
+        [5, "Võ Văn Năm", "1990", None, "Chủ tịch Hội đồng quản trị", None],
+        [6, "Đỗ Thị Sáu", "07/08/1985", None, "Công chức", None],
+        [None, "Tổng cộng: 6 người"],
+        [None, None, None, "Vũng Tàu, ngày 05 tháng 01 năm 2026"],
+        [None, "NGƯỜI LẬP BIỂU", None, "THỦ TRƯỞNG ĐƠN VỊ"],
+        [None, "Trần Thị Lập", None, "Nguyễn Văn Chủ"],
+    ]
+    result = read([make_xlsx({"DS": rows})], rules)
+    table = result.tables[0]
+    assert list(result.data["source_row"]) == [2, 3, 4, 5, 6, 7]
+    assert result.data.loc[3, "full_name"] == "Phạm Thị Bốn"
+    assert skipped(table) == [(8, "total"), (9, "signature"), (10, "signature"), (11, "signature")]
+    assert not any(s.looks_like_person for s in table.skipped_list)
+
+
+def test_class1_no_footer_mode_people_after_a_signature_like_row_are_read(make_xlsx, rules):
+    rows = [
+        HEADER,
+        [1, "Nguyễn Văn Một", "1950", None, None, None],
+        [None, "Kế toán trưởng xác nhận"],
+        [2, "Trần Thị Hai", "1951", None, None, None],
+        [3, "Lê Văn Ba", None, None, None, "Chuyển đến ngày 05 tháng 03 năm 2024"],
+    ]
+    result = read([make_xlsx({"DS": rows})], rules)
+    assert list(result.data["full_name"]) == ["Nguyễn Văn Một", "Trần Thị Hai", "Lê Văn Ba"]
+    assert skipped(result.tables[0]) == [(3, "signature")]
+
+
+def test_class1_skipped_row_that_looks_like_a_person_is_flagged(make_xlsx, rules):
+    rows = [
+        HEADER,
+        [1, "Nguyễn Văn Một", "1950", "079050000011", None, None],
+        [None, "Cộng"],
+        [None, None, None, None, "Trần Văn Hai", "15/03/1952"],
+    ]
+    table = read([make_xlsx({"DS": rows})], rules).tables[0]
+    flags = {s.row: s.looks_like_person for s in table.skipped_list}
+    assert flags == {3: False, 4: True}
+    assert table.skipped_list[0].file == "list.xlsx" and table.skipped_list[0].sheet == "DS"
+
+
+def test_class1_group_headings_give_commune_and_category(make_xlsx, rules):
+    rows = [
+        ["STT", "Họ và tên", "Năm sinh", "Số định danh"],
+        ["I", "Xã Long Sơn"],
+        [1, "Nguyễn Văn Một", "1950", "079050000011"],
+        ["II. Phường Tam Thắng"],
+        ["", "Đối tượng người cao tuổi"],
+        [1, "Trần Thị Hai", "1940", "079140000012"],
+    ]
+    result = read([make_xlsx({"DS": rows})], rules)
+    assert list(result.data["commune"]) == ["Xã Long Sơn", "Phường Tam Thắng"]
+    assert list(result.data["category"]) == [None, "Đối tượng người cao tuổi"]
+    assert skipped(result.tables[0]) == [(2, "heading"), (4, "heading"), (5, "heading")]
+
+
+# --- class 7: unlabelled totals and second header rows -------------------------------------------------------------
+
+
+def test_class7_numbers_only_and_sub_header_rows_are_skipped(make_xlsx, rules):
+    rows = [
+        ["STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Mức hưởng", "Mức hưởng", "Mức hưởng"],
+        [None, None, None, None, "TC", "TC", "TC-BT"],
+        [1, "Nguyễn Văn Một", "1950", "079050000011", 500000, 0, 500000],
+        [2, "Trần Thị Hai", "1951", "079151000012", 500000, 0, 500000],
+        [None, None, None, None, 1000000, 0, 1000000],
+        [None, 2],
+    ]
+    table = read([make_xlsx({"DS": rows})], rules).tables[0]
+    assert list(table.data["source_row"]) == [3, 4]
+    assert [(s.row, s.reason, s.detail) for s in table.skipped_list] == [
+        (2, "heading", "sub_header"),
+        (5, "total", "numbers_only"),
+        (6, "total", "numbers_only"),
+    ]
+    assert table.skipped["total"] == 2
+
+
+def test_class7_repeated_header_at_page_break_is_not_a_person(make_xlsx, rules):
+    rows = [HEADER, [1, "Nguyễn Văn Một", "1950", None], HEADER, [2, "Trần Thị Hai", "1951", None]]
+    table = read([make_xlsx({"DS": rows})], rules).tables[0]
+    assert list(table.data["full_name"]) == ["Nguyễn Văn Một", "Trần Thị Hai"]
+    assert [(s.row, s.detail) for s in table.skipped_list] == [(3, "repeated_header")]
+
+
+# --- class 5: short sheets, any shape -----------------------------------------------------------------------------
+
+
+def test_class5_merged_range_past_the_last_row_does_not_crash(make_xlsx, rules):
+    rows = [["BIỂU MẪU SỐ 01"], ["STT", "Họ và tên", "Ngày sinh"], [1, "Nguyễn Văn Một", "1950"]]
+    path = make_xlsx({"M01": rows}, merges={"M01": ["A1:C1", "D2:E60", "A4:B70"]})
+    result = read([path], rules)
+    assert list(result.data["full_name"]) == ["Nguyễn Văn Một"]
+
+
+_CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(
+        ["", "STT", "Họ và tên", "Ngày sinh", "Số CCCD", "Nam", "Nữ", "Tổng cộng", "Cộng", "Kế toán", "I. Xã A"]
+    ),
+    st.sampled_from(["Nguyễn Văn A", "Trần Thị B", "1950", "01/02/1960", "079050000011", "12", "x", "TC"]),
+    st.text(max_size=6),
+)
+
+
+@st.composite
+def _grids(draw):
+    rows = draw(st.lists(st.lists(_CELLS, max_size=7), max_size=9))
+    merged = draw(
+        st.lists(
+            st.tuples(*(st.integers(0, 12) for _ in range(4))).map(
+                lambda t: (min(t[0], t[2]), min(t[1], t[3]), max(t[0], t[2]), max(t[1], t[3]))
+            ),
+            max_size=4,
+        )
+    )
+    return SheetGrid(Path("fuzz.xlsx"), "S", rows, merged)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_grids())
+def test_class5_fuzz_any_small_grid_with_merges_reads_or_gives_input_error(rules, grid):
+    total = len(grid.rows)
+    try:
+        table = parse_sheet(grid, rules)
+    except InputError:
+        return
+    first = max(table.header_rows)
+    # every row under the header is a person or a counted skipped row
+    assert len(table.data) + sum(table.skipped.values()) == total - first
+    listed = {s.row for s in table.skipped_list}
+    assert listed.isdisjoint(set(table.data["source_row"]))
+
+
+# --- class 2: header spelling -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("headers", "expected"),
+    [
+        (["stt", "hoten", "ngaysinh", "gioitinh", "cccd"], ["row_no", "full_name", "birth_date", "sex", "national_id"]),
+        (
+            ["HoTen", "NgaySinhRaw", "GioiTinh", "DiaChi", "TenDiaBan", "TenNhomDoiTuong", "SoDienThoai"],
+            ["full_name", "birth_date", "sex", "address", "commune", "category", "phone"],
+        ),
+        (
+            ["S\nT\nT", "Họ và tên nhà giáo", "Thường Trú", "Mức trợ cấp (đồng)", "so_cccd"],
+            ["row_no", "full_name", "address", "amount", "national_id"],
+        ),
+        (
+            ["TT", "Họ và tên người hưởng", "Năm\nsinh", "Số CMND/CCCD (12 số)"],
+            ["row_no", "full_name", "birth_date", "national_id"],
+        ),
+    ],
+)
+def test_class2_real_header_spellings(make_xlsx, rules, headers, expected):
+    values = {
+        "row_no": 1,
+        "full_name": "Nguyễn Văn Một",
+        "birth_date": "1950",
+        "sex": "Nam",
+        "national_id": "079050000011",
+        "address": "Thôn 1",
+        "commune": "Xã A",
+        "category": "Hộ nghèo",
+        "phone": "0912345678",
+        "amount": 500000,
+    }
+    table = read([make_xlsx({"DS": [headers, [values[f] for f in expected]]})], rules).tables[0]
+    assert [c.field for c in table.columns] == expected
+    assert len(table.data) == 1
+
+
+def test_class2_cmnd_column_of_twelve_digit_numbers_is_the_personal_id(make_xlsx, rules):
+    rows = [["STT", "Họ tên", "Năm sinh", "CMND"], [1, "Nguyễn Văn Một", "1950", "079050000011"]]
+    rows.append([2, "Trần Thị Hai", "1951", "079151000012"])
+    table = read([make_xlsx({"DS": rows})], rules).tables[0]
+    assert [c.field for c in table.columns] == ["row_no", "full_name", "birth_date", "national_id"]
+    assert list(table.data["national_id"]) == ["079050000011", "079151000012"]
+    assert table.notes and table.notes[0].startswith("D:")
