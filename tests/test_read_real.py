@@ -217,3 +217,160 @@ def test_class2_cmnd_column_of_twelve_digit_numbers_is_the_personal_id(make_xlsx
     assert [c.field for c in table.columns] == ["row_no", "full_name", "birth_date", "national_id"]
     assert list(table.data["national_id"]) == ["079050000011", "079151000012"]
     assert table.notes and table.notes[0].startswith("D:")
+
+
+# --- class 3: sheets that are not lists ---------------------------------------------------------------------------
+
+PEOPLE = [["STT", "Họ và tên", "Ngày sinh", "Số định danh cá nhân"], [1, "Nguyễn Văn Một", "1950", "079050000011"]]
+EXAMPLE = [["STT", "Họ và tên", "Ngày sinh", "Số định danh cá nhân"], [1, "Nguyễn Văn Mẫu", "1960", "079060000099"]]
+
+
+def test_class3_example_instruction_and_catalogue_sheets_are_skipped_with_a_notice(make_xlsx, rules):
+    path = make_xlsx(
+        {"Ví dụ": EXAMPLE, "DS": PEOPLE, "Hướng dẫn": [["Điền đủ các cột"]], "Danh mục": [["Mã", "Tên"], ["01", "A"]]}
+    )
+    result = read([path], rules)
+    assert list(result.data["full_name"]) == ["Nguyễn Văn Một"]
+    assert [s.sheet for s in result.skipped_sheets] == ["Ví dụ", "Hướng dẫn", "Danh mục"]
+    assert any("Ví dụ" in n and "--sheet" in n for n in result.notices)
+    example = read([path], rules, sheet="Ví dụ")
+    assert list(example.data["full_name"]) == ["Nguyễn Văn Mẫu"]
+
+
+def test_class3_template_with_only_an_example_sheet_gives_no_people(make_xlsx, rules):
+    path = make_xlsx({"Mẫu": EXAMPLE, "Hướng dẫn": [["Điền đủ các cột"]]})
+    with pytest.raises(InputError, match="không sheet nào"):
+        read([path], rules)
+
+
+# --- class 4: format by content ----------------------------------------------------------------------------------
+
+
+def _xls(path: Path, sheets: dict[str, list[list[object]]], merges=(), hidden=()) -> Path:
+    import xlwt
+
+    book = xlwt.Workbook(encoding="utf-8")
+    for title, rows in sheets.items():
+        sheet = book.add_sheet(title)
+        for r, row in enumerate(rows):
+            for c, value in enumerate(row):
+                if value is not None:
+                    sheet.write(r, c, value)
+        for r0, r1, c0, c1, value in merges:
+            sheet.write_merge(r0, r1, c0, c1, value)
+        if title in hidden:
+            sheet.visibility = 1
+    book.save(str(path))
+    return path
+
+
+def test_class4_xlsx_saved_under_an_xls_name_is_read_with_a_notice(make_xlsx, rules, tmp_path):
+    real = make_xlsx({"DS": PEOPLE})
+    renamed = real.rename(tmp_path / "ds.xls")
+    result = read([renamed], rules)
+    assert list(result.data["full_name"]) == ["Nguyễn Văn Một"]
+    assert result.notices and "ds.xls" in result.notices[0] and "xlsx" in result.notices[0]
+
+
+def test_class4_real_xls_and_xls_under_xlsx_name_and_csv_under_xls_name(rules, tmp_path):
+    xls = _xls(tmp_path / "ds.xls", {"DS": PEOPLE})
+    assert list(read([xls], rules).data["full_name"]) == ["Nguyễn Văn Một"]
+    assert read([xls], rules).notices == []
+    wrong = _xls(tmp_path / "ds2.xlsx", {"DS": PEOPLE})
+    result = read([wrong], rules)
+    assert list(result.data["national_id"]) == ["079050000011"] and result.notices
+    text = tmp_path / "ds3.xls"
+    text.write_text("STT,Họ và tên,Ngày sinh\n1,Nguyễn Văn Một,1950\n", encoding="utf-8")
+    assert list(read([text], rules).data["full_name"]) == ["Nguyễn Văn Một"]
+
+
+def test_class4_html_under_an_xls_name_is_a_clear_error(rules, tmp_path):
+    page = tmp_path / "export.xls"
+    page.write_text("<html><body><table><tr><td>Họ và tên</td></tr></table></body></html>", encoding="utf-8")
+    with pytest.raises(InputError, match="HTML"):
+        read([page], rules)
+
+
+# --- class 9: hidden sheets and unread rows ----------------------------------------------------------------------
+
+
+def test_class9_hidden_sheet_with_people_is_reported_with_its_count(rules, tmp_path):
+    other = [PEOPLE[0], [1, "Trần Thị Hai", "1951", "079151000012"], [2, "Lê Văn Ba", "1952", "079052000013"]]
+    path = _xls(tmp_path / "ds.xls", {"Xã A": PEOPLE, "Xã B": other}, hidden=("Xã B",))
+    result = read([path], rules)
+    assert list(result.data["full_name"]) == ["Nguyễn Văn Một"]
+    assert [(h.sheet, h.people) for h in result.hidden_sheets] == [("Xã B", 2)]
+    assert any("Xã B" in w and "2" in w for w in result.warnings)
+    assert len(read([path], rules, sheet="Xã B").data) == 2
+
+
+def test_class9_csv_with_an_unterminated_quote_is_an_error_naming_the_line(rules, tmp_path):
+    lines = ["STT,Họ và tên,Ngày sinh"] + [f"{i},Người Số {i},1950" for i in range(1, 4)]
+    lines.insert(2, '9,"Nguyễn Văn Chín,1950')
+    path = tmp_path / "ds.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="dòng 3"):
+        read([path], rules)
+    closed_later = lines[:]
+    closed_later[4] = '3,Người Số" 3,1950'
+    path.write_text("\n".join(closed_later) + "\n", encoding="utf-8")
+    with pytest.raises(InputError, match="dòng 3"):
+        read([path], rules)
+
+
+def test_class9_commune_merged_down_over_its_group_applies_to_each_row(make_xlsx, rules):
+    rows = [["STT", "Xã", "Họ và tên", "Năm sinh"]]
+    rows += [[i, "Xã Long Sơn" if i == 1 else None, f"Người Số {i}", "1950"] for i in range(1, 4)]
+    rows += [[4, "Phường Tam Thắng", "Người Số Bốn", "1951"]]
+    path = make_xlsx({"DS": rows}, merges={"DS": ["B2:B4"]})
+    result = read([path], rules)
+    assert list(result.data["commune"]) == ["Xã Long Sơn"] * 3 + ["Phường Tam Thắng"]
+    xls = _xls(
+        path.with_suffix(".xls"),
+        {"DS": rows[:1] + [[*r[:1], None, *r[2:]] for r in rows[1:]]},
+        merges=[(1, 3, 1, 1, "Xã Long Sơn"), (4, 4, 1, 1, "Phường Tam Thắng")],
+    )
+    assert list(read([xls], rules).data["commune"]) == ["Xã Long Sơn"] * 3 + ["Phường Tam Thắng"]
+
+
+# --- class 10: encodings and sheet sizes -------------------------------------------------------------------------
+
+NAMES = ["Nguyễn Văn Bình", "Trần Thị Hương", "Lê Đức Thắng", "Phạm Thị Ngọc Diễm"]
+
+
+@pytest.mark.parametrize("legacy", ["tcvn3", "vni"])
+def test_class10_legacy_text_saved_as_windows_1252_is_not_read_as_1258(rules, tmp_path, legacy):
+    from asxh_cli.clean import clean_beneficiaries
+    from asxh_cli.normalize.legacy import encode_tcvn3, encode_vni
+
+    encode = encode_tcvn3 if legacy == "tcvn3" else encode_vni
+    body = b"STT,Ho va ten,Nam sinh\n" + b"".join(
+        f"{i},{encode(n)},1950\n".encode("cp1252") for i, n in enumerate(NAMES, 1)
+    )
+    path = tmp_path / "ds.csv"
+    path.write_bytes(body)
+    result = read([path], rules)
+    assert result.tables[0].encoding == "cp1252"
+    cleaned = clean_beneficiaries(result.data, rules)
+    assert list(cleaned.data["full_name"]) == NAMES
+
+
+def test_class10_plain_windows_1252_names_are_kept(rules, tmp_path):
+    names = ["Lý Hòa", "Võ Trà", "Hà Tú", "José Müller"]
+    path = tmp_path / "ds.csv"
+    text = "STT,Ho va ten,Nam sinh\n" + "".join(f"{i},{n},1950\n" for i, n in enumerate(names, 1))
+    path.write_bytes(text.encode("cp1252"))
+    result = read([path], rules)
+    assert list(result.data["full_name"]) == names
+
+
+@pytest.mark.parametrize("far", ["ZZ200000", "XFD1048576"])
+def test_class10_one_far_away_cell_is_read_row_by_row(make_xlsx, rules, far):
+    import openpyxl
+
+    path = make_xlsx({"DS": PEOPLE})
+    book = openpyxl.load_workbook(path)
+    book["DS"][far] = "x"
+    book.save(path)
+    result = read([path], rules)
+    assert list(result.data["full_name"]) == ["Nguyễn Văn Một"]

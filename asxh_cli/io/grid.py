@@ -346,15 +346,15 @@ def decode_bytes(path: Path, raw: bytes, encoding: str | None = None) -> tuple[s
     return text_1252, "cp1252"
 
 
-_NON_ASCII_WORD = re.compile(r"\S*[^\x00-\x7f]\S*")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def _syllable_score(text: str) -> int:
     """Words with a non-ASCII letter that are valid Vietnamese syllables, minus those that are not."""
     score = 0
-    for word in _NON_ASCII_WORD.findall(text[:200_000]):
-        bare = word.strip(".,;:()[]\"'-/|")
-        score += 1 if is_vietnamese_word(bare) else -1
+    for word in _LETTERS.findall(text[:200_000]):
+        if not word.isascii():
+            score += 1 if is_vietnamese_word(word) else -1
     return score
 
 
