@@ -374,3 +374,72 @@ def test_class10_one_far_away_cell_is_read_row_by_row(make_xlsx, rules, far):
     book.save(path)
     result = read([path], rules)
     assert list(result.data["full_name"]) == ["Nguyễn Văn Một"]
+
+
+# --- class 8: ID repairs only where Excel is the cause, one cleaner for lists and the register --------------------
+
+
+def test_class8_no_invented_digits(rules):
+    from asxh_cli.normalize.ids import INVALID, clean_id, clean_old_id
+
+    provinces = frozenset(rules.provinces)
+    short = clean_id("0448901234", provinces)
+    assert (short.value, short.kind, short.problem, short.repairs) == (None, INVALID, "id-missing-digit", ())
+    assert clean_id("04489012345", provinces).problem == "id-missing-digit"
+    assert clean_id("01234567", provinces).problem == "id-missing-digit"
+    odd = clean_id("24/GCN-UBCK", provinces)
+    assert (odd.kind, odd.repairs) == (INVALID, ())
+    assert clean_id("79050000011", provinces, 1950).value == "079050000011"
+    assert clean_id("79250000011", provinces, 1950).problem == "id-length"  # century 2000s against a 1950 birth
+    assert clean_old_id("1234567890") == "1234567890"  # a CMND is never padded into a 12-digit ID
+    assert clean_old_id("12345678") == "012345678"
+
+
+def test_class8_list_rows_report_every_change(make_xlsx, rules):
+    from asxh_cli.clean import clean_beneficiaries
+
+    rows = [
+        ["STT", "Họ và tên", "Năm sinh", "Số CCCD", "Số CMND"],
+        [1, "Nguyễn Văn Một", "1950", 79050000011, "1234567890"],
+        [2, "Trần Thị Hai", "1951", "0791510000", None],
+        [3, "Lê Văn Ba", "1952", "079.052.000.013", None],
+    ]
+    result = read([make_xlsx({"DS": rows})], rules)
+    cleaned = clean_beneficiaries(result.data, rules)
+    assert list(cleaned.data["national_id"]) == ["079050000011", "0791510000", "079052000013"]
+    assert cleaned.data["old_id"].iat[0] == "1234567890"
+    codes = {(int(r.source_row), r.code) for r in cleaned.problems.itertuples()}
+    assert {(2, "id-leading-zero"), (3, "id-missing-digit"), (4, "id-stripped")} <= codes
+    assert (3, "id-leading-zero") not in codes
+
+
+_ID_TEXT = st.one_of(
+    st.from_regex(r"\A0?(01|36|77|79)[0-3][0-9]{8}\Z"),
+    st.from_regex(r"\A[0-9]{6,13}\Z"),
+    st.from_regex(r"\A0?79[0-3][0-9]{8}\.0\Z"),
+    st.from_regex(r"\A0?79 ?[0-3][0-9]{2}[ .][0-9]{3}[ .][0-9]{3}\Z"),
+    st.sampled_from(["7.9050000011E+10", "CCCD: 079050000011", "24/GCN-UBCK", "", " ", "０７９０５００００００１１"]),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.none(), _ID_TEXT), max_size=20))
+def test_class8_register_and_lists_clean_ids_the_same_way(rules, values):
+    import pandas as pd
+
+    from asxh_cli.match.register import _register_ids
+    from asxh_cli.normalize.ids import clean_id
+
+    provinces = frozenset(rules.provinces)
+    series = pd.Series(values, dtype=object)
+    expected = [clean_id(v, provinces).value for v in values]
+    assert list(_register_ids(series, rules)) == expected
+
+
+def test_class8_register_float_ids_keep_their_digits(rules):
+    import pandas as pd
+
+    from asxh_cli.match.register import _register_ids
+
+    ids = pd.Series(["79123456789.0", "7.9050000011E+10", "079 050 000 011", "079.050.000.012"], dtype=object)
+    assert list(_register_ids(ids, rules)) == ["079123456789", "079050000011", "079050000011", "079050000012"]
