@@ -443,3 +443,28 @@ def test_class8_register_float_ids_keep_their_digits(rules):
 
     ids = pd.Series(["79123456789.0", "7.9050000011E+10", "079 050 000 011", "079.050.000.012"], dtype=object)
     assert list(_register_ids(ids, rules)) == ["079123456789", "079050000011", "079050000011", "079050000012"]
+
+
+# --- class 6: legacy text with ASCII inside ----------------------------------------------------------------------
+
+
+def test_class6_tcvn3_and_vni_names_with_an_ascii_abbreviation_are_decoded(make_xlsx, rules):
+    from asxh_cli.clean import clean_beneficiaries
+    from asxh_cli.normalize.legacy import encode_tcvn3, encode_vni
+
+    rows = [
+        ["STT", "Họ và tên", "Năm sinh"],
+        [1, encode_tcvn3("Nguyễn Việt Hà") + " (GDCD)", "1980"],
+        [2, encode_tcvn3("Trần Thị Hương") + " (KT)", "1981"],
+        [3, encode_vni("Lê Đức Thắng") + " (TD)", "1982"],
+    ]
+    result = read([make_xlsx({"DS": rows})], rules)
+    cleaned = clean_beneficiaries(result.data, rules)
+    assert list(cleaned.data["full_name"]) == ["Nguyễn Việt Hà (GDCD)", "Trần Thị Hương (KT)", "Lê Đức Thắng (TD)"]
+
+
+def test_class6_text_that_was_not_decoded_is_never_re_cased():
+    from asxh_cli.normalize.text import normalize_name
+
+    assert normalize_name("ViÖt Hµ") == "ViÖt Hµ"
+    assert normalize_name("NGUYỄN thị MAI") == "Nguyễn Thị Mai"
