@@ -45,6 +45,17 @@ class Category:
 
 
 @dataclass(frozen=True)
+class CategoryRule:
+    """One ordered category rule: the folded cell must hold every phrase (each a tuple of alternatives)."""
+
+    id: str
+    code: str
+    name: str
+    basis: str
+    phrases: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class PaymentMethod:
     code: str
     name: str
@@ -97,6 +108,7 @@ class Rules:
     templates: dict[str, Any] = field(default_factory=dict)
     group_context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → folded heading prefixes
     not_list_sheets: tuple[str, ...] = ()  # folded sheet names that hold examples/instructions, not people
+    category_rules: tuple[CategoryRule, ...] = ()  # ordered, first match wins
 
     def method(self, code: str) -> PaymentMethod:
         return next(m for m in self.methods if m.code == code)
@@ -197,7 +209,32 @@ def _columns(
     return _alias_index(path, owners), labels, sub, markers, context, not_lists
 
 
-def _categories(directory: Path) -> tuple[Category, ...]:
+def _category_rules(path: Path, data: dict[str, Any], codes: set[str]) -> tuple[CategoryRule, ...]:
+    rules = []
+    for i, spec in enumerate(data.get("rules", [])):
+        key = f"rules[{i}]"
+        code = _text(path, key, spec, "code")
+        if code not in codes:
+            raise RuleError("rules.bad_key", file=path, key=f"{key}.code", problem=f"mã lạ; hợp lệ: {', '.join(codes)}")
+        phrases = tuple(
+            tuple(alt for alt in (fold(a) for a in phrase.split("|")) if alt)
+            for phrase in _strings(path, f"{key}.phrases", spec.get("phrases"))
+        )
+        if not all(phrases):
+            raise RuleError("rules.bad_key", file=path, key=f"{key}.phrases", problem="cụm rỗng")
+        rules.append(
+            CategoryRule(
+                _text(path, key, spec, "id"),
+                code,
+                _text(path, key, spec, "name"),
+                _text(path, key, spec, "basis"),
+                phrases,
+            )
+        )
+    return tuple(rules)
+
+
+def _categories(directory: Path) -> tuple[tuple[Category, ...], tuple[CategoryRule, ...]]:
     path, data = _read(directory, "categories")
     items = []
     for i, spec in enumerate(data.get("categories", [])):
@@ -212,7 +249,7 @@ def _categories(directory: Path) -> tuple[Category, ...]:
     if not items:
         raise RuleError("rules.bad_key", file=path, key="categories", problem="cần ít nhất một nhóm đối tượng")
     _alias_index(path, {c.code: (*c.aliases, c.name) for c in items})
-    return tuple(items)
+    return tuple(items), _category_rules(path, data, {c.code for c in items})
 
 
 def _methods(directory: Path) -> tuple[PaymentMethod, ...]:
@@ -311,13 +348,14 @@ def _templates(directory: Path) -> dict[str, Any]:
 def _load(directory: Path) -> Rules:
     aliases, labels, sex_sub, markers, context, not_lists = _columns(directory)
     banks, account_length = _banks(directory)
+    categories, category_rules = _categories(directory)
     return Rules(
         source=directory,
         column_aliases=aliases,
         field_labels=labels,
         sex_subcolumns=sex_sub,
         row_markers=markers,
-        categories=_categories(directory),
+        categories=categories,
         methods=_methods(directory),
         banks=banks,
         account_length=account_length,
@@ -326,6 +364,7 @@ def _load(directory: Path) -> Rules:
         templates=_templates(directory),
         group_context=context,
         not_list_sheets=not_lists,
+        category_rules=category_rules,
     )
 
 

@@ -468,3 +468,63 @@ def test_class6_text_that_was_not_decoded_is_never_re_cased():
 
     assert normalize_name("ViÖt Hµ") == "ViÖt Hµ"
     assert normalize_name("NGUYỄN thị MAI") == "Nguyễn Thị Mai"
+
+
+# --- class 11: categories by ordered rules with their legal basis ------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "code", "rule"),
+    [
+        (
+            "Người từ đủ 60 đến dưới 80 tuổi thuộc hộ nghèo không có người có nghĩa vụ và quyền phụng dưỡng",
+            "BTXH",
+            "nd20-5-5a-nct-ngheo-khong-nguoi-phung-duong",
+        ),
+        ("(NĐ176) Người từ đủ 75 tuổi trở lên hưởng trợ cấp hưu trí xã hội", "BTXH", "huu-tri-xa-hoi"),
+        ("Người từ 16-22 tuổi đang đi học văn hóa, học nghề", "BTXH", "nd20-5-2-hoc-sinh-16-22"),
+        ("Trẻ em nhiễm HIV/AIDS thuộc hộ nghèo", "BTXH", "nd20-5-3-tre-em-hiv"),
+        ("Người khuyết tật nặng thuộc hộ cận nghèo", "BTXH", "nd20-5-6-khuyet-tat"),
+        ("Thân nhân liệt sĩ", "NCC", "alias"),
+        ("Thương binh 4/4 (61%)", "NCC", "ncc"),
+        ("Thành viên hộ cận nghèo", "HCN", "ho-can-ngheo"),
+        ("Thành viên hộ nghèo", "HN", "ho-ngheo"),
+        ("HN", "HN", "alias"),
+    ],
+)
+def test_class11_most_specific_rule_decides_and_is_visible(rules, text, code, rule):
+    from asxh_cli.normalize.lookup import category_index
+
+    found = category_index(rules).explain(text)
+    assert (found.code, found.rule) == (code, rule)
+    assert found.rule == "alias" or found.basis
+
+
+def test_class11_clean_files_long_descriptions_under_the_right_group(make_xlsx, rules):
+    from asxh_cli.clean import clean_beneficiaries
+
+    rows = [
+        ["STT", "Họ và tên", "Năm sinh", "Đối tượng"],
+        [1, "Nguyễn Văn Một", "1950", "Người từ đủ 60 đến dưới 80 tuổi thuộc hộ nghèo không có người phụng dưỡng"],
+        [2, "Trần Thị Hai", "1940", "(NĐ176) trợ cấp hưu trí xã hội"],
+        [3, "Lê Văn Ba", "2008", "Người từ 16-22 tuổi đang đi học"],
+        [4, "Phạm Thị Bốn", "1970", "Hộ nghèo"],
+    ]
+    cleaned = clean_beneficiaries(read([make_xlsx({"DS": rows})], rules).data, rules)
+    assert list(cleaned.data["category_code"]) == ["BTXH", "BTXH", "BTXH", "HN"]
+
+
+def test_class11_rules_are_validated(tmp_path, rules):
+    import shutil
+
+    from asxh_cli.errors import RuleError
+    from asxh_cli.rules import load_rules
+
+    folder = tmp_path / "rules"
+    shutil.copytree(rules.source, folder)
+    text = (folder / "categories.toml").read_text(encoding="utf-8")
+    (folder / "categories.toml").write_text(
+        text.replace('code = "KHAC"\nname = "Trợ giúp khác"', 'code = "XYZ"\nname = "x"')
+    )
+    with pytest.raises(RuleError, match="mã lạ"):
+        load_rules(folder)
