@@ -164,9 +164,9 @@ def test_class5_fuzz_any_small_grid_with_merges_reads_or_gives_input_error(rules
         table = parse_sheet(grid, rules)
     except InputError:
         return
-    first = max(table.header_rows)
-    # every row under the header is a person or a counted skipped row
-    assert len(table.data) + sum(table.skipped.values()) == total - first
+    # every row is a header row, a person or a counted skipped row; every non-blank skipped row is listed
+    assert len(table.data) + sum(table.skipped.values()) + len(table.header_rows) == total
+    assert len(table.skipped_list) == sum(n for reason, n in table.skipped.items() if reason != "blank")
     listed = {s.row for s in table.skipped_list}
     assert listed.isdisjoint(set(table.data["source_row"]))
 
@@ -528,3 +528,27 @@ def test_class11_rules_are_validated(tmp_path, rules):
     )
     with pytest.raises(RuleError, match="mã lạ"):
         load_rules(folder)
+
+
+def test_every_non_empty_row_is_a_person_a_header_row_or_a_listed_skipped_row(make_xlsx, rules):
+    rows = [
+        ["UBND XÃ LONG SƠN", None, None, "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"],
+        [],
+        ["DANH SÁCH CHI TRẢ THÁNG 01/2026"],
+        HEADER,
+        [None, None, "(1)", "(2)", "(3)"],
+        [1, "Nguyễn Văn Một", "1950", "079050000011"],
+        ["I. Xã Long Sơn"],
+        [2, "Trần Thị Hai", "1951", None, "Kế toán"],
+        [None, "Tổng cộng"],
+    ]
+    table = read([make_xlsx({"DS": rows})], rules).tables[0]
+    non_empty = sum(1 for row in rows if any(v is not None for v in row))
+    assert len(table.data) + len(table.header_rows) + len(table.skipped_list) == non_empty
+    assert [(s.row, s.reason, s.detail) for s in table.skipped_list] == [
+        (1, "heading", "title"),
+        (3, "heading", "title"),
+        (5, "column_numbers", ""),
+        (7, "heading", "group"),
+        (9, "total", "tong cong"),
+    ]

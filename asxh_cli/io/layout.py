@@ -371,6 +371,11 @@ class _Classifier:
         return ("heading", "sub_header")
 
 
+def _above_header(cells: list[Cell]) -> tuple[str, str]:
+    """Rows above the header: the title block (agency, motto, list title)."""
+    return ("blank", "") if not any(c and c.strip() for c in cells) else ("heading", "title")
+
+
 def _context_of(texts: list[str], rules: Rules) -> tuple[str, str] | None:
     """(field, value) a group heading gives to the rows under it, e.g. ("commune", "Xã Long Sơn")."""
     for text in texts:
@@ -411,9 +416,11 @@ def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None 
     kept_rows: list[int] = []
     context: dict[str, str] = {}
     kept_context: list[dict[str, str]] = []
-    for r in range(first_data, len(grid.rows)):
+    for r in range(len(grid.rows)):
+        if header <= r < first_data:
+            continue
         cells = grid.rows[r]
-        verdict = classifier.classify(cells)
+        verdict = classifier.classify(cells) if r >= first_data else _above_header(cells)
         if verdict is None:
             kept.append(cells)
             kept_rows.append(r + 1)
