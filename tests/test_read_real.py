@@ -552,3 +552,19 @@ def test_every_non_empty_row_is_a_person_a_header_row_or_a_listed_skipped_row(ma
         (7, "heading", "group"),
         (9, "total", "tong cong"),
     ]
+
+
+def test_class2_second_column_for_a_taken_field_is_reported(make_xlsx, rules):
+    rows = [["STT", "Họ và tên", "Họ tên người hưởng", "Năm sinh"], [1, "Nguyễn Văn Một", "Nguyễn Văn Một", "1950"]]
+    table = read([make_xlsx({"DS": rows})], rules).tables[0]
+    assert [c.field for c in table.columns] == ["row_no", "full_name", None, "birth_date"]
+    assert any(note.startswith("C ") and "full_name" in note for note in table.notes)
+
+
+def test_class4_register_workbook_under_a_csv_name_is_read_by_content(make_xlsx, rules, tmp_path):
+    from asxh_cli.io.reader import read_register
+
+    path = make_xlsx({"CSDL": [["Số định danh cá nhân", "Họ và tên", "Ngày sinh"], ["079050000011", "A B", "1950"]]})
+    renamed = path.rename(tmp_path / "csdl.csv")
+    frame = read_register(renamed, rules)
+    assert list(frame["national_id"]) == ["079050000011"]

@@ -176,7 +176,10 @@ def _is_column_number_row(cells: list[Cell] | list[str]) -> bool:
     return len(values) >= 3 and all(_COLUMN_NUMBER.match(v) for v in values)
 
 
-def _resolve_columns(upper: list[str], lower: list[str] | None, rules: Rules, headers: _Headers) -> list[Column]:
+def _resolve_columns(
+    upper: list[str], lower: list[str] | None, rules: Rules, headers: _Headers, notes: list[str]
+) -> list[Column]:
+    """Columns with their field; a second column naming a field already taken is kept as extra, with a note."""
     columns: list[Column] = []
     taken: set[str] = set()
     seen_upper: set[str] = set()
@@ -199,6 +202,7 @@ def _resolve_columns(upper: list[str], lower: list[str] | None, rules: Rules, he
         if up:
             seen_upper.add(up)
         if chosen in taken:
+            notes.append(f"{column_letter(i)} '{header}': {chosen} (đã có cột khác, giữ làm cột thêm / already taken)")
             chosen = None
         if chosen:
             taken.add(chosen)
@@ -402,10 +406,12 @@ def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None 
         raise InputError("sheet.empty", file=grid.file.name, sheet=grid.sheet)
     header, two_level, view = _find_header(grid, rules, headers)
     lower = view[header + 1] if two_level else None
-    columns = _resolve_columns(view[header], lower, rules, headers)
+    notes: list[str] = []
+    columns = _resolve_columns(view[header], lower, rules, headers, notes)
     first_data = header + (2 if two_level else 1)
     header_rows = tuple(range(header + 1, first_data + 1))
-    columns, notes = _settle_by_content(columns, grid, first_data)
+    columns, settled = _settle_by_content(columns, grid, first_data)
+    notes += settled
     _merge_down(grid, first_data, columns)
 
     classifier = _Classifier(columns, rules, headers)

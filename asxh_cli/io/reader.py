@@ -11,7 +11,11 @@ import pandas as pd
 
 from asxh_cli.errors import InputError
 from asxh_cli.io.grid import (
+    ENCRYPTED,
     EXCEL_SUFFIXES,
+    HTML,
+    XLS,
+    XLSX,
     SheetGrid,
     check_input_file,
     content_kind,
@@ -214,12 +218,14 @@ def read_register(path: Path, rules: Rules, encoding: str | None = None) -> pd.D
     """The register extract as a frame with canonical column names (text) and a `source_row`."""
     path = Path(path)
     check_input_file(path, REGISTER_SUFFIXES)
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
+    with path.open("rb") as handle:
+        parquet = handle.read(4) == b"PAR1"
+    kind = None if parquet else content_kind(path)
+    if kind in (XLSX, XLS, ENCRYPTED, HTML):
         tables, _ = read_file(path, rules, encoding=encoding)
         frame = pd.concat([t.data for t in tables], ignore_index=True)
     else:
-        if suffix == ".parquet":
+        if parquet:
             try:
                 frame = pd.read_parquet(path)
             except Exception as exc:  # pyarrow raises several unrelated types for damaged files
