@@ -313,38 +313,66 @@ class _Classifier:
         for col in columns:
             if col.field:
                 self.by_field.setdefault(col.field, []).append(col.index)
+        self.ids = self.by_field.get("national_id", [])
+        self.old_ids = self.by_field.get("old_id", [])
+        self.births = self.by_field.get("birth_date", [])
+        self.sexes = self.by_field.get("sex", [])
+        self.categories_at = self.by_field.get("category", [])
+        self.names = self.by_field.get("full_name", [])
+        self.name_headers = {fold(c.header) for c in columns if c.field == "full_name"}
+        self.total_initials = {m[:1] for m in rules.row_markers["total"]}
         self.after_signature = False
         self.categories = category_index(rules)
+        self._sex_cache: dict[str, bool] = {}
+
+    @staticmethod
+    def _values(cells: list[Cell], indexes: list[int]) -> list[str]:
+        found = []
+        for i in indexes:
+            if i < len(cells):
+                value = cells[i]
+                if value and (value := value.strip()):
+                    found.append(value)
+        return found
 
     def _cells(self, cells: list[Cell], name: str) -> list[str]:
-        return [
-            cells[i].strip() for i in self.by_field.get(name, ()) if i < len(cells) and cells[i] and cells[i].strip()
-        ]
+        return self._values(cells, self.by_field.get(name, []))
+
+    def _is_sex(self, value: str) -> bool:
+        if value not in self._sex_cache:
+            self._sex_cache[value] = fold(value) in _SEX_WORDS
+        return self._sex_cache[value]
 
     def person_data(self, cells: list[Cell]) -> tuple[bool, bool, bool]:
         """(has ID, has birth date, has sex or category)."""
-        has_id = any(_ID.match(v) and len(_digits(v)) >= 8 for v in self._cells(cells, "national_id"))
-        has_id = has_id or any(_ID.match(v) for v in self._cells(cells, "old_id"))
-        birth = any(_DATE.match(v) for v in self._cells(cells, "birth_date"))
-        other = any(fold(v) in _SEX_WORDS for v in self._cells(cells, "sex")) or any(
-            self.categories.find(v) for v in self._cells(cells, "category")
+        has_id = any(_ID.match(v) and len(v) - v.count(" ") - v.count(".") >= 8 for v in self._values(cells, self.ids))
+        has_id = has_id or any(_ID.match(v) for v in self._values(cells, self.old_ids))
+        birth = any(_DATE.match(v) for v in self._values(cells, self.births))
+        other = any(self._is_sex(v) for v in self._values(cells, self.sexes)) or any(
+            self.categories.find(v) for v in self._values(cells, self.categories_at)
         )
         return has_id, birth, other
 
     def classify(self, cells: list[Cell]) -> tuple[str, str] | None:
         """None for a person, else (reason, detail); ("blank", "") for an empty row."""
+        has_id, birth, other = self.person_data(cells)
+        names = self._values(cells, self.names)
+        name = names[0] if names else ""
+        named = bool(name) and bool(_LETTER.search(name)) and not _NUMBER.match(name)
+        if has_id:
+            self.after_signature = False
+            return None
+        if named and (birth or other) and fold(name[:1]) not in self.total_initials:
+            self.after_signature = False
+            return None
         filled = [c.strip() for c in cells if c and c.strip()]
         if not filled:
             return ("blank", "")
-        has_id, birth, other = self.person_data(cells)
-        names = self._cells(cells, "full_name")
-        name = names[0] if names else ""
         folded_name = fold(name) if name else ""
-        named = bool(name) and bool(_LETTER.search(name)) and not _NUMBER.match(name)
-        if named and self.headers.field_of(name) == "full_name":
+        if named and folded_name in self.name_headers:
             return ("heading", "repeated_header")
         label_total = bool(folded_name) and _marker(folded_name, self.rules.row_markers["total"])
-        if has_id or (named and (birth or other) and not label_total):
+        if named and (birth or other) and not label_total:
             self.after_signature = False
             return None
         texts = [t for t in filled if not _NUMBER.match(t)]
