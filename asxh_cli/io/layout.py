@@ -247,10 +247,10 @@ def _settle_by_content(columns: list[Column], grid: SheetGrid, first: int) -> tu
     """Use what the columns hold to settle doubt: 12-digit numbers are the personal ID, Nam/Nữ is the sex."""
     sample = grid.rows[first : first + CONTENT_SAMPLE_ROWS]
 
-    def share(index: int, test: object) -> float:
+    def share(index: int, test: object, least: int = 1) -> float:
         values = [(row[index] or "").strip() for row in sample if index < len(row) and row[index]]
         values = [v for v in values if v]
-        return sum(1 for v in values if test(v)) / len(values) if len(values) >= 2 else 0.0  # type: ignore[operator]
+        return sum(1 for v in values if test(v)) / len(values) if len(values) >= least else 0.0  # type: ignore[operator]
 
     def twelve(v: str) -> bool:
         return len(_digits(v)) == 12 and bool(_ID.match(v))
@@ -269,7 +269,7 @@ def _settle_by_content(columns: list[Column], grid: SheetGrid, first: int) -> tu
             notes.append(f"{old.letter}↔{national.letter}: national_id/old_id (12 chữ số / 12 digits)")
     if "sex" not in by_field:
         for i, col in enumerate(result):
-            if col.field is None and share(col.index, lambda v: fold(v) in _SEX_WORDS) >= 0.9:
+            if col.field is None and share(col.index, lambda v: fold(v) in _SEX_WORDS, 3) >= 0.9:
                 result[i] = Column(col.index, col.header, "sex")
                 notes.append(f"{col.letter}: sex (Nam/Nữ)")
                 break
