@@ -568,3 +568,34 @@ def test_class4_register_workbook_under_a_csv_name_is_read_by_content(make_xlsx,
     renamed = path.rename(tmp_path / "csdl.csv")
     frame = read_register(renamed, rules)
     assert list(frame["national_id"]) == ["079050000011"]
+
+
+def test_class2_every_alias_is_understood_in_camel_snake_and_run_together_spelling(rules):
+    from asxh_cli.io.layout import _Headers
+
+    headers = _Headers(rules.column_aliases, {})
+    for alias, name in rules.column_aliases.items():
+        for form in ("".join(w.capitalize() for w in alias.split()), alias.replace(" ", ""), alias.replace(" ", "_")):
+            assert headers.field_of(form) == name, (alias, form)
+        assert headers.field_of(f"{alias} (ghi chú)") == name
+
+
+_SYLLABLES = st.sampled_from(
+    ["Nguyễn", "Trần", "Lê", "Thị", "Văn", "Hương", "Đức", "Thắng", "Việt", "Hà", "Ngọc", "Bình"]
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(_SYLLABLES, min_size=2, max_size=4), st.sampled_from(["", " (GDCD)", " - KT", " (TD) ", " CB"]))
+def test_class6_legacy_names_decode_whatever_ascii_surrounds_them(words, suffix):
+    from asxh_cli.normalize.legacy import Encoding, encode_tcvn3, encode_vni, fix_legacy
+    from asxh_cli.normalize.text import VIETNAMESE_LETTERS
+
+    name = " ".join(words)
+    for encode, kind in ((encode_tcvn3, Encoding.TCVN3), (encode_vni, Encoding.VNI)):
+        legacy = encode(name)
+        if all(ch.isascii() or ch in VIETNAMESE_LETTERS for ch in legacy):
+            continue  # "Thò" is VNI for "Thị" and also a Vietnamese word: only the column can tell
+        text, found = fix_legacy(legacy + suffix)
+        assert text == name + suffix
+        assert found is kind or encode(name) == name
