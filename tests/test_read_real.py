@@ -599,3 +599,20 @@ def test_class6_legacy_names_decode_whatever_ascii_surrounds_them(words, suffix)
         text, found = fix_legacy(legacy + suffix)
         assert text == name + suffix
         assert found is kind or encode(name) == name
+
+
+def test_read_result_lists_skipped_rows_of_every_sheet_and_file(make_xlsx, rules, tmp_path):
+    first = make_xlsx(
+        {"A": [*PEOPLE, [None, "Tổng cộng"]], "B": [*PEOPLE, [None, None, None, None, "Lê Văn Ba", "1952"]]}
+    )
+    second = tmp_path / "ds.csv"
+    second.write_text("STT,Họ và tên,Năm sinh\n1,Trần Thị Hai,1951\n,Cộng,\n", encoding="utf-8")
+    result = read([first, second], rules)
+    frame = result.skipped_frame()
+    assert list(zip(frame["file"], frame["sheet"], frame["row"], frame["reason"], strict=True)) == [
+        ("list.xlsx", "A", 3, "total"),
+        ("list.xlsx", "B", 3, "heading"),
+        ("ds.csv", "ds", 3, "total"),
+    ]
+    assert list(frame["looks_like_person"]) == [False, True, False]
+    assert len(result.warnings) == 1 and "dòng 3" in result.warnings[0] and "Lê Văn Ba" not in result.warnings[0]

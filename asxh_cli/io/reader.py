@@ -64,6 +64,11 @@ class ReadResult:
     hidden_sheets: list[HiddenSheet] = field(default_factory=list)
     notices: list[str] = field(default_factory=list)
 
+    def skipped_frame(self) -> pd.DataFrame:
+        """One row per skipped row (codes, not labels) for a `Dòng bỏ qua` sheet; `text` holds personal data."""
+        columns = ["file", "sheet", "row", "reason", "detail", "looks_like_person", "text"]
+        return pd.DataFrame([[getattr(s, c) for c in columns] for s in self.skipped_rows], columns=columns)
+
     @property
     def warnings(self) -> list[str]:
         """Messages the user must see: hidden sheets with people, skipped rows that look like people."""
