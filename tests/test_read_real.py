@@ -616,3 +616,11 @@ def test_read_result_lists_skipped_rows_of_every_sheet_and_file(make_xlsx, rules
     ]
     assert list(frame["looks_like_person"]) == [False, True, False]
     assert len(result.warnings) == 1 and "dòng 3" in result.warnings[0] and "Lê Văn Ba" not in result.warnings[0]
+
+
+def test_class10_sheet_with_more_cells_than_the_limit_is_refused_clearly(make_xlsx, rules, monkeypatch):
+    import asxh_cli.io.grid as grid
+
+    monkeypatch.setattr(grid, "MAX_CELLS", 5)
+    with pytest.raises(InputError, match="vượt giới hạn 5"):
+        read([make_xlsx({"DS": PEOPLE})], rules)

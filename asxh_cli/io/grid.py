@@ -287,8 +287,11 @@ def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool 
         try:
             if extent is not None and extent.cells > MAX_CELLS:
                 raise InputError("sheet.too_large", file=path, sheet=info.name, cells=extent.cells, limit=MAX_CELLS)
-            if extent is not None and extent.rows * extent.columns > SPARSE_FACTOR * extent.cells + 1_000_000:
-                rows, merged = _stream_rows(path, info.name), list(extent.merged)
+            unknown = kind == XLSX and extent is None  # sheet XML not found by name: never build a dense grid blind
+            if unknown or (
+                extent is not None and extent.rows * extent.columns > SPARSE_FACTOR * extent.cells + 1_000_000
+            ):
+                rows, merged = _stream_rows(path, info.name), list(extent.merged) if extent else []
             else:
                 data = workbook.get_sheet_by_name(info.name)
                 rows = _trimmed(data.to_python(skip_empty_area=False))
