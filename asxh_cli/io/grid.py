@@ -147,19 +147,13 @@ class SheetInfo:
     hidden: bool
 
 
-def sheet_infos(path: Path) -> list[SheetInfo]:
-    """Every worksheet of an Excel workbook (charts and macros sheets left out), hidden ones flagged."""
-    workbook = _open_workbook(path, content_kind(path))
+def _infos(workbook: python_calamine.CalamineWorkbook) -> list[SheetInfo]:
+    """Every worksheet (charts and macro sheets left out), hidden ones flagged."""
     return [
         SheetInfo(meta.name, not str(meta.visible).endswith(".Visible"))
         for meta in workbook.sheets_metadata
         if str(meta.typ).endswith("WorkSheet")
     ]
-
-
-def sheet_names(path: Path) -> list[str]:
-    """Names of the visible worksheets of an Excel workbook."""
-    return [info.name for info in sheet_infos(path) if not info.hidden]
 
 
 # Extent of the cells an .xlsx sheet really holds, found by scanning its XML before any grid is built.
@@ -271,11 +265,7 @@ def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool 
     check_input_file(path, EXCEL_SUFFIXES | {".csv", ".txt"})
     kind = content_kind(path)
     workbook = _open_workbook(path, kind)
-    infos = [
-        SheetInfo(meta.name, not str(meta.visible).endswith(".Visible"))
-        for meta in workbook.sheets_metadata
-        if str(meta.typ).endswith("WorkSheet")
-    ]
+    infos = _infos(workbook)
     if sheet is not None and sheet not in [i.name for i in infos]:
         visible = [i.name for i in infos if not i.hidden]
         raise InputError("sheet.missing", file=path, sheet=sheet, available=", ".join(visible))

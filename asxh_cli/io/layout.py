@@ -24,7 +24,6 @@ HEADER_SCAN_ROWS = 40
 CONTENT_SAMPLE_ROWS = 200
 PROVENANCE = ("source_file", "source_sheet", "source_row")
 SEX_FROM_LAYOUT = "sex_from_layout"
-PERSON_FIELDS = ("full_name", "birth_date", "national_id", "old_id", "sex", "category")
 # Fields whose value merged down over several rows belongs to each of them (never money, IDs or names).
 MERGE_DOWN_FIELDS = {"address", "commune", "category", "payment_method", "bank", "status", "note", None}
 _COLUMN_NUMBER = re.compile(r"^\(?\s*(\d{1,3}|[a-z]{1,2})\s*\)?(\s*[=+x*-]\s*\(?\s*(\d{1,3}|[a-z]{1,2})\s*\)?)*$")
