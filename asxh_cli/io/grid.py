@@ -9,6 +9,7 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -80,17 +81,26 @@ _KIND_SUFFIXES = {XLSX: {".xlsx", ".xlsm"}, XLS: {".xls"}, TEXT: {".csv", ".txt"
 
 def content_kind(path: Path) -> str:
     """What the file is by its bytes, whatever its name: xlsx (zip), xls (OLE2), encrypted, html or text."""
+    stat = path.stat()
+    return _content_kind(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _content_kind(path: Path, _size: int, _mtime: int) -> str:
     with path.open("rb") as handle:
         head = handle.read(64 * 1024)
     if not head:
         raise InputError("file.empty", file=path)
     if head.startswith(_ZIP_MAGIC):
         return XLSX
-    if head.startswith(_OLE_MAGIC):
-        size = path.stat().st_size
+    if head.startswith(_OLE_MAGIC):  # an encrypted .xlsx is an OLE box holding an "EncryptedPackage" stream
         with path.open("rb") as handle:
-            whole = handle.read() if size <= 32 * 1024 * 1024 else handle.read(1024 * 1024)
-        return ENCRYPTED if _ENCRYPTED_STREAM in whole else XLS
+            tail = b""
+            while chunk := handle.read(4 * 1024 * 1024):
+                if _ENCRYPTED_STREAM in tail + chunk:
+                    return ENCRYPTED
+                tail = chunk[-64:]
+        return XLS
     start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
     if start.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
         return HTML
