@@ -14,7 +14,7 @@ from asxh_cli.contract import key_label, row_key
 from asxh_cli.frames import map_distinct
 from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_date
-from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, id_disagreements
+from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, clean_old_id, id_disagreements
 from asxh_cli.normalize.legacy import Encoding, column_hint, fix_legacy
 from asxh_cli.normalize.lookup import bank_index, category_index, method_index
 from asxh_cli.normalize.text import fold, normalize_name, normalize_text, strip_controls
@@ -221,11 +221,15 @@ def _clean_sex(data: pd.DataFrame, recorder: _Recorder) -> None:
 
 def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
     provinces = frozenset(rules.provinces)
-    parsed = map_distinct(data["national_id"], lambda v: clean_id(str(v) if v is not None else None, provinces))
-    values, kinds, problems = [], [], []
     years = data["birth_year"].to_numpy(dtype="float64", na_value=float("nan"))
+    raws = data["national_id"].to_numpy(dtype=object)
+    parsed = [
+        clean_id(str(raw) if raw is not None else None, provinces, None if year != year else int(year))
+        for raw, year in zip(raws, years, strict=True)
+    ]
+    values, kinds, problems = [], [], []
     sexes = data["sex"].to_numpy(dtype=object)
-    for position, (raw, result) in enumerate(zip(data["national_id"].to_numpy(dtype=object), parsed, strict=True)):
+    for position, (raw, result) in enumerate(zip(raws, parsed, strict=True)):
         for repair in result.repairs:
             recorder.add(position, "national_id", repair)
         kinds.append(result.kind)
@@ -248,10 +252,7 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
     data["id_kind"] = kinds
     data["id_problem"] = problems
     if "old_id" in data.columns:
-        data["old_id"] = map_distinct(
-            data["old_id"],
-            lambda v: clean_id(str(v), provinces).value if _text_or_none(str(v) if v else None) else None,
-        )
+        data["old_id"] = map_distinct(data["old_id"], lambda v: clean_old_id(str(v)) if v is not None else None)
 
 
 def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:

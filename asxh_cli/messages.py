@@ -78,6 +78,34 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Tệp {file}, dòng {row}, cột '{column}': số định danh '{value}' không hợp lệ ({problem}). Hãy mở tệp gốc, sửa rồi chạy lại đối sánh.",
         "File {file}, row {row}, column '{column}': ID '{value}' is not valid ({problem}). Fix it at the source and match again.",
     ),
+    "file.format_mismatch": (
+        "Tệp {file}: tên mang đuôi '{ext}' nhưng nội dung là {kind}; đã đọc theo nội dung.",
+        "File {file}: named '{ext}' but its content is {kind}; read by its content.",
+    ),
+    "file.html": (
+        "Tệp {file} là trang HTML (thường do phần mềm xuất ra với đuôi .xls), không phải bảng tính. Hãy mở bằng Excel rồi lưu lại dạng .xlsx.",
+        "File {file} is an HTML page (often exported by software under a .xls name), not a workbook. Open it in Excel and save it as .xlsx.",
+    ),
+    "csv.broken_quote": (
+        'Tệp {file}, dòng {line}: dấu ngoặc kép (") mở mà không đóng, phần sau của tệp sẽ bị đọc sai. Hãy sửa dòng này rồi chạy lại.',
+        'File {file}, line {line}: a double quote (") opens a cell that never closes; the rest of the file would be misread. Fix this line and run again.',
+    ),
+    "sheet.too_large": (
+        "Tệp {file}, sheet '{sheet}': có {cells} ô dữ liệu, vượt giới hạn {limit}. Hãy tách danh sách thành nhiều tệp.",
+        "File {file}, sheet '{sheet}': holds {cells} cells, over the {limit} limit. Split the list into several files.",
+    ),
+    "sheet.not_a_list": (
+        "Sheet '{sheet}' là ví dụ / hướng dẫn / danh mục, không phải danh sách người: bỏ qua (dùng --sheet \"{sheet}\" để đọc).",
+        "Sheet '{sheet}' holds examples / instructions / a catalogue, not a list of people: skipped (use --sheet \"{sheet}\" to read it).",
+    ),
+    "sheet.hidden_people": (
+        "Tệp {file}: sheet ẩn '{sheet}' có {people} người nhưng KHÔNG được đọc. Nếu cần, hiện sheet trong Excel hoặc dùng --sheet \"{sheet}\".",
+        "File {file}: hidden sheet '{sheet}' holds {people} people that were NOT read. Unhide it in Excel or use --sheet \"{sheet}\" if needed.",
+    ),
+    "rows.skipped_person": (
+        "Tệp {file}, sheet '{sheet}', dòng {row}: bị bỏ qua ({reason}) nhưng trông giống một người. Hãy kiểm tra.",
+        "File {file}, sheet '{sheet}', row {row}: skipped ({reason}) but looks like a person. Please check it.",
+    ),
     # --- rules
     "rules.missing_dir": ("Không tìm thấy thư mục quy tắc: {path}", "Rules folder not found: {path}"),
     "rules.missing_file": ("Thiếu tệp quy tắc: {file}", "Rules file missing: {file}"),

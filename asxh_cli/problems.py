@@ -45,6 +45,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "Số định danh phải có 12 chữ số (CMND cũ: 9 chữ số). Đối chiếu lại với thẻ căn cước.",
         "The ID must have 12 digits (old CMND: 9). Check the ID card.",
     ),
+    "id-missing-digit": (
+        ERROR,
+        "Số định danh thiếu chữ số (đã có số 0 đầu nhưng chưa đủ 12 số, CMND cũ 9 số). Đối chiếu lại với thẻ căn cước.",
+        "The ID is missing a digit (it starts with 0 but has fewer than 12 digits, old CMND 9). Check the ID card.",
+    ),
     "id-not-digits": (
         ERROR,
         "Số định danh chứa ký tự không phải chữ số. Chỉ ghi các chữ số.",

@@ -56,6 +56,17 @@ class Category:
 
 
 @dataclass(frozen=True)
+class CategoryRule:
+    """One ordered category rule: the folded cell must hold every phrase (each a tuple of alternatives)."""
+
+    id: str
+    code: str
+    name: str
+    basis: str
+    phrases: tuple[tuple[str, ...], ...]
+
+
+@dataclass(frozen=True)
 class PaymentMethod:
     code: str
     name: str
@@ -137,6 +148,9 @@ class Rules:
     amounts: AmountRules
     templates: dict[str, Any] = field(default_factory=dict)
     entitlements: Entitlements = field(default_factory=lambda: Entitlements(frozenset(), ()))
+    group_context: dict[str, tuple[str, ...]] = field(default_factory=dict)  # field → folded heading prefixes
+    not_list_sheets: tuple[str, ...] = ()  # folded sheet names that hold examples/instructions, not people
+    category_rules: tuple[CategoryRule, ...] = ()  # ordered, first match wins
 
     def method(self, code: str) -> PaymentMethod:
         return next(m for m in self.methods if m.code == code)
@@ -195,7 +209,14 @@ def _alias_index(path: Path, owners: dict[str, tuple[str, ...]]) -> dict[str, st
 
 def _columns(
     directory: Path,
-) -> tuple[dict[str, str], dict[str, str], dict[str, str], dict[str, tuple[str, ...]]]:
+) -> tuple[
+    dict[str, str],
+    dict[str, str],
+    dict[str, str],
+    dict[str, tuple[str, ...]],
+    dict[str, tuple[str, ...]],
+    tuple[str, ...],
+]:
     path, data = _read(directory, "columns")
     fields = data.get("fields")
     if not isinstance(fields, dict):
@@ -220,10 +241,42 @@ def _columns(
         kind: tuple(fold(m) for m in _strings(path, f"row_markers.{kind}", markers_table.get(kind)))
         for kind in ("total", "signature", "heading")
     }
-    return _alias_index(path, owners), labels, sub, markers
+    context: dict[str, tuple[str, ...]] = {}
+    for name, value in data.get("group_context", {}).items():
+        if name not in CANONICAL_FIELDS:
+            raise RuleError("rules.bad_key", file=path, key=f"group_context.{name}", problem="trường lạ")
+        context[name] = tuple(fold(m) for m in _strings(path, f"group_context.{name}", value))
+    sheets = data.get("sheets", {})
+    not_lists = tuple(fold(n) for n in _strings(path, "sheets.not_lists", sheets.get("not_lists", ["-"])))
+    return _alias_index(path, owners), labels, sub, markers, context, not_lists
 
 
-def _categories(directory: Path) -> tuple[Category, ...]:
+def _category_rules(path: Path, data: dict[str, Any], codes: set[str]) -> tuple[CategoryRule, ...]:
+    rules = []
+    for i, spec in enumerate(data.get("rules", [])):
+        key = f"rules[{i}]"
+        code = _text(path, key, spec, "code")
+        if code not in codes:
+            raise RuleError("rules.bad_key", file=path, key=f"{key}.code", problem=f"mã lạ; hợp lệ: {', '.join(codes)}")
+        phrases = tuple(
+            tuple(alt for alt in (fold(a) for a in phrase.split("|")) if alt)
+            for phrase in _strings(path, f"{key}.phrases", spec.get("phrases"))
+        )
+        if not all(phrases):
+            raise RuleError("rules.bad_key", file=path, key=f"{key}.phrases", problem="cụm rỗng")
+        rules.append(
+            CategoryRule(
+                _text(path, key, spec, "id"),
+                code,
+                _text(path, key, spec, "name"),
+                _text(path, key, spec, "basis"),
+                phrases,
+            )
+        )
+    return tuple(rules)
+
+
+def _categories(directory: Path) -> tuple[tuple[Category, ...], tuple[CategoryRule, ...]]:
     path, data = _read(directory, "categories")
     items = []
     for i, spec in enumerate(data.get("categories", [])):
@@ -238,7 +291,7 @@ def _categories(directory: Path) -> tuple[Category, ...]:
     if not items:
         raise RuleError("rules.bad_key", file=path, key="categories", problem="cần ít nhất một nhóm đối tượng")
     _alias_index(path, {c.code: (*c.aliases, c.name) for c in items})
-    return tuple(items)
+    return tuple(items), _category_rules(path, data, {c.code for c in items})
 
 
 def _methods(directory: Path) -> tuple[PaymentMethod, ...]:
@@ -406,9 +459,9 @@ def _amounts(directory: Path, categories: tuple[Category, ...]) -> AmountRules:
 
 @cache
 def _load(directory: Path) -> Rules:
-    aliases, labels, sex_sub, markers = _columns(directory)
+    aliases, labels, sex_sub, markers, context, not_lists = _columns(directory)
     banks, account_length = _banks(directory)
-    categories = _categories(directory)
+    categories, category_rules = _categories(directory)
     return Rules(
         source=directory,
         column_aliases=aliases,
@@ -424,6 +477,9 @@ def _load(directory: Path) -> Rules:
         amounts=_amounts(directory, categories),
         templates=_templates(directory),
         entitlements=_entitlements(directory, categories),
+        group_context=context,
+        not_list_sheets=not_lists,
+        category_rules=category_rules,
     )
 
 

@@ -173,7 +173,7 @@ PROVINCES = frozenset({"001", "079", "077", "036"})
         ("12345678", "012345678", CMND, ("id-leading-zero",), None),
         ("999050000001", None, INVALID, (), "id-province"),
         ("079950000001", None, INVALID, (), "id-century"),
-        ("0790500001", None, INVALID, (), "id-length"),
+        ("0790500001", None, INVALID, (), "id-missing-digit"),
         ("079O50000001", None, INVALID, (), "id-not-digits"),
         ("", None, MISSING, (), None),
         (None, None, MISSING, (), None),

@@ -5,13 +5,21 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
+import unicodedata
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from xml.etree import ElementTree
 
+import openpyxl
 import python_calamine
 
 from asxh_cli.errors import InputError
+from asxh_cli.messages import msg
+from asxh_cli.normalize.legacy import decode_tcvn3, decode_vni
+from asxh_cli.normalize.text import is_vietnamese_word
 
 EXCEL_SUFFIXES = {".xlsx", ".xlsm", ".xls"}
 TABLE_SUFFIXES = EXCEL_SUFFIXES | {".csv", ".txt"}
@@ -32,6 +40,7 @@ class SheetGrid:
     rows: list[list[Cell]]
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     encoding: str | None = None
+    hidden: bool = False  # Excel hides this sheet
 
 
 def cell_text(value: object) -> Cell:
@@ -65,20 +74,55 @@ def check_input_file(path: Path, suffixes: set[str]) -> None:
         raise InputError("file.unsupported", file=path, ext=path.suffix or "(không có)")
 
 
-def _guard_workbook(path: Path) -> None:
+XLSX, XLS, TEXT, ENCRYPTED, HTML = "xlsx", "xls", "text", "encrypted", "html"
+_ENCRYPTED_STREAM = "EncryptedPackage".encode("utf-16-le")
+_KIND_SUFFIXES = {XLSX: {".xlsx", ".xlsm"}, XLS: {".xls"}, TEXT: {".csv", ".txt"}}
+
+
+def content_kind(path: Path) -> str:
+    """What the file is by its bytes, whatever its name: xlsx (zip), xls (OLE2), encrypted, html or text."""
+    stat = path.stat()
+    return _content_kind(path, stat.st_size, stat.st_mtime_ns)
+
+
+@lru_cache(maxsize=64)
+def _content_kind(path: Path, _size: int, _mtime: int) -> str:
     with path.open("rb") as handle:
-        head = handle.read(8)
-    suffix = path.suffix.lower()
+        head = handle.read(64 * 1024)
     if not head:
         raise InputError("file.empty", file=path)
-    if head.startswith(_OLE_MAGIC) and suffix != ".xls":
+    if head.startswith(_ZIP_MAGIC):
+        return XLSX
+    if head.startswith(_OLE_MAGIC):  # an encrypted .xlsx is an OLE box holding an "EncryptedPackage" stream
+        with path.open("rb") as handle:
+            tail = b""
+            while chunk := handle.read(4 * 1024 * 1024):
+                if _ENCRYPTED_STREAM in tail + chunk:
+                    return ENCRYPTED
+                tail = chunk[-64:]
+        return XLS
+    start = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    if start.startswith((b"<html", b"<!doctype html", b"<table", b"<?xml")):
+        return HTML
+    return TEXT
+
+
+def format_notice(path: Path, kind: str) -> str | None:
+    """A notice when the file's name and content disagree (e.g. an .xlsx saved under a .xls name)."""
+    if path.suffix.lower() in _KIND_SUFFIXES.get(kind, set()):
+        return None
+    return msg("file.format_mismatch", file=path.name, ext=path.suffix or "(không có)", kind=kind)
+
+
+def _guard_workbook(path: Path, kind: str) -> None:
+    if kind == ENCRYPTED:
         raise InputError("file.encrypted", file=path)
-    if suffix == ".xls":
-        if not head.startswith(_OLE_MAGIC):
-            raise InputError("file.corrupt", file=path, detail="không phải định dạng .xls")
+    if kind == HTML:
+        raise InputError("file.html", file=path)
+    if kind not in (XLSX, XLS):
+        raise InputError("file.corrupt", file=path, detail="không phải bảng tính Excel")
+    if kind == XLS:
         return
-    if not head.startswith(_ZIP_MAGIC):
-        raise InputError("file.corrupt", file=path, detail="không phải tệp nén .xlsx")
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -92,36 +136,171 @@ def _guard_workbook(path: Path) -> None:
         )
 
 
-def sheet_names(path: Path) -> list[str]:
-    """Names of the visible worksheets of an Excel workbook."""
-    _guard_workbook(path)
+def _open_workbook(path: Path, kind: str) -> python_calamine.CalamineWorkbook:
+    _guard_workbook(path, kind)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        if path.suffix.lower() in _KIND_SUFFIXES[kind]:
+            return python_calamine.CalamineWorkbook.from_path(str(path))
+        with path.open("rb") as handle:  # the name says otherwise: let calamine detect the format from the bytes
+            return python_calamine.CalamineWorkbook.from_filelike(handle)
     except Exception as exc:  # calamine raises its own untyped errors for damaged files
+        if kind == XLS and path.suffix.lower() in _KIND_SUFFIXES[XLSX]:  # an OLE box under an .xlsx name
+            raise InputError("file.encrypted", file=path) from None
         raise InputError("file.corrupt", file=path, detail=type(exc).__name__) from None
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """A worksheet's name and whether Excel hides it."""
+
+    name: str
+    hidden: bool
+
+
+def _infos(workbook: python_calamine.CalamineWorkbook) -> list[SheetInfo]:
+    """Every worksheet (charts and macro sheets left out), hidden ones flagged."""
     return [
-        meta.name
+        SheetInfo(meta.name, not str(meta.visible).endswith(".Visible"))
         for meta in workbook.sheets_metadata
-        if str(meta.typ).endswith("WorkSheet") and str(meta.visible).endswith("Visible")
+        if str(meta.typ).endswith("WorkSheet")
     ]
 
 
-def read_excel_grids(path: Path, sheet: str | None = None) -> list[SheetGrid]:
-    """All visible worksheets of an Excel file (or the one named) as text grids."""
-    check_input_file(path, EXCEL_SUFFIXES)
-    names = sheet_names(path)
-    if sheet is not None and sheet not in names:
-        raise InputError("sheet.missing", file=path, sheet=sheet, available=", ".join(names))
-    workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+# Extent of the cells an .xlsx sheet really holds, found by scanning its XML before any grid is built.
+_ROW_REF = re.compile(rb'<row r="(\d{1,7})"')
+_WIDE_REF = re.compile(rb' r="([A-Z]{2,3})\d')
+_MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
+MAX_CELLS = 40_000_000  # cells present in one sheet; more is refused
+SPARSE_FACTOR = 4  # read row by row when the sheet's rectangle is this many times larger than its cells
+
+
+@dataclass(frozen=True)
+class Extent:
+    """Rows, columns and cells really present in a sheet, and its merged ranges (0-based)."""
+
+    rows: int
+    columns: int
+    cells: int
+    merged: tuple[tuple[int, int, int, int], ...]
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
+
+
+def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
+    """Sheet name → zip member of its XML, from xl/workbook.xml and its relationships."""
+    try:
+        book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+        rels = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
+    except (KeyError, ElementTree.ParseError):
+        return {}
+    targets = {rel.get("Id"): rel.get("Target", "") for rel in rels}
+    members: dict[str, str] = {}
+    for sheet in book.iter():
+        if not sheet.tag.endswith("}sheet"):
+            continue
+        rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
+        target = targets.get(rid, "")
+        members[sheet.get("name", "")] = target.lstrip("/") if target.startswith("/") else f"xl/{target}"
+    return members
+
+
+def xlsx_extents(path: Path) -> dict[str, Extent]:
+    """Real extent of every sheet of an .xlsx (streamed; memory does not grow with the sheet)."""
+    extents: dict[str, Extent] = {}
+    with zipfile.ZipFile(path) as archive:
+        for name, member in _sheet_members(archive).items():
+            try:
+                handle = archive.open(member)
+            except KeyError:
+                continue
+            rows = cells = max_row = 0
+            columns: set[bytes] = set()
+            merged: list[tuple[int, int, int, int]] = []
+            tail = b""
+            with handle:
+                while chunk := handle.read(4 * 1024 * 1024):
+                    data = tail + chunk
+                    cut = data.rfind(b"<")
+                    data, tail = data[:cut], data[cut:]
+                    rows += data.count(b"<row ") + data.count(b"<row>")
+                    cells += data.count(b"<c ") + data.count(b"<c>")
+                    found = _ROW_REF.findall(data)
+                    if found:
+                        max_row = max(max_row, *map(int, found))
+                    columns.update(_WIDE_REF.findall(data))
+                    for c0, r0, c1, r1 in _MERGE_REF.findall(data):
+                        first = (int(r0) - 1, _column_number(c0) - 1)
+                        merged.append((*first, int(r1 or r0) - 1, _column_number(c1 or c0) - 1))
+            width = max((_column_number(c) for c in columns), default=26 if cells else 0)
+            extents[name] = Extent(max(rows, max_row), width, cells, tuple(merged))
+    return extents
+
+
+def _stream_rows(path: Path, sheet: str) -> list[list[Cell]]:
+    """A sparse sheet read row by row (openpyxl streaming): memory grows with the cells present, not the area."""
+    book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    try:
+        worksheet = book[sheet]
+        worksheet.reset_dimensions()
+        rows: list[list[Cell]] = []
+        for values in worksheet.iter_rows(values_only=True):
+            row = [cell_text(v) for v in values]
+            while row and row[-1] is None:
+                row.pop()
+            rows.append(row)
+        return rows
+    finally:
+        book.close()
+
+
+def _trimmed(rows: list[list[object]]) -> list[list[Cell]]:
+    result = []
+    for values in rows:
+        row = [cell_text(v) for v in values]
+        while row and row[-1] is None:
+            row.pop()
+        result.append(row)
+    while result and not result[-1]:
+        result.pop()
+    return result
+
+
+def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool = False) -> list[SheetGrid]:
+    """Worksheets of an Excel file as text grids: the one named, else every visible one (and hidden ones if asked)."""
+    check_input_file(path, EXCEL_SUFFIXES | {".csv", ".txt"})
+    kind = content_kind(path)
+    workbook = _open_workbook(path, kind)
+    infos = _infos(workbook)
+    if sheet is not None and sheet not in [i.name for i in infos]:
+        visible = [i.name for i in infos if not i.hidden]
+        raise InputError("sheet.missing", file=path, sheet=sheet, available=", ".join(visible))
+    chosen = [i for i in infos if (i.name == sheet if sheet is not None else include_hidden or not i.hidden)]
+    extents = xlsx_extents(path) if kind == XLSX else {}
     grids = []
-    for name in [sheet] if sheet is not None else names:
+    for info in chosen:
+        extent = extents.get(info.name)
         try:
-            data = workbook.get_sheet_by_name(name)
-            rows = [[cell_text(v) for v in row] for row in data.to_python(skip_empty_area=False)]
-            merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
+            if extent is not None and extent.cells > MAX_CELLS:
+                raise InputError("sheet.too_large", file=path, sheet=info.name, cells=extent.cells, limit=MAX_CELLS)
+            unknown = kind == XLSX and extent is None  # sheet XML not found by name: never build a dense grid blind
+            if unknown or (
+                extent is not None and extent.rows * extent.columns > SPARSE_FACTOR * extent.cells + 1_000_000
+            ):
+                rows, merged = _stream_rows(path, info.name), list(extent.merged) if extent else []
+            else:
+                data = workbook.get_sheet_by_name(info.name)
+                rows = _trimmed(data.to_python(skip_empty_area=False))
+                merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
+        except InputError:
+            raise
         except Exception as exc:  # damaged sheet XML
-            raise InputError("file.corrupt", file=path, detail=f"sheet '{name}': {type(exc).__name__}") from None
-        grids.append(SheetGrid(path, name, rows, merged))
+            raise InputError("file.corrupt", file=path, detail=f"sheet '{info.name}': {type(exc).__name__}") from None
+        grids.append(SheetGrid(path, info.name, rows, merged, hidden=info.hidden))
     return grids
 
 
@@ -158,12 +337,28 @@ def decode_bytes(path: Path, raw: bytes, encoding: str | None = None) -> tuple[s
             continue
     if not decoded:
         raise InputError("file.encoding", file=path)
-    # Windows-1258 writes Vietnamese tones as combining marks; their presence after a letter decides it.
-    cp1258 = decoded.get("cp1258")
-    if cp1258 is not None and _has_combining_tones(cp1258):
-        return cp1258, "cp1258"
-    name = "cp1252" if "cp1252" in decoded else "cp1258"
-    return decoded[name], name
+    if len(decoded) == 1:
+        name = next(iter(decoded))
+        return decoded[name], name
+    # Prefer the reading that yields valid Vietnamese syllables; Windows-1252 bytes may hold TCVN3/VNI text.
+    score_1258 = _syllable_score(unicodedata.normalize("NFC", decoded["cp1258"]))
+    text_1252 = decoded["cp1252"]
+    score_1252 = max(_syllable_score(text_1252), *(_syllable_score(d(text_1252)) for d in (decode_tcvn3, decode_vni)))
+    if score_1258 > score_1252 or (score_1258 == score_1252 and _has_combining_tones(decoded["cp1258"])):
+        return decoded["cp1258"], "cp1258"
+    return text_1252, "cp1252"
+
+
+_LETTERS = re.compile(r"[^\W\d_]+")
+
+
+def _syllable_score(text: str) -> int:
+    """Words with a non-ASCII letter that are valid Vietnamese syllables, minus those that are not."""
+    score = 0
+    for word in _LETTERS.findall(text[:200_000]):
+        if not word.isascii():
+            score += 1 if is_vietnamese_word(word) else -1
+    return score
 
 
 def _has_combining_tones(text: str) -> bool:
@@ -172,7 +367,7 @@ def _has_combining_tones(text: str) -> bool:
 
 
 def read_csv_grid(path: Path, encoding: str | None = None) -> SheetGrid:
-    """A CSV file as one text grid (delimiter sniffed among , ; tab |)."""
+    """A CSV file as one text grid (delimiter sniffed among , ; tab |); a broken quote is an error naming its line."""
     raw = path.read_bytes()
     if not raw.strip():
         raise InputError("file.empty", file=path)
@@ -183,13 +378,26 @@ def read_csv_grid(path: Path, encoding: str | None = None) -> SheetGrid:
         delimiter = dialect.delimiter
     except csv.Error:
         delimiter = ","
-    rows = [[cell or None for cell in row] for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    rows: list[list[Cell]] = []
+    line = 1
+    try:
+        for row in reader:
+            # a quoted cell may hold a line break, but one that swallowed delimiters and lines is a broken quote
+            if reader.line_num > line and any(delimiter in cell and "\n" in cell for cell in row):
+                raise InputError("csv.broken_quote", file=path, line=line)
+            rows.append([cell or None for cell in row])
+            line = reader.line_num + 1
+    except csv.Error:
+        raise InputError("csv.broken_quote", file=path, line=line) from None
     return SheetGrid(path, path.stem, rows, [], used)
 
 
-def read_grids(path: Path, sheet: str | None = None, encoding: str | None = None) -> list[SheetGrid]:
-    """Text grids of any supported beneficiary file."""
+def read_grids(
+    path: Path, sheet: str | None = None, encoding: str | None = None, include_hidden: bool = False
+) -> list[SheetGrid]:
+    """Text grids of any supported beneficiary file; the format is decided by the content, not the name."""
     check_input_file(path, TABLE_SUFFIXES)
-    if path.suffix.lower() in EXCEL_SUFFIXES:
-        return read_excel_grids(path, sheet)
-    return [read_csv_grid(path, encoding)]
+    if content_kind(path) == TEXT:
+        return [read_csv_grid(path, encoding)]
+    return read_excel_grids(path, sheet, include_hidden)

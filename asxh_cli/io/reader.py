@@ -4,14 +4,27 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 
 from asxh_cli.errors import InputError
-from asxh_cli.io.grid import EXCEL_SUFFIXES, SheetGrid, check_input_file, decode_bytes, read_grids
-from asxh_cli.io.layout import PROVENANCE, SheetTable, parse_sheet
+from asxh_cli.io.grid import (
+    ENCRYPTED,
+    EXCEL_SUFFIXES,
+    HTML,
+    XLS,
+    XLSX,
+    SheetGrid,
+    check_input_file,
+    content_kind,
+    decode_bytes,
+    format_notice,
+    read_grids,
+)
+from asxh_cli.io.layout import PROVENANCE, SheetTable, SkippedRow, parse_sheet
+from asxh_cli.messages import msg
 from asxh_cli.normalize.text import fold
 from asxh_cli.rules import CANONICAL_FIELDS, Rules
 
@@ -26,13 +39,50 @@ class SkippedSheet:
     reason: str
 
 
+@dataclass(frozen=True)
+class HiddenSheet:
+    """A sheet Excel hides: not read unless named with --sheet; `people` is how many person rows it holds."""
+
+    file: str
+    sheet: str
+    people: int
+
+
 @dataclass
 class ReadResult:
-    """People from one or many files, and per-sheet reports of what was understood."""
+    """People from one or many files, per-sheet reports of what was understood, and everything left out.
+
+    `skipped_rows` lists every non-empty row under a header that was not read as a person (all sheets, in order);
+    `hidden_sheets` the hidden sheets not read, with their person counts; `notices` plain messages for the user
+    (a file whose name and content disagree, sheets skipped as examples or instructions).
+    """
 
     data: pd.DataFrame
     tables: list[SheetTable]
     skipped_sheets: list[SkippedSheet] = field(default_factory=list)
+    skipped_rows: list[SkippedRow] = field(default_factory=list)
+    hidden_sheets: list[HiddenSheet] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+    def skipped_frame(self) -> pd.DataFrame:
+        """One row per skipped row (codes, not labels) for a `Dòng bỏ qua` sheet; `text` holds personal data."""
+        columns = ["file", "sheet", "row", "reason", "detail", "looks_like_person", "text"]
+        return pd.DataFrame([[getattr(s, c) for c in columns] for s in self.skipped_rows], columns=columns)
+
+    @property
+    def warnings(self) -> list[str]:
+        """Messages the user must see: hidden sheets with people, skipped rows that look like people."""
+        found = [
+            msg("sheet.hidden_people", file=h.file, sheet=h.sheet, people=h.people)
+            for h in self.hidden_sheets
+            if h.people
+        ]
+        found += [
+            msg("rows.skipped_person", file=s.file, sheet=s.sheet, row=s.row, reason=s.reason)
+            for s in self.skipped_rows
+            if s.looks_like_person
+        ]
+        return found
 
 
 def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
@@ -46,6 +96,63 @@ def parse_overrides(pairs: Sequence[str]) -> dict[str, str]:
     return overrides
 
 
+def _not_a_list(name: str, rules: Rules) -> bool:
+    """Sheets named like examples, instructions or catalogues ("Ví dụ", "Hướng dẫn 2", "Mẫu", "Danh mục")."""
+    folded = fold(name)
+    return any(
+        folded == marker or (" " in marker and folded.startswith(marker + " ")) for marker in rules.not_list_sheets
+    )
+
+
+@dataclass
+class FileRead:
+    """What one file gave: its tables and everything it left out."""
+
+    tables: list[SheetTable] = field(default_factory=list)
+    skipped: list[SkippedSheet] = field(default_factory=list)
+    hidden: list[HiddenSheet] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
+
+
+def read_one(
+    path: Path,
+    rules: Rules,
+    sheet: str | None = None,
+    overrides: dict[str, str] | None = None,
+    encoding: str | None = None,
+) -> FileRead:
+    """Every visible sheet of one file that holds a list (or the one named, even hidden); the rest reported."""
+    kind = content_kind(path) if path.is_file() else None
+    grids: list[SheetGrid] = read_grids(path, sheet, encoding, include_hidden=True)
+    result = FileRead()
+    notice = format_notice(path, kind) if kind else None
+    if notice:
+        result.notices.append(notice)
+    visible = [g for g in grids if not g.hidden or sheet is not None]
+    for grid in grids:
+        if grid.hidden and sheet is None:
+            try:
+                people = len(parse_sheet(grid, rules, overrides).data)
+            except InputError:
+                people = 0
+            result.hidden.append(HiddenSheet(path.name, grid.sheet, people))
+            continue
+        if sheet is None and len(visible) > 1 and _not_a_list(grid.sheet, rules):
+            reason = msg("sheet.not_a_list", sheet=grid.sheet)
+            result.skipped.append(SkippedSheet(path.name, grid.sheet, reason))
+            result.notices.append(f"{path.name}: {reason}")
+            continue
+        try:
+            result.tables.append(parse_sheet(grid, rules, overrides))
+        except InputError as exc:
+            if sheet is not None or len(visible) == 1:
+                raise
+            result.skipped.append(SkippedSheet(path.name, grid.sheet, str(exc)))
+    if not result.tables:
+        raise InputError("sheet.no_people_sheets", file=path.name)
+    return result
+
+
 def read_file(
     path: Path,
     rules: Rules,
@@ -54,21 +161,8 @@ def read_file(
     encoding: str | None = None,
 ) -> tuple[list[SheetTable], list[SkippedSheet]]:
     """Every sheet of one file that holds a list (or the one named); sheets without a list are reported."""
-    grids: list[SheetGrid] = read_grids(path, sheet, encoding)
-    tables: list[SheetTable] = []
-    skipped: list[SkippedSheet] = []
-    errors: list[InputError] = []
-    for grid in grids:
-        try:
-            tables.append(parse_sheet(grid, rules, overrides))
-        except InputError as exc:
-            if sheet is not None or len(grids) == 1:
-                raise
-            errors.append(exc)
-            skipped.append(SkippedSheet(path.name, grid.sheet, str(exc)))
-    if not tables:
-        raise InputError("sheet.no_people_sheets", file=path.name)
-    return tables, skipped
+    found = read_one(path, rules, sheet, overrides, encoding)
+    return found.tables, found.skipped
 
 
 def refuse_repeated(paths: Sequence[Path]) -> None:
@@ -90,26 +184,31 @@ def read_beneficiaries(
     on_file: Callable[[Path], None] | None = None,
 ) -> ReadResult:
     """Read beneficiary files into one frame of raw text with provenance, in file, sheet and row order."""
-    tables: list[SheetTable] = []
-    skipped: list[SkippedSheet] = []
+    result = ReadResult(pd.DataFrame(), [])
     refuse_repeated(paths)
     for path in paths:
         if on_file is not None:
             on_file(Path(path))
-        found, missing = read_file(Path(path), rules, sheet, overrides, encoding)
-        for table in found:  # a row's key names the input path as given: two a.xlsx in two folders stay apart
+        found = read_one(Path(path), rules, sheet, overrides, encoding)
+        for table in found.tables:  # a row's key names the input path as given: two a.xlsx in two folders stay apart
             table.file = str(path)
             table.data["source_file"] = table.file
-        tables.extend(found)
-        skipped.extend(missing)
-    frames = [t.data for t in tables]
+            table.skipped_list = [replace(row, file=table.file) for row in table.skipped_list]
+        result.tables.extend(found.tables)
+        result.skipped_sheets.extend(found.skipped)
+        result.hidden_sheets.extend(found.hidden)
+        result.notices.extend(found.notices)
+    for table in result.tables:
+        result.skipped_rows.extend(table.skipped_list)
+    frames = [t.data for t in result.tables]
     data = pd.concat(frames, ignore_index=True, sort=False) if frames else pd.DataFrame(columns=list(PROVENANCE))
     ordered = [c for c in CANONICAL_FIELDS if c in data.columns]
     rest = [c for c in data.columns if c not in ordered and c not in PROVENANCE]
     data = data[ordered + rest + list(PROVENANCE)]
     text_columns = [c for c in data.columns if c != "source_row"]
     data[text_columns] = data[text_columns].astype(object).where(data[text_columns].notna(), None)
-    return ReadResult(data, tables, skipped)
+    result.data = data
+    return result
 
 
 def _register_csv(path: Path, rules: Rules, encoding: str | None) -> pd.DataFrame:
@@ -140,12 +239,14 @@ def read_register(path: Path, rules: Rules, encoding: str | None = None) -> pd.D
     """The register extract as a frame with canonical column names (text) and a `source_row`."""
     path = Path(path)
     check_input_file(path, REGISTER_SUFFIXES)
-    suffix = path.suffix.lower()
-    if suffix in EXCEL_SUFFIXES:
+    with path.open("rb") as handle:
+        parquet = handle.read(4) == b"PAR1"
+    kind = None if parquet else content_kind(path)
+    if kind in (XLSX, XLS, ENCRYPTED, HTML):
         tables, _ = read_file(path, rules, encoding=encoding)
         frame = pd.concat([t.data for t in tables], ignore_index=True)
     else:
-        if suffix == ".parquet":
+        if parquet:
             try:
                 frame = pd.read_parquet(path)
             except Exception as exc:  # pyarrow raises several unrelated types for damaged files

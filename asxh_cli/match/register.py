@@ -15,6 +15,7 @@ from asxh_cli.contract import Status
 from asxh_cli.errors import InputError
 from asxh_cli.frames import attribute, map_distinct
 from asxh_cli.normalize.dates import parse_date
+from asxh_cli.normalize.ids import clean_id_series
 from asxh_cli.normalize.status import classify_status
 from asxh_cli.normalize.text import modern_tone
 from asxh_cli.normalize.values import parse_sex
@@ -70,14 +71,9 @@ def name_parts(keys: pd.Series, surname_canon: dict[str, str]) -> tuple[pd.Serie
     return canon_family, given, canon_key
 
 
-def _register_ids(values: pd.Series) -> pd.Series:
-    """Register IDs are machine-written: digits only; a lost leading zero (10–11 digits) is restored."""
-    digits = pc.replace_substring_regex(_arrow(values), r"[^0-9]", "")
-    length = pc.utf8_length(digits)
-    padded = pc.utf8_lpad(digits, 12, "0")
-    chosen = pc.if_else(pc.and_(pc.greater_equal(length, 10), pc.less_equal(length, 12)), padded, digits)
-    chosen = pc.if_else(pc.equal(length, 0), pa.scalar(None, pa.string()), chosen)
-    return _series(chosen, values.index)
+def _register_ids(values: pd.Series, rules: Rules) -> pd.Series:
+    """Register IDs through the one ID cleaner lists use (`….0` floats, E+ notation, spaces, dots, lost zeros)."""
+    return clean_id_series(values, frozenset(rules.provinces))
 
 
 def given_accented(names: pd.Series) -> pd.Series:
@@ -126,8 +122,8 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
         raise InputError("register.empty")
     today = today or dt.date.today()
     people = pd.DataFrame(index=frame.index)
-    people["national_id"] = _register_ids(frame["national_id"])
-    people["old_id"] = _register_ids(frame["old_id"]) if "old_id" in frame.columns else None
+    people["national_id"] = _register_ids(frame["national_id"], rules)
+    people["old_id"] = _register_ids(frame["old_id"], rules) if "old_id" in frame.columns else None
     people["full_name"] = frame["full_name"].astype(object)
     people["name_key"] = fold_array(frame["full_name"])
     people["name_key"] = people["name_key"].where(people["name_key"] != "", None)

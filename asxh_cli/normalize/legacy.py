@@ -2,8 +2,9 @@
 
 Excel stores text typed in a .VnTime or VNI-Times font as the Windows-1252 look-alike characters of the
 legacy bytes ("NguyÔn V¨n B×nh", "Nguyeãn Vaên Bình"). Conversion is applied only where detection is
-confident: the text must contain characters no Vietnamese word uses, and every word must decode to a
-Vietnamese syllable.
+confident: the text must contain characters no Vietnamese word uses, and every word that holds a non-ASCII
+character (each run of legacy text) must decode to a Vietnamese syllable; plain ASCII words such as an
+abbreviation "(GDCD)" neither block nor decide the reading.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
 
-from asxh_cli.normalize.text import is_vietnamese_word
+from asxh_cli.normalize.text import VIETNAMESE_LETTERS, is_vietnamese_word
 
 # TCVN 5712:1993 VN3 (the ABC fonts), byte → letter, checked against glibc iconv TCVN5712-1.
 _TCVN3_LETTERS = "ĂÂÊÔƠƯĐăâêôơưđ"  # A1–AE
@@ -125,11 +126,7 @@ _VNI_ENCODE = _vni_pairs()
 _VNI_DECODE = {code: letter for letter, code in _VNI_ENCODE.items()}
 _VNI_PATTERN = re.compile("|".join(re.escape(code) for code in sorted(_VNI_DECODE, key=len, reverse=True)))
 
-# Letters a correct Vietnamese text may contain besides ASCII.
-_VIETNAMESE_LETTERS = set(
-    unicodedata.normalize("NFC", "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
-)
-_VIETNAMESE_LETTERS |= {ch.upper() for ch in _VIETNAMESE_LETTERS}
+_VIETNAMESE_LETTERS = VIETNAMESE_LETTERS
 # Letters that only proper Unicode Vietnamese produces; mojibake (Windows-1252) never contains them.
 _UNICODE_ONLY = {ch for ch in _VIETNAMESE_LETTERS if ord(ch) > 0xFF}
 _WORD = re.compile(r"[^\W\d_]+|[\u00a8-\u00fe\u00ad]+", re.UNICODE)
@@ -179,7 +176,8 @@ def _words(text: str) -> list[str]:
 
 
 def _looks_vietnamese(text: str) -> bool:
-    words = [w for w in _words(text) if not w.isdigit()]
+    """Every run of non-ASCII text is a Vietnamese syllable (ASCII abbreviations such as "(GDCD)" are left aside)."""
+    words = [w for w in _words(text) if not w.isascii()]
     return bool(words) and all(is_vietnamese_word(w) for w in words)
 
 

@@ -72,9 +72,22 @@ def normalize_text(value: str) -> str:
     return " ".join(modern_tone(word) for word in clean_spaces(value).split(" "))
 
 
+# Letters a correct Vietnamese text may contain besides ASCII.
+VIETNAMESE_LETTERS = frozenset(
+    unicodedata.normalize("NFC", "àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ")
+) | frozenset(unicodedata.normalize("NFC", "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"))
+
+
+def _recase(word: str) -> str:
+    """Proper case for one word; kept as written: a bracketed note "(GDCD)", letters Vietnamese does not use."""
+    if word.startswith(("(", "[")) or not all(ch.isascii() or ch in VIETNAMESE_LETTERS for ch in word):
+        return word
+    return word[:1].upper() + word[1:].lower()
+
+
 def name_case(value: str) -> str:
-    """Proper case for personal names: 'NGUYỄN THỊ MAI' → 'Nguyễn Thị Mai'."""
-    return " ".join(word[:1].upper() + word[1:].lower() for word in value.split(" "))
+    """Proper case for personal names: 'NGUYỄN THỊ MAI' → 'Nguyễn Thị Mai'; undecoded legacy text is never re-cased."""
+    return " ".join(_recase(word) for word in value.split(" "))
 
 
 def normalize_name(value: str) -> str:
