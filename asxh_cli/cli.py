@@ -12,7 +12,6 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.progress import Progress
@@ -31,6 +30,7 @@ from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.match.register import Register
 from asxh_cli.messages import msg, pick
 from asxh_cli.normalize.dates import parse_date
+from asxh_cli.normalize.lookup import category_index
 from asxh_cli.payout import EXCEPTION, load_list, write_list
 from asxh_cli.pipeline import (
     SKIP_REASONS,
@@ -38,11 +38,13 @@ from asxh_cli.pipeline import (
     MatchRun,
     Outputs,
     ReadOptions,
+    category_rules,
     counts_by_file,
     list_names,
     match_counts,
     match_inputs,
     read_lists,
+    read_messages,
     run_clean,
     run_export,
     run_match,
@@ -191,20 +193,26 @@ def _print_problem_summary(run: CleanRun, rows_out: int, quiet: bool) -> None:
         ),
         highlight=False,
     )
-    _warn_skipped(run.skipped)
+    _print_read_messages(run.read)
 
 
-def _warn_skipped(skipped: pd.DataFrame) -> None:
-    """A skipped row that looks like a person is the one a clerk must see."""
-    people = skipped[skipped["Giống một người"].astype(bool)] if len(skipped) else skipped
-    if len(people):
-        err_console().print(
-            pick(
-                f"[yellow]Cảnh báo:[/] {len(people)} dòng bị bỏ qua trông giống một người (xem sheet 'Dòng bỏ qua').",
-                f"[yellow]Warning:[/] {len(people)} skipped rows look like a person (see the 'Dòng bỏ qua' sheet).",
-            ),
-            highlight=False,
-        )
+def _print_read_messages(read: ReadResult, limit: int = 20) -> None:
+    """The reader's warnings (no names or IDs in them) and notices, at most `limit` lines of each."""
+    console = err_console()
+    messages = read_messages(read)
+    for kind, style in (("warnings", "yellow"), ("notices", "cyan")):
+        lines = messages[kind]
+        label = pick("Cảnh báo", "Warning") if kind == "warnings" else pick("Lưu ý", "Note")
+        for line in lines[:limit]:
+            console.print(f"[{style}]{label}:[/] {line}", highlight=False)
+        if len(lines) > limit:
+            console.print(
+                pick(
+                    f"… và {len(lines) - limit} dòng khác (xem --json).",
+                    f"… and {len(lines) - limit} more (see --json).",
+                ),
+                highlight=False,
+            )
 
 
 def _summary_json(run: CleanRun, outputs: list[Path]) -> str:
@@ -216,7 +224,8 @@ def _summary_json(run: CleanRun, outputs: list[Path]) -> str:
             "rows_out": len(data),
             "rows_with_errors": int((data["errors"] > 0).sum()),
             "skipped_rows": len(run.skipped),
-            "skipped_like_person": int(run.skipped["Giống một người"].astype(bool).sum()) if len(run.skipped) else 0,
+            "skipped_like_person": int((run.skipped["Giống một người"] == "Có").sum()),
+            **read_messages(run.read),
             "problems": [{"severity": r.severity, "code": r.code, "count": int(r.count)} for r in counts.itertuples()],
             "outputs": [str(p) for p in outputs],
         },
@@ -266,6 +275,7 @@ def inspect(
     """Xem công cụ hiểu tệp thế nào: dòng tiêu đề, ý nghĩa từng cột, số người và các dòng bỏ qua."""
     rules = load_rules(rules_dir)
     result = _read(files, rules, _options(sheet, mapping, encoding))
+    categories = category_index(rules)
     if as_json:
         payload = [
             {
@@ -279,11 +289,18 @@ def inspect(
                 ],
                 "skipped": dict(t.skipped),
                 "skipped_rows": t.skipped_rows,
+                "notes": t.notes,
+                "categories": [
+                    {"text": text, "code": m.code, "rule": m.rule, "basis": m.basis}
+                    for text, m in category_rules(t.data, categories).items()
+                ],
             }
             for t in result.tables
         ]
         extra = [{"file": s.file, "sheet": s.sheet, "reason": s.reason} for s in result.skipped_sheets]
-        typer.echo(json.dumps({"sheets": payload, "sheets_without_list": extra}, ensure_ascii=False, indent=2))
+        hidden = [{"file": h.file, "sheet": h.sheet, "people": h.people} for h in result.hidden_sheets]
+        document = {"sheets": payload, "sheets_without_list": extra, "hidden_sheets": hidden, **read_messages(result)}
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
         return
     console = out_console()
     for t in result.tables:
@@ -310,6 +327,17 @@ def inspect(
             ),
             highlight=False,
         )
+        for note in t.notes:
+            console.print(f"[cyan]{pick('Lưu ý', 'Note')}:[/] {note}", highlight=False)
+        decided = category_rules(t.data, categories)
+        if decided:
+            groups = Table(title=pick("Nhóm đối tượng", "Categories"), title_justify="left")
+            for column in (pick("Ghi trong tệp", "As written"), pick("Nhóm", "Group"), pick("Căn cứ", "Basis")):
+                groups.add_column(column)
+            for text, m in decided.items():
+                basis = pick("đúng tên nhóm trong rules", "a listed alias") if m.rule == "alias" else m.basis or m.rule
+                groups.add_row(text, m.code or pick("(không rõ)", "(unknown)"), basis or "")
+            console.print(groups)
     for s in result.skipped_sheets:
         console.print(
             pick(
@@ -318,6 +346,7 @@ def inspect(
             ),
             highlight=False,
         )
+    _print_read_messages(result)
 
 
 @app.command(
@@ -565,7 +594,7 @@ def _print_match_summary(run: MatchRun, summary: dict[str, Any], quiet: bool) ->
         ),
         highlight=False,
     )
-    _warn_skipped(run.skipped)
+    _print_read_messages(run.read)
     _warn_register(register)
 
 

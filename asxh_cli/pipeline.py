@@ -23,17 +23,18 @@ from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.match.engine import MatchResult, match_beneficiaries
 from asxh_cli.match.register import Register, prepare_register
 from asxh_cli.match.review import apply_decisions, read_decisions
+from asxh_cli.normalize.lookup import CategoryIndex, CategoryMatch
 from asxh_cli.payout import EXCEPTION, Assignment, assign_lists, read_result_list
 from asxh_cli.rules import Rules
 from asxh_cli.survey import list_check_codes, merge_answers, read_surveys
 
 Step = Callable[[str], None]
-SKIPPED_COLUMNS = ["Tệp gốc", "Sheet gốc", "Dòng gốc", "Lý do bỏ qua", "Giống một người"]
+SKIPPED_COLUMNS = ["Tệp gốc", "Sheet gốc", "Dòng gốc", "Lý do bỏ qua", "Chi tiết", "Giống một người", "Nội dung dòng"]
 SKIP_REASONS = {
     "blank": ("dòng trống", "blank"),
     "total": ("dòng tổng cộng", "totals"),
     "signature": ("chữ ký / ngày tháng", "signature block"),
-    "heading": ("tiêu đề nhóm", "group heading"),
+    "heading": ("tiêu đề / tiêu đề nhóm", "title or group heading"),
     "column_numbers": ("dòng đánh số cột", "column numbers"),
 }
 
@@ -59,21 +60,33 @@ def read_lists(
 
 
 def skipped_rows(read: ReadResult) -> pd.DataFrame:
-    """Every non-blank row the reader set aside, with its reason: the `Dòng bỏ qua` sheet."""
+    """Every non-blank row the reader set aside, with its reason: the `Dòng bỏ qua` sheet (holds the row's text)."""
     records = [
-        {
-            "Tệp gốc": table.file,
-            "Sheet gốc": table.sheet,
-            "Dòng gốc": row,
-            "Lý do bỏ qua": SKIP_REASONS.get(reason, (reason, reason))[0],
-            "Giống một người": "",
-        }
-        for table in read.tables
-        for reason, rows in table.skipped_rows.items()
-        if reason != "blank"
-        for row in rows
+        [
+            row.file,
+            row.sheet,
+            row.row,
+            SKIP_REASONS.get(row.reason, (row.reason, row.reason))[0],
+            row.detail,
+            "Có" if row.looks_like_person else "",
+            row.text,
+        ]
+        for row in read.skipped_rows
     ]
     return pd.DataFrame(records, columns=SKIPPED_COLUMNS)
+
+
+def category_rules(data: pd.DataFrame, categories: CategoryIndex, limit: int = 30) -> dict[str, CategoryMatch]:
+    """Each distinct category text of a sheet (the most frequent first) → the rule that decided its group."""
+    if "category" not in data.columns:
+        return {}
+    texts = data["category"].dropna().astype(str).str.strip()
+    return {text: categories.explain(text) for text in texts[texts != ""].value_counts().index[:limit]}
+
+
+def read_messages(read: ReadResult) -> dict[str, list[str]]:
+    """What the reader wants the user to know: warnings (hidden people, skipped rows like people) and notices."""
+    return {"warnings": list(read.warnings), "notices": list(read.notices)}
 
 
 @dataclass
@@ -181,6 +194,7 @@ def match_counts(run: MatchRun) -> dict[str, object]:
         "rows_in": len(run.read.data),
         "rows_out": len(run.table),
         "skipped_rows": len(run.skipped),
+        **read_messages(run.read),
         "results": {r.value: int((decisions == r).sum()) for r in Result},
         "deceased": int((matched & (status == Status.DEAD.label_vi).to_numpy()).sum()),
         "moved": int((matched & (status == Status.MOVED.label_vi).to_numpy()).sum()),

@@ -121,6 +121,13 @@ def test_payment_invariants_hold_on_any_raw_workbooks(scenario):
 
         keys = list(zip(run.table["Tệp gốc"], run.table["Sheet gốc"], run.table["Dòng gốc"].astype(int), strict=True))
         assert sorted(keys) == sorted(persons)  # every person row once; no totals, notes or blank rows
+        for table in run.read.tables:  # every non-empty row: a person, a header row, or a listed skipped row
+            sheet = openpyxl.load_workbook(table.file)[table.sheet]
+            filled = [
+                r for r, row in enumerate(sheet.iter_rows(values_only=True), 1) if any(v is not None for v in row)
+            ]
+            listed = [*map(int, table.data["source_row"]), *table.header_rows, *(s.row for s in table.skipped_list)]
+            assert sorted(listed) == filled
 
         csv = root / "kq.csv"
         write_csv(run.table, csv)

@@ -72,10 +72,11 @@ def test_class1_skipped_row_that_looks_like_a_person_is_flagged(make_xlsx, rules
         [None, "Cộng"],
         [None, None, None, None, "Trần Văn Hai", "15/03/1952"],
     ]
-    table = read([make_xlsx({"DS": rows})], rules).tables[0]
+    path = make_xlsx({"DS": rows})
+    table = read([path], rules).tables[0]
     flags = {s.row: s.looks_like_person for s in table.skipped_list}
     assert flags == {3: False, 4: True}
-    assert table.skipped_list[0].file == "list.xlsx" and table.skipped_list[0].sheet == "DS"
+    assert table.skipped_list[0].file == str(path) and table.skipped_list[0].sheet == "DS"
 
 
 def test_class1_group_headings_give_commune_and_category(make_xlsx, rules):
@@ -610,9 +611,9 @@ def test_read_result_lists_skipped_rows_of_every_sheet_and_file(make_xlsx, rules
     result = read([first, second], rules)
     frame = result.skipped_frame()
     assert list(zip(frame["file"], frame["sheet"], frame["row"], frame["reason"], strict=True)) == [
-        ("list.xlsx", "A", 3, "total"),
-        ("list.xlsx", "B", 3, "heading"),
-        ("ds.csv", "ds", 3, "total"),
+        (str(first), "A", 3, "total"),  # the path as given
+        (str(first), "B", 3, "heading"),
+        (str(second), "ds", 3, "total"),
     ]
     assert list(frame["looks_like_person"]) == [False, True, False]
     assert len(result.warnings) == 1 and "dòng 3" in result.warnings[0] and "Lê Văn Ba" not in result.warnings[0]
