@@ -157,41 +157,25 @@ def _codes(values: pd.Series, parse: object, path: Path, required: bool) -> pd.S
 
 
 def _recheck_ids(frame: pd.DataFrame, column: str, path: Path) -> list[str]:
-    """Restore one leading zero Excel dropped from a 12-digit ID (or a 9-digit CMND); refuse a broken register ID."""
+    """Restore the one leading zero Excel drops from a 12-digit ID; a register ID that is still not 12 digits is
+    refused (the file was damaged), naming the row."""
     repairs = []
     header = MATCH_HEADERS.get(column) or CLEAN_HEADERS[column][0]
     for i, value in enumerate(frame[column]):
         if value is None:
             continue
         text = str(value).strip().removesuffix(".0")
-        if not text.isdigit():
-            if column == "register_id":
-                raise InputError(
-                    "list.bad_id",
-                    file=path.name,
-                    row=i + 2,
-                    column=header,
-                    value=_masked(text),
-                    problem="không phải dãy số",
-                )
-            continue
-        if len(text) in (11, 8):
-            fixed = "0" + text
+        if text.isdigit() and len(text) == 11:
+            text = "0" + text
             repairs.append(
-                f"{path.name}, dòng {i + 2}, cột '{header}': thêm số 0 đầu bị Excel làm mất ({_masked(fixed)})"
+                f"{path.name}, dòng {i + 2}, cột '{header}': thêm số 0 đầu bị Excel làm mất ({_masked(text)})"
             )
-            frame.at[i, column] = fixed
-        elif column == "register_id" and len(text) != 12:
+        if column == "register_id" and not (text.isdigit() and len(text) == 12):
+            problem = f"{len(text)} chữ số, cần 12" if text.isdigit() else "không phải dãy số"
             raise InputError(
-                "list.bad_id",
-                file=path.name,
-                row=i + 2,
-                column=header,
-                value=_masked(text),
-                problem=f"{len(text)} chữ số, cần 12",
+                "list.bad_id", file=path.name, row=i + 2, column=header, value=_masked(text), problem=problem
             )
-        else:
-            frame.at[i, column] = text
+        frame.at[i, column] = text
     return repairs
 
 
