@@ -12,6 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from asxh_cli.frames import attribute, map_distinct
+from asxh_cli.match.features import add_shared_keys, address_keys
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.text import fold, modern_tone
 from asxh_cli.normalize.values import parse_sex
@@ -82,6 +83,16 @@ def given_accented(names: pd.Series) -> pd.Series:
     return map_distinct(last, lambda v: modern_tone(unicodedata.normalize("NFC", v).lower()) if v else None)
 
 
+def name_frequencies(people: pd.DataFrame) -> pd.DataFrame:
+    """Add how many register people share each name (`name_count`), name + birth year (`name_year_count`)
+    and family + given name without the middle name (`pair_count`): the term frequencies of the run."""
+    people = add_shared_keys(people.copy())
+    people["name_count"] = people.groupby("canon_key", dropna=False)["canon_key"].transform("size")
+    people["name_year_count"] = people.groupby(["canon_key", "birth_year"], dropna=False)["canon_key"].transform("size")
+    people["pair_count"] = people.groupby("pair_key", dropna=False)["pair_key"].transform("size")
+    return people
+
+
 def _status(frame: pd.DataFrame, rules: Rules) -> pd.Series:
     status = frame["status"] if "status" in frame.columns else pd.Series([None] * len(frame), index=frame.index)
     kinds = map_distinct(status, lambda v: rules.matching.status.get(fold(v)) if isinstance(v, str) else None)
@@ -114,7 +125,8 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     people["status"] = people["status_kind"].map(STATUS_LABELS)
     for column in ("death_date", "address", "commune"):
         people[column] = frame[column].astype(object) if column in frame.columns else None
+    people[["locality", "commune_key", "province_key"]] = address_keys(people["address"], people["commune"])
     people["register_row"] = frame["source_row"].to_numpy() if "source_row" in frame.columns else range(len(frame))
     rejected = failing_cells(CleanRegister, people)["index"].unique()
-    usable = people.drop(index=rejected).reset_index(drop=True)
+    usable = name_frequencies(people.drop(index=rejected).reset_index(drop=True))
     return Register(usable, len(frame), len(rejected))
