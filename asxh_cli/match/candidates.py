@@ -5,6 +5,7 @@
 - family + given name with the birth year, or with day and month (a wrong year);
 - the full birth date (or day and month swapped) with the family or the given name (a typo in the other);
 - the birth year with the commune and the thôn/tổ or the given name (name typos, year-only dates);
+  without a birth year, the commune with family and given name;
 - for rows still without a same-name or same-ID candidate: birth year, sex and the initials of the name
   (a typo in both family and given name).
 
@@ -54,7 +55,8 @@ def _neighbour_keys(digits: np.ndarray, target: int) -> np.ndarray:
 
 def _id_pairs(ben: pd.DataFrame, reg_keys: pd.Series, lengths: tuple[int, ...], target: int) -> pd.DataFrame:
     """(b, r) where the listed ID equals a register key (exact first; one slip for rows without an exact hit)."""
-    listed = ben.loc[ben["id_digits"].notna(), ["b", "id_digits"]]
+    alternative = ben.loc[ben["id_alt"].notna(), ["b", "id_alt"]].rename(columns={"id_alt": "id_digits"})
+    listed = pd.concat([ben.loc[ben["id_digits"].notna(), ["b", "id_digits"]], alternative], ignore_index=True)
     listed = listed[listed["id_digits"].str.len().isin(lengths)]
     register = pd.DataFrame({"r": reg_keys.index, "key": reg_keys.to_numpy()}).dropna()
     exact = listed[listed["id_digits"].str.len() == target]
@@ -105,6 +107,7 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
             others.append(_merge(full, right, [date, name]))
     others.append(_merge(ben, right, ["birth_year", "commune_key", "locality"]))
     others.append(_merge(ben, right, ["birth_year", "commune_key", "given"]))
+    others.append(_merge(ben[ben["birth_year"].isna()], right, ["commune_key", "family", "given"]))
     strong = pd.concat(by_id + by_name, ignore_index=True)
     unresolved = ben[~ben["b"].isin(strong["b"])]
     if len(unresolved):

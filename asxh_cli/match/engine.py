@@ -20,7 +20,7 @@ import pandas as pd
 
 from asxh_cli.contract import Result
 from asxh_cli.match.candidates import candidate_pairs
-from asxh_cli.match.features import add_shared_keys, address_keys, listed_id_digits
+from asxh_cli.match.features import add_shared_keys, address_keys, listed_id_digits, unpadded_id
 from asxh_cli.match.register import Register, given_accented, name_parts
 from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, compare_pairs
 from asxh_cli.match.weights import (
@@ -85,6 +85,7 @@ def beneficiary_features(data: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     features["national_id"] = data["national_id"].to_numpy(dtype=object)
     features["id_kind"] = data["id_kind"].to_numpy(dtype=object)
     features["id_digits"] = listed_id_digits(data["national_id"].astype(object)).to_numpy()
+    features["id_alt"] = unpadded_id(data["national_id"].astype(object), data.get("national_id_raw")).to_numpy()
     features["id12"] = features["id_digits"].where(features["id_digits"].str.len() == 12)
     keys = data["name_key"].astype(object)
     features["name_key"] = keys.to_numpy()
@@ -183,9 +184,11 @@ def _clauses(
 
 
 def _owner_rule(compared: pd.DataFrame) -> pd.DataFrame:
-    """An ID whose owner has another name says nothing about anyone: drop it from every pair of that row."""
-    l_id, l_name = compared["l_id"].to_numpy(), compared["l_name"].to_numpy()
-    owner = np.isin(l_id, [ID.index("exact"), ID.index("old")]) & (l_name == NAME.index("different"))
+    """An ID whose owner has another name or birth date says nothing about anyone: drop it from every pair
+    of that row (the owner stays a candidate, shown to a clerk, never matched on the ID)."""
+    l_id, l_name, l_birth = (compared[f"l_{s}"].to_numpy() for s in ("id", "name", "birth"))
+    other = (l_name == NAME.index("different")) | (l_birth == BIRTH.index("different"))
+    owner = np.isin(l_id, [ID.index("exact"), ID.index("old")]) & other
     compared["id_owner"] = owner
     owner_row = pd.Series(owner).groupby(compared["b"].to_numpy()).transform("any").to_numpy()
     compared["owner_row"] = owner_row
@@ -194,21 +197,21 @@ def _owner_rule(compared: pd.DataFrame) -> pd.DataFrame:
 
 
 def _routes(best: pd.DataFrame) -> np.ndarray:
-    """The kinds of evidence that may match a row automatically (the hard safety rules)."""
-    l_id, l_name, l_birth = (best[f"l_{s}"].to_numpy() for s in ("id", "name", "birth"))
+    """The kinds of evidence that may match a row automatically (the hard safety rules): an ID that agrees,
+    with a name and birth date that do not contradict it; or a name that agrees with the full birth date;
+    or with a birth date one slip off (or only the year) and the same thôn/tổ. A different well-formed ID
+    blocks the last two."""
+    l_id, l_name, l_birth, l_address = (best[f"l_{s}"].to_numpy() for s in ("id", "name", "birth", "address"))
     id_agrees = np.isin(l_id, [ID.index(v) for v in ("exact", "slip", "old")])
+    same_place = l_address == ADDRESS.index("locality")
     id_conflict = l_id == ID.index("different")
     name_known = (l_name != ABSENT) & (l_name != NAME.index("different"))
     by_id = id_agrees & name_known & (l_birth != BIRTH.index("different"))
     name_sure = np.isin(l_name, [NAME.index(v) for v in ("exact", "close", "middle")])
-    by_date = name_sure & (l_birth == BIRTH.index("exact")) & ~id_conflict
-    by_hamlet = (
-        (l_name == NAME.index("exact"))
-        & (l_birth == BIRTH.index("year"))
-        & (best["l_address"].to_numpy() == ADDRESS.index("locality"))
-        & ~id_conflict
-    )
-    return by_id | by_date | by_hamlet
+    by_date = name_sure & (l_birth == BIRTH.index("exact"))
+    near_date = np.isin(l_birth, [BIRTH.index(v) for v in ("swapped", "year", "near")])
+    by_place = name_sure & near_date & same_place
+    return by_id | ((by_date | by_place) & ~id_conflict)
 
 
 def match_pairs(

@@ -75,6 +75,16 @@ def listed_id_digits(values: pd.Series) -> pd.Series:
     return map_distinct(values, digits)
 
 
+def unpadded_id(values: pd.Series, raw: pd.Series | None) -> pd.Series:
+    """The listed digits before a leading zero was restored (10–11 digits), when cleaning padded them:
+    either Excel dropped the zero, or a digit was dropped by hand; matching tries both."""
+    if raw is None:
+        return pd.Series([None] * len(values), index=values.index, dtype=object)
+    digits = listed_id_digits(raw.astype(object)).astype(object)
+    padded = digits.str.len().isin([10, 11]) & (digits.str.zfill(12) == values)
+    return digits.where(padded, None)
+
+
 def year_only(precision: pd.Series, month: pd.Series, day: pd.Series) -> np.ndarray:
     """True where only the year is known: year precision, or 01/01/yyyy (the usual placeholder for an unknown date)."""
     placeholder = (day == 1) & (month == 1)

@@ -50,9 +50,12 @@ def id_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray
     long_id, short_id = lengths >= 11, (lengths >= 8) & (lengths <= 10)
     level = np.full(len(b), ABSENT, dtype=np.int8)
     if long_id.any():
-        distance = process.cpdist(
-            _strings(listed), _strings(_take(reg, "national_id", r)), scorer=OSA.distance, workers=-1
-        )
+        register_ids = _strings(_take(reg, "national_id", r))
+        distance = process.cpdist(_strings(listed), register_ids, scorer=OSA.distance, workers=-1)
+        alternative = _take(ben, "id_alt", b)
+        if _present(alternative).any():
+            other = process.cpdist(_strings(alternative), register_ids, scorer=OSA.distance, workers=-1)
+            distance = np.where(_present(alternative), np.minimum(distance, other), distance)
         level = np.where(long_id & (lengths == 12), _code(ID, "different"), level)
         level = np.where(long_id & (distance == 1), _code(ID, "slip"), level)
         level = np.where(long_id & (distance == 0), _code(ID, "exact"), level)
