@@ -183,6 +183,13 @@ def _clauses(
     return clauses.where(~gone, pick("người gần giống nhất vẫn khác quá nhiều", "the closest person differs too much"))
 
 
+def _codes(values: pd.Series) -> pd.Series:
+    """Result members (not plain strings: pandas would infer a string column) in an object column."""
+    members = np.array(list(Result), dtype=object)
+    position = pd.Index([code.value for code in Result]).get_indexer(values.astype(str).to_numpy())
+    return pd.Series(members[position], index=values.index, dtype=object)
+
+
 def _owner_rule(compared: pd.DataFrame) -> pd.DataFrame:
     """An ID whose owner has another name or birth date says nothing about anyone: drop it from every pair
     of that row (the owner stays a candidate, shown to a clerk, never matched on the ID)."""
@@ -261,7 +268,12 @@ def match_pairs(
     close = ranked[ranked["p"] >= m.ambiguity / 100].groupby("b").size()
     clauses = _clauses(best, result, close, strong, best["owner_row"].to_numpy(dtype=bool))
     decisions = pd.DataFrame(
-        {"result": [Result(v) for v in result], "r": r, "score": best["score"], "reason": _reasons(best, clauses)},
+        {
+            "result": _codes(pd.Series(result, index=best.index, dtype=object)),
+            "r": r,
+            "score": best["score"],
+            "reason": _reasons(best, clauses),
+        },
         index=best.index,
     )
     candidates = ranked[ranked["rank"] < REVIEW_CANDIDATES].reset_index(drop=True)
@@ -279,8 +291,8 @@ def match_beneficiaries(
     step("decisions")
     full = pd.DataFrame(index=pd.RangeIndex(len(ben))).join(result.decisions)
     missing = full["result"].isna()
-    full["result"] = full["result"].astype(object)
-    full.loc[missing, "result"] = NOT_FOUND
+    codes = full["result"].astype(object).where(~missing, NOT_FOUND)
+    full["result"] = _codes(codes)
     full.loc[missing, "score"] = 0.0
     full.loc[missing, "reason"] = pick(
         "không tìm thấy ai có số định danh, họ tên hoặc ngày sinh gần giống",
