@@ -89,6 +89,7 @@ class Matching:
     sample_pairs: int
     name_close_similarity: float
     name_given_similarity: float
+    name_typo_similarity: float
     max_candidates: int
     surname_canon: dict[str, str]  # folded surname → folded canonical surname
     status: dict[str, str]  # folded status text → "alive" / "dead" / "moved"
@@ -319,6 +320,7 @@ def _matching(directory: Path) -> Matching:
         sample_pairs=int(_number(path, "estimation", estimation, "sample_pairs", 1000, 1e8)),
         name_close_similarity=_number(path, "name", name, "close_similarity", 0, 100),
         name_given_similarity=_number(path, "name", name, "given_similarity", 0, 100),
+        name_typo_similarity=_number(path, "name", name, "typo_similarity", 0, 100),
         max_candidates=int(_number(path, "blocking", data.get("blocking", {}), "max_candidates", 1, 1000)),
         surname_canon=canon,
         status=status,

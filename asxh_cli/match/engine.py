@@ -190,12 +190,20 @@ def _codes(values: pd.Series) -> pd.Series:
     return pd.Series(members[position], index=values.index, dtype=object)
 
 
-def _owner_rule(compared: pd.DataFrame) -> pd.DataFrame:
+def _typo_allowed(compared: pd.DataFrame, rules: Rules) -> np.ndarray:
+    """A name only `typo_similarity` alike still agrees when the ID and the full birth date both agree."""
+    return (compared["name_similarity"].to_numpy() >= rules.matching.name_typo_similarity) & (
+        compared["l_birth"].to_numpy() == BIRTH.index("exact")
+    )
+
+
+def _owner_rule(compared: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """An ID whose owner has another name or birth date says nothing about anyone: drop it from every pair
     of that row (the owner stays a candidate, shown to a clerk, never matched on the ID)."""
     l_id, l_name, l_birth = (compared[f"l_{s}"].to_numpy() for s in ("id", "name", "birth"))
-    other = (l_name == NAME.index("different")) | (l_birth == BIRTH.index("different"))
-    owner = np.isin(l_id, [ID.index("exact"), ID.index("old")]) & other
+    compared["typo_allowed"] = _typo_allowed(compared, rules)
+    other_name = (l_name == NAME.index("different")) & ~compared["typo_allowed"].to_numpy()
+    owner = np.isin(l_id, [ID.index("exact"), ID.index("old")]) & (other_name | (l_birth == BIRTH.index("different")))
     compared["id_owner"] = owner
     owner_row = pd.Series(owner).groupby(compared["b"].to_numpy()).transform("any").to_numpy()
     compared["owner_row"] = owner_row
@@ -205,14 +213,14 @@ def _owner_rule(compared: pd.DataFrame) -> pd.DataFrame:
 
 def _routes(best: pd.DataFrame) -> np.ndarray:
     """The kinds of evidence that may match a row automatically (the hard safety rules): an ID that agrees,
-    with a name and birth date that do not contradict it; or a name that agrees with the full birth date;
-    or with a birth date one slip off (or only the year) and the same thôn/tổ. A different well-formed ID
-    blocks the last two."""
+    with a name and birth date that do not contradict it (a name typo only with the full birth date); or a
+    name that agrees with the full birth date; or with a birth date one slip off (or only the year) and the
+    same thôn/tổ. A different well-formed ID blocks the last two."""
     l_id, l_name, l_birth, l_address = (best[f"l_{s}"].to_numpy() for s in ("id", "name", "birth", "address"))
     id_agrees = np.isin(l_id, [ID.index(v) for v in ("exact", "slip", "old")])
     same_place = l_address == ADDRESS.index("locality")
     id_conflict = l_id == ID.index("different")
-    name_known = (l_name != ABSENT) & (l_name != NAME.index("different"))
+    name_known = ((l_name != ABSENT) & (l_name != NAME.index("different"))) | best["typo_allowed"].to_numpy()
     by_id = id_agrees & name_known & (l_birth != BIRTH.index("different"))
     name_sure = np.isin(l_name, [NAME.index(v) for v in ("exact", "close", "middle")])
     by_date = name_sure & (l_birth == BIRTH.index("exact"))
@@ -238,7 +246,7 @@ def match_pairs(
         return MatchResult(
             empty, pairs.assign(rank=pd.Series(dtype="int64"), score=pd.Series(dtype="float64")), weights
         )
-    compared = _owner_rule(compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m))
+    compared = _owner_rule(compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m), rules)
     if weights is None:
         weights = default_weights(m, size)
         if m.em and len(compared) >= m.em_min_pairs:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Levenshtein
 
 from asxh_cli.rules import LEVELS, Matching
 
@@ -76,15 +76,15 @@ def name_levels(
     different."""
     left, right = _take(ben, "canon_key", b), _take(reg, "canon_key", r)
     similarity = process.cpdist(_strings(left), _strings(right), scorer=fuzz.ratio, workers=-1)
-    given = process.cpdist(
-        _strings(_take(ben, "given", b)), _strings(_take(reg, "given", r)), scorer=fuzz.ratio, workers=-1
-    )
+    left_given, right_given = _strings(_take(ben, "given", b)), _strings(_take(reg, "given", r))
+    given = process.cpdist(left_given, right_given, scorer=fuzz.ratio, workers=-1)
+    one_slip = process.cpdist(left_given, right_given, scorer=Levenshtein.distance, workers=-1) <= 1
     same = left == right
     accents = _take(ben, "given_accented", b) != _take(reg, "given_accented", r)
     marked = _take(ben, "given_marked", b).astype(bool) & _take(reg, "given_marked", r).astype(bool)
     same_pair = _take(ben, "pair_key", b) == _take(reg, "pair_key", r)
     middle = same_pair & (_take(ben, "words", b) != _take(reg, "words", r))
-    close = (similarity >= rules.name_close_similarity) & (given >= rules.name_given_similarity)
+    close = (similarity >= rules.name_close_similarity) & ((given >= rules.name_given_similarity) | one_slip)
     level = np.select(
         [same & accents & marked, same, middle, close],
         [_code(NAME, "accent"), _code(NAME, "exact"), _code(NAME, "middle"), _code(NAME, "close")],
