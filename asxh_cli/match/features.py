@@ -5,62 +5,72 @@ Everything is computed per distinct value or with whole-column operations, never
 
 from __future__ import annotations
 
-import re
-
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from asxh_cli.frames import map_distinct
-from asxh_cli.normalize.text import fold
 
-_COMMUNE = re.compile(r"^(xa|phuong|thi tran|p|x|tt)\s+")
-_DISTRICT = re.compile(r"^(huyen|quan|thi xa|q|h)\s+")
-_PROVINCE = re.compile(r"^(tinh|thanh pho|tp)\s+")
-_HOUSE = re.compile(r"^(so\s+)?(nha\s+)?[0-9][0-9a-z/-]*\s+(?=\D)")
-
-
-def _address_parts(address: object) -> tuple[str | None, str | None, str | None]:
-    """(thôn/tổ or street, commune, province) from one address, folded; parts not written are None."""
-    if not isinstance(address, str) or not address.strip():
-        return None, None, None
-    locality = commune = province = None
-    for raw in re.split(r"[,;]", address):
-        part = fold(raw)
-        if not part:
-            continue
-        if _PROVINCE.match(part):
-            province = _PROVINCE.sub("", part)
-        elif _COMMUNE.match(part) and commune is None:
-            commune = _COMMUNE.sub("", part)
-        elif _DISTRICT.match(part):
-            continue
-        elif locality is None:
-            locality = _HOUSE.sub("", part)
-    return locality, commune, province
+_COMMUNE = r"^(xa|phuong|thi tran|p|x|tt) "
+_DISTRICT = r"^(huyen|quan|thi xa|q|h) "
+_PROVINCE = r"^(tinh|thanh pho|tp) "
+_HOUSE = r"^(so )?(nha )?[0-9][0-9a-z/-]* ([a-z])"
 
 
-def _commune_key(value: object) -> str | None:
-    if not isinstance(value, str) or not value.strip():
-        return None
-    return _COMMUNE.sub("", fold(value)) or None
+def _fold_segments(values: pd.Series) -> pa.ListArray:
+    """Fold each address (no diacritics, lower case, đ→d) and cut it at commas and semicolons."""
+    array = pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.string())
+    array = pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(array, "NFD"), r"\p{Mn}", ""))
+    array = pc.replace_substring(pc.replace_substring(array, "đ", "d"), "ð", "d")
+    return pc.split_pattern_regex(array, r"[,;]")
 
 
 def address_keys(address: pd.Series, commune: pd.Series | None) -> pd.DataFrame:
-    """Columns `locality`, `commune_key`, `province_key`; a commune column, when given, wins over the address."""
-    parts = map_distinct(address, _address_parts)
-    frame = pd.DataFrame(
+    """Columns `locality` (thôn/tổ/ấp or street, house number dropped), `commune_key`, `province_key`, folded;
+    a commune column, when given, wins over the address. Arrow operations on the distinct values, no row loop."""
+    codes, distinct = pd.factorize(address.astype(object), use_na_sentinel=False)
+    keys = _address_parts(pd.Series(distinct, dtype=object))
+    columns = {c: _none(keys[c].to_numpy(dtype=object)[codes]) for c in keys.columns}
+    if commune is not None:
+        own = address_keys(commune, None)
+        own = np.where(pd.isna(own["commune_key"]), own["locality"], own["commune_key"])
+        columns["commune_key"] = _none(np.where(pd.isna(own), columns["commune_key"], own))
+    return pd.DataFrame(columns, index=address.index, dtype=object)
+
+
+def _none(values: np.ndarray) -> np.ndarray:
+    return np.where(pd.isna(values), None, values).astype(object)
+
+
+def _address_parts(address: pd.Series) -> pd.DataFrame:
+    segments = _fold_segments(address)
+    parent = pc.list_parent_indices(segments)
+    part = pc.replace_substring_regex(pc.list_flatten(segments), r"[^0-9a-z/-]+", " ")
+    part = pc.utf8_trim_whitespace(part)
+    is_province = pc.match_substring_regex(part, _PROVINCE)
+    is_commune = pc.match_substring_regex(part, _COMMUNE)
+    is_district = pc.match_substring_regex(part, _DISTRICT)
+    is_local = pc.and_not(
+        pc.and_not(pc.and_not(pc.greater(pc.utf8_length(part), 0), is_province), is_commune), is_district
+    )
+    flat = pd.DataFrame(
         {
-            "locality": [p[0] for p in parts],
-            "commune_key": [p[1] for p in parts],
-            "province_key": [p[2] for p in parts],
+            "row": parent.to_numpy(),
+            "province": pc.if_else(is_province, pc.replace_substring_regex(part, _PROVINCE, ""), None).to_pandas(),
+            "commune": pc.if_else(is_commune, pc.replace_substring_regex(part, _COMMUNE, ""), None).to_pandas(),
+            "locality": pc.if_else(is_local, pc.replace_substring_regex(part, _HOUSE, r"\3"), None).to_pandas(),
+        }
+    )
+    first = flat.groupby("row").first().reindex(range(len(address)))
+    return pd.DataFrame(
+        {
+            "locality": first["locality"].to_numpy(dtype=object),
+            "commune_key": first["commune"].to_numpy(dtype=object),
+            "province_key": first["province"].to_numpy(dtype=object),
         },
         index=address.index,
-        dtype=object,
     )
-    if commune is not None:
-        own = map_distinct(commune, _commune_key)
-        frame["commune_key"] = own.where(own.notna(), frame["commune_key"])
-    return frame
 
 
 def listed_id_digits(values: pd.Series) -> pd.Series:
