@@ -361,7 +361,7 @@ def weighted(rng: np.random.Generator, table: dict[str, float], size: int) -> np
     return rng.choice(keys, size=size, p=weights / weights.sum())
 
 
-def make_register(size: int, rng: np.random.Generator, vocabulary: float) -> dict[str, np.ndarray]:
+def make_register(size: int, rng: np.random.Generator, vocabulary: float, odd_ids: float) -> dict[str, np.ndarray]:
     """Register columns as arrays."""
     sex = np.where(rng.random(size) < 0.5, "Nam", "Nữ")
     family = weighted(rng, SURNAMES, size)
@@ -400,7 +400,7 @@ def make_register(size: int, rng: np.random.Generator, vocabulary: float) -> dic
     ids = np.array(
         [f"{province}{c}{y % 100:02d}{s:06d}" for c, y, s in zip(century, year, serial, strict=False)], dtype=object
     )
-    odd = rng.random(size) < 0.08  # IDs without CCCD structure (other schemes, test IDs)
+    odd = rng.random(size) < odd_ids  # IDs without CCCD structure (other schemes, test IDs)
     ids[odd] = [f"{v:012d}" for v in rng.integers(9 * 10**11, 10**12 - 1, int(odd.sum()))]
     ids = _unique(ids, rng)
     old = np.array([f"{v:09d}" for v in rng.integers(10**8, 10**9 - 1, size)], dtype=object)
@@ -687,12 +687,18 @@ def write_list(rows: list[list[str]], path: Path) -> list[int]:
 
 
 def generate(
-    register: int, beneficiaries: int, out: Path, absent: float = 0.15, vocabulary: float = 1.0, seed: int = 11
+    register: int,
+    beneficiaries: int,
+    out: Path,
+    absent: float = 0.15,
+    vocabulary: float = 1.0,
+    odd_ids: float = 0.08,
+    seed: int = 11,
 ) -> dict[str, Path]:
     rng = np.random.default_rng(seed)
     out.mkdir(parents=True, exist_ok=True)
     files = {"register": out / "register.csv", "beneficiaries": out / "list.xlsx", "truth": out / "truth.csv"}
-    reg = make_register(register, rng, vocabulary)
+    reg = make_register(register, rng, vocabulary, odd_ids)
     move_people(reg, rng)
     write_register(reg, files["register"])
     rows, truth = make_list(reg, beneficiaries, absent, rng)
@@ -713,9 +719,10 @@ def main() -> None:
     parser.add_argument(
         "--vocabulary", type=float, default=1.0, help="share of given names used (smaller = denser namesakes)"
     )
+    parser.add_argument("--odd-ids", type=float, default=0.08, help="share of register IDs without CCCD structure")
     parser.add_argument("--out", type=Path, required=True)
     options = parser.parse_args()
-    generate(options.register, options.beneficiaries, options.out, options.absent, options.vocabulary)
+    generate(options.register, options.beneficiaries, options.out, options.absent, options.vocabulary, options.odd_ids)
 
 
 if __name__ == "__main__":

@@ -32,12 +32,14 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 GENERATOR = "sample"
+# Independent data sets: share absent from the register, share of given names used, share of IDs without structure.
+DENSITY = {"independent": (0.15, 1.0, 0.08), "dense": (0.2, 0.35, 0.5)}
 
 
 def paths(register: int, beneficiaries: int) -> dict[str, Path]:
     stem = f"r{register}_b{beneficiaries}"
-    if GENERATOR == "independent":
-        folder = DATA / f"ind_{stem}"
+    if GENERATOR in DENSITY:
+        folder = DATA / f"{GENERATOR}_{stem}"
         return {
             "register": folder / "register.csv",
             "beneficiaries": folder / "list.xlsx",
@@ -52,13 +54,12 @@ def paths(register: int, beneficiaries: int) -> dict[str, Path]:
 
 def generate(register_size: int, beneficiary_size: int) -> dict[str, Path]:
     """Write a register CSV and one beneficiary workbook (NCC layout: numeric IDs, serial dates) with truth."""
-    if GENERATOR == "independent":
+    if GENERATOR in DENSITY:
         from bench.generate_independent import generate as generate_independent
 
         started = time.perf_counter()
-        files = generate_independent(
-            register_size, beneficiary_size, paths(register_size, beneficiary_size)["truth"].parent
-        )
+        folder = paths(register_size, beneficiary_size)["truth"].parent
+        files = generate_independent(register_size, beneficiary_size, folder, *DENSITY[GENERATOR])
         print(f"generated independent data in {time.perf_counter() - started:.1f} s", file=sys.stderr)
         return files
     from asxh_cli.sample import make_beneficiaries, make_register, write_ncc_workbook, write_register_csv
@@ -216,7 +217,7 @@ def timed(name: str, register_size: int, beneficiary_size: int) -> dict[str, obj
     return json.loads(output.strip().splitlines()[-1])
 
 
-def side_by_side(register_size: int, beneficiary_size: int, with_splink: bool) -> None:
+def side_by_side(register_size: int, beneficiary_size: int, with_splink: bool, generators: list[str]) -> None:
     """Both generators, asxh (and Splink), one table; then the weights learned and the misses by kind."""
     global GENERATOR
     lines = [
@@ -224,7 +225,7 @@ def side_by_side(register_size: int, beneficiary_size: int, with_splink: bool) -
         "|---|---|---|---|---|---|---|---|",
     ]
     details = {}
-    for generator in ("sample", "independent"):
+    for generator in generators:
         GENERATOR = generator
         if not paths(register_size, beneficiary_size)["beneficiaries"].exists():
             generate(register_size, beneficiary_size)
@@ -254,7 +255,10 @@ def main() -> None:
     parser.add_argument("--register", type=int, default=200_000)
     parser.add_argument("--beneficiaries", type=int, default=10_000)
     parser.add_argument("--splink", action="store_true", help="also run Splink (DuckDB) on the same data")
-    parser.add_argument("--generator", choices=["sample", "independent"], default="sample")
+    parser.add_argument("--generator", choices=["sample", *DENSITY], default="sample")
+    parser.add_argument(
+        "--generators", default="sample,independent,dense", help="for quality: data sets, comma-separated"
+    )
     options = parser.parse_args()
     global GENERATOR
     GENERATOR = options.generator
@@ -266,7 +270,7 @@ def main() -> None:
         generate(options.register, options.beneficiaries)
         return
     if options.command == "quality":
-        side_by_side(options.register, options.beneficiaries, options.splink)
+        side_by_side(options.register, options.beneficiaries, options.splink, options.generators.split(","))
         return
     if not paths(options.register, options.beneficiaries)["beneficiaries"].exists():
         generate(options.register, options.beneficiaries)
