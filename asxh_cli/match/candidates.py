@@ -76,8 +76,20 @@ def _int_ids(values: pd.Series) -> pd.Series:
 
 
 def _merge(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> pd.DataFrame:
-    left = left.dropna(subset=on)
-    return left[["b", *on]].merge(right[["r", *on]].dropna(subset=on), on=on, how="inner")[["b", "r"]]
+    """Inner join on integer key codes (-1 = unknown, never joined)."""
+    left = left[(left[on] >= 0).all(axis=1)]
+    right = right[(right[on] >= 0).all(axis=1)]
+    return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
+
+
+def _coded(ben: pd.DataFrame, reg: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both sides' key columns as shared integer codes; `columns` maps a list-side column to its register column."""
+    left, right = pd.DataFrame({"b": ben["b"].to_numpy()}), pd.DataFrame({"r": np.arange(len(reg))})
+    for ben_column, reg_column in columns.items():
+        values = pd.concat([ben[ben_column].astype(object), reg[reg_column].astype(object)], ignore_index=True)
+        codes, _ = pd.factorize(values)
+        left[ben_column], right[ben_column] = codes[: len(ben)], codes[len(ben) :]
+    return left, right
 
 
 def initials(keys: pd.Series) -> pd.Series:
@@ -93,28 +105,33 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
     by_id = [_id_pairs(ben, _int_ids(reg["national_id"]), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
         by_id.append(_id_pairs(ben, _int_ids(reg["old_id"]), (8, 9, 10), 9))
-    keys = ["family", "given", "birth_year", "birth_month", "birth_day", "birth_date", "commune_key", "locality"]
-    right = reg[keys].assign(r=reg.index, sex=reg["sex"])
-    right["birth_swapped"] = right["birth_date"]
-    full = ben[~ben["year_only"].astype(bool)]
+    same = ["family", "given", "birth_year", "birth_month", "birth_day", "birth_date", "commune_key", "locality", "sex"]
+    left, right = _coded(ben, reg, {**{c: c for c in same}, "birth_swapped": "birth_date"})
+    full = left[~ben["year_only"].to_numpy(dtype=bool)]
     by_name = [
-        _merge(ben, right, ["family", "given", "birth_year"]),
+        _merge(left, right, ["family", "given", "birth_year"]),
         _merge(full, right, ["family", "given", "birth_month", "birth_day"]),
     ]
-    others = []
-    for date in ("birth_date", "birth_swapped"):
-        for name in ("family", "given"):
-            others.append(_merge(full, right, [date, name]))
-    others.append(_merge(ben, right, ["birth_year", "commune_key", "locality"]))
-    others.append(_merge(ben, right, ["birth_year", "commune_key", "given"]))
-    others.append(_merge(ben[ben["birth_year"].isna()], right, ["commune_key", "family", "given"]))
+    others = [
+        _merge(full.assign(birth_date=full[date]), right, ["birth_date", name])
+        for date in ("birth_date", "birth_swapped")
+        for name in ("family", "given")
+    ]
+    others.append(_merge(left, right, ["birth_year", "commune_key", "locality"]))
+    others.append(_merge(left, right, ["birth_year", "commune_key", "given"]))
+    no_year = left[left["birth_year"] < 0].assign(birth_year=0)
+    others.append(_merge(no_year, right.assign(birth_year=0), ["commune_key", "family", "given"]))
     strong = pd.concat(by_id + by_name, ignore_index=True)
-    unresolved = ben[~ben["b"].isin(strong["b"])]
-    if len(unresolved):
-        right["initials"] = initials(reg["canon_key"])
+    unresolved = ~ben["b"].isin(strong["b"]).to_numpy()
+    if unresolved.any():
+        ben_initials = initials(ben.loc[unresolved, "canon_key"])
+        codes, distinct = pd.factorize(ben_initials)
+        reg_codes = pd.Index(distinct).get_indexer(initials(reg["canon_key"]).to_numpy(dtype=object))
         others.append(
             _merge(
-                unresolved.assign(initials=initials(unresolved["canon_key"])), right, ["birth_year", "sex", "initials"]
+                left[unresolved].assign(initials=codes),
+                right.assign(initials=reg_codes),
+                ["birth_year", "sex", "initials"],
             )
         )
     pairs = pd.concat([strong, *others], ignore_index=True).drop_duplicates()

@@ -112,9 +112,21 @@ def _phrases(signal: str, level: np.ndarray) -> np.ndarray:
     return table[np.where(level == ABSENT, len(LEVELS[signal]), level)]
 
 
+def _joined(ordered: np.ndarray, bits: np.ndarray, against: bool) -> np.ndarray:
+    """Join with ", ", row by row, the phrases (ordered by weight) for (bits > 0) or against (bits <= 0)."""
+    ranks = np.sort(np.nan_to_num(bits, nan=np.inf if against else -np.inf), axis=1)
+    kept = (ranks <= 0) if against else (ranks[:, ::-1] > 0)
+    out = np.full(len(ordered), "", dtype=object)
+    for k in range(ordered.shape[1]):
+        piece = ordered[:, k]
+        add = kept[:, k] & (piece != "")
+        out = np.where(add & (out != ""), out + ", " + piece, np.where(add, piece, out))
+    return out
+
+
 def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
     """'Ủng hộ: …; ngược lại: …; <clause>; khả năng đúng người p %', strongest signals first."""
-    long = []
+    phrases, weights = [], []
     for signal in SIGNALS:
         phrase = _phrases(signal, best[f"l_{signal}"].to_numpy())
         if signal == "name":
@@ -130,21 +142,20 @@ def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
             phrase = np.where(
                 owner,
                 pick(
-                    "số định danh trong danh sách là của một người khác trong CSDLQG (họ tên khác)",
-                    "the listed ID belongs to another person in the register (different name)",
+                    "số định danh trong danh sách là của một người khác trong CSDLQG (họ tên hoặc ngày sinh khác)",
+                    "the listed ID belongs to another person in the register (another name or birth date)",
                 ),
                 phrase,
             )
-        long.append(pd.DataFrame({"b": best.index, "phrase": phrase, "bits": best[f"w_{signal}"].to_numpy()}))
-    frame = pd.concat(long, ignore_index=True)
-    frame = frame[frame["phrase"] != ""].sort_values(["b", "bits"], ascending=[True, False], kind="stable")
-    support = frame[frame["bits"] > 0].groupby("b")["phrase"].agg(", ".join)
-    against = frame[frame["bits"] <= 0].groupby("b")["phrase"].agg(", ".join)
-    text = pd.Series("", index=best.index, dtype=object)
-    text = text.where(~text.index.isin(support.index), pick("ủng hộ: ", "for: ") + support.reindex(text.index))
-    has_against = text.index.isin(against.index)
+        phrases.append(np.asarray(phrase, dtype=object))
+        weights.append(np.where(phrase == "", np.nan, best[f"w_{signal}"].to_numpy(dtype="float64")))
+    matrix, bits = np.stack(phrases, axis=1), np.stack(weights, axis=1)
+    rows = np.arange(len(best))[:, None]
+    support = _joined(matrix[rows, np.argsort(-np.nan_to_num(bits, nan=-np.inf), axis=1)], bits, False)
+    against = _joined(matrix[rows, np.argsort(np.nan_to_num(bits, nan=np.inf), axis=1)], bits, True)
+    text = np.where(support != "", pick("ủng hộ: ", "for: ") + support, "")
     joiner = np.where(text != "", pick("; ngược lại: ", "; against: "), pick("ngược lại: ", "against: "))
-    text = text.where(~has_against, text + joiner + against.reindex(text.index))
+    text = pd.Series(np.where(against != "", text + joiner + against, text), index=best.index, dtype=object)
     text = text.where(clauses == "", text + "; " + clauses)
     percent = (100 * best["p"]).round(1).astype(str)
     return text + pick("; khả năng đúng người ", "; match probability ") + percent + " %"

@@ -32,11 +32,14 @@ def _floats(frame: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
 
 
 def _strings(values: np.ndarray) -> list[str]:
-    return pd.Series(values, dtype=object).fillna("").astype(str).tolist()
+    out = np.asarray(values, dtype=object).copy()
+    out[pd.isna(out)] = ""
+    return out.tolist()
 
 
 def _present(values: np.ndarray) -> np.ndarray:
-    return pd.notna(values) & (pd.Series(values, dtype=object).fillna("").astype(str) != "").to_numpy()
+    values = np.asarray(values, dtype=object)
+    return ~pd.isna(values) & (values != "")
 
 
 def id_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray) -> np.ndarray:
@@ -46,7 +49,7 @@ def id_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray
     the register ID, 9-ish ones with the register's old CMND.
     """
     listed = _take(ben, "id_digits", b)
-    lengths = pd.Series(listed, dtype=object).str.len().to_numpy(dtype="float64", na_value=0)
+    lengths = ben["id_digits"].astype(object).str.len().to_numpy(dtype="float64", na_value=0)[b]
     long_id, short_id = lengths >= 11, (lengths >= 8) & (lengths <= 10)
     level = np.full(len(b), ABSENT, dtype=np.int8)
     if long_id.any():
