@@ -100,14 +100,29 @@ def initials(keys: pd.Series) -> pd.Series:
     )
 
 
+def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.ndarray:
+    """List rows whose listed ID is a register person's with the same name and full birth date: the
+    deterministic pass; nobody else is looked for (a namesake with another ID is ruled out anyway)."""
+    b, r = by_id["b"].to_numpy(), by_id["r"].to_numpy()
+    same = (ben["canon_key"].to_numpy(dtype=object)[b] == reg["canon_key"].to_numpy(dtype=object)[r]) & (
+        ben["birth_date"].to_numpy(dtype=object)[b] == reg["birth_date"].to_numpy(dtype=object)[r]
+    )
+    full = ~ben["year_only"].to_numpy(dtype=bool)[b]
+    settled = np.zeros(len(ben), dtype=bool)
+    settled[b[same & full]] = True
+    return settled
+
+
 def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
     """All distinct (b, r) pairs worth comparing; `ben` and `reg` are the prepared feature frames."""
     by_id = [_id_pairs(ben, _int_ids(reg["national_id"]), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
         by_id.append(_id_pairs(ben, _int_ids(reg["old_id"]), (8, 9, 10), 9))
+    settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
     same = ["family", "given", "birth_year", "birth_month", "birth_day", "birth_date", "commune_key", "locality", "sex"]
     left, right = _coded(ben, reg, {**{c: c for c in same}, "birth_swapped": "birth_date"})
-    full = left[~ben["year_only"].to_numpy(dtype=bool)]
+    full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]
+    left = left[~settled]
     by_name = [
         _merge(left, right, ["family", "given", "birth_year"]),
         _merge(full, right, ["family", "given", "birth_month", "birth_day"]),
@@ -122,9 +137,9 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
     no_year = left[left["birth_year"] < 0].assign(birth_year=0)
     others.append(_merge(no_year, right.assign(birth_year=0), ["commune_key", "family", "given"]))
     strong = pd.concat(by_id + by_name, ignore_index=True)
-    unresolved = ~ben["b"].isin(strong["b"]).to_numpy()
+    unresolved = ~left["b"].isin(strong["b"]).to_numpy()
     if unresolved.any():
-        ben_initials = initials(ben.loc[unresolved, "canon_key"])
+        ben_initials = initials(ben["canon_key"].iloc[left["b"].to_numpy()[unresolved]])
         codes, distinct = pd.factorize(ben_initials)
         reg_codes = pd.Index(distinct).get_indexer(initials(reg["canon_key"]).to_numpy(dtype=object))
         others.append(
