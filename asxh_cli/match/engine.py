@@ -162,8 +162,9 @@ def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
 
 
 def _clauses(
-    best: pd.DataFrame, result: np.ndarray, close: pd.Series, strong: np.ndarray, owner_row: np.ndarray
+    best: pd.DataFrame, result: np.ndarray, close: pd.Series, strong: np.ndarray, owner_row: np.ndarray, match: float
 ) -> pd.Series:
+    """The sentence saying why a row is not matched (look-alikes, missing kind of evidence, too unsure)."""
     clauses = pd.Series("", index=best.index, dtype=object)
     count = close.reindex(best.index).fillna(0).astype(int)
     many = (result != MATCHED) & (count >= 2)
@@ -184,11 +185,19 @@ def _clauses(
             "not enough evidence to match automatically (needs a correct ID, a full birth date, or the year and hamlet)",
         ),
     )
+    unsure = (result == REVIEW) & ~strong & ~many
+    clauses = clauses.where(
+        ~unsure,
+        pick(f"chưa đủ chắc chắn để tự khớp (cần từ {match:g} %)", f"not sure enough to match (needs {match:g} %)"),
+    )
     other_owner = owner_row & ~best["id_owner"].to_numpy(dtype=bool)
     clauses = clauses.where(
         ~other_owner,
         clauses.where(clauses == "", clauses + "; ")
-        + pick("số định danh trong danh sách là của người khác (họ tên khác)", "the listed ID belongs to someone else"),
+        + pick(
+            "số định danh trong danh sách là của người khác (họ tên hoặc ngày sinh khác)",
+            "the listed ID belongs to someone else",
+        ),
     )
     gone = result == NOT_FOUND
     return clauses.where(~gone, pick("người gần giống nhất vẫn khác quá nhiều", "the closest person differs too much"))
@@ -285,7 +294,7 @@ def match_pairs(
     r = r.where(~shown, owner.reindex(best.index))
     result = np.where(shown, REVIEW, result)
     close = ranked[ranked["p"] >= m.ambiguity / 100].groupby("b").size()
-    clauses = _clauses(best, result, close, strong, best["owner_row"].to_numpy(dtype=bool))
+    clauses = _clauses(best, result, close, strong, best["owner_row"].to_numpy(dtype=bool), m.match)
     decisions = pd.DataFrame(
         {
             "result": _codes(pd.Series(result, index=best.index, dtype=object)),
