@@ -133,9 +133,7 @@ def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
             count = best["name_count"].to_numpy(dtype="float64")
             shared = np.isin(best["l_name"].to_numpy(), [NAME.index("exact"), NAME.index("accent")]) & (count > 1)
             note = pd.Series(count, dtype="float64").fillna(0).astype(int).astype(str)
-            note = (
-                pick(" (", " (") + note + pick(" người trong CSDLQG cùng họ tên)", " people in the register share it)")
-            )
+            note = " (" + note + pick(" người trong CSDLQG cùng họ tên)", " people in the register share it)")
             phrase = np.where(shared, phrase + note.to_numpy(dtype=object), phrase)
         if signal == "id":
             owner = best["id_owner"].to_numpy(dtype=bool)
