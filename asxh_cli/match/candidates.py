@@ -114,7 +114,7 @@ def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.nd
 
 
 def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
-    """All distinct (b, r) pairs worth comparing; `ben` and `reg` are the prepared feature frames."""
+    """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames."""
     by_id = [_id_pairs(ben, _int_ids(reg["national_id"]), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
         by_id.append(_id_pairs(ben, _int_ids(reg["old_id"]), (8, 9, 10), 9))
@@ -150,4 +150,4 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
             )
         )
     pairs = pd.concat([strong, *others], ignore_index=True).drop_duplicates()
-    return pairs.astype({"b": "int64", "r": "int64"}).reset_index(drop=True)
+    return pairs.astype({"b": "int64", "r": "int64"}).sort_values(["b", "r"], kind="stable").reset_index(drop=True)

@@ -99,16 +99,18 @@ def pair_bits(pairs: pd.DataFrame, us: dict[str, np.ndarray], weights: Weights) 
 
 
 def probabilities(b: np.ndarray, total_bits: np.ndarray, weights: Weights) -> np.ndarray:
-    """P(pair is the listed person) among all candidates of its row and "not in the register"."""
+    """P(pair is the listed person) among all candidates of its row and "not in the register".
+
+    Pairs of one row must be contiguous (candidate pairs come sorted by `b`)."""
     if len(b) == 0:
         return np.zeros(0)
-    rho = np.log2(weights.in_register / weights.register_size)
-    logit = total_bits + rho
-    top = pd.Series(logit).groupby(b).transform("max").to_numpy()
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    sizes = np.diff(np.r_[starts, len(b)])
+    logit = total_bits + np.log2(weights.in_register / weights.register_size)
     base = np.log2(1 - weights.in_register)
-    shift = np.maximum(top, base)
+    shift = np.repeat(np.maximum(np.maximum.reduceat(logit, starts), base), sizes)
     mass = np.exp2(logit - shift)
-    denominator = pd.Series(mass).groupby(b).transform("sum").to_numpy() + np.exp2(base - shift)
+    denominator = np.repeat(np.add.reduceat(mass, starts), sizes) + np.exp2(base - shift)
     return mass / denominator
 
 
