@@ -21,88 +21,97 @@ def _code(levels: tuple[str, ...], name: str) -> int:
     return levels.index(name)
 
 
-def _take(frame: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
-    if column not in frame.columns:
-        return np.full(len(index), None, dtype=object)
-    return frame[column].to_numpy(dtype=object)[index]
+class _Side:
+    """One side's columns as numpy arrays, converted once per comparison run (not once per use)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def _array(self, column: str, kind: str) -> np.ndarray:
+        key = (column, kind)
+        if key not in self._cache:
+            if column not in self.frame.columns:
+                values = np.full(len(self.frame), None, dtype=object)
+            elif kind == "float":
+                values = self.frame[column].to_numpy(dtype="float64", na_value=np.nan)
+            else:
+                values = self.frame[column].to_numpy(dtype=object)
+            if kind == "text":
+                values = np.where(pd.isna(values), "", values).astype(object)
+            self._cache[key] = values
+        return self._cache[key]
+
+    def raw(self, column: str, index: np.ndarray) -> np.ndarray:
+        return self._array(column, "raw")[index]
+
+    def text(self, column: str, index: np.ndarray) -> np.ndarray:
+        """Strings, "" where missing."""
+        return self._array(column, "text")[index]
+
+    def floats(self, column: str, index: np.ndarray) -> np.ndarray:
+        return self._array(column, "float")[index]
 
 
-def _floats(frame: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
-    return frame[column].to_numpy(dtype="float64", na_value=np.nan)[index]
-
-
-def _strings(values: np.ndarray) -> list[str]:
-    out = np.asarray(values, dtype=object).copy()
-    out[pd.isna(out)] = ""
-    return out.tolist()
-
-
-def _present(values: np.ndarray) -> np.ndarray:
-    values = np.asarray(values, dtype=object)
-    return ~pd.isna(values) & (values != "")
-
-
-def id_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+def id_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Exact, one slip (typed, swapped, dropped or added digit), old CMND, different well-formed ID, or ABSENT.
 
     The listed ID counts whenever it has 9 or 12 digits, whatever its structure; 12-ish IDs are compared with
     the register ID, 9-ish ones with the register's old CMND.
     """
-    listed = _take(ben, "id_digits", b)
-    lengths = ben["id_digits"].astype(object).str.len().to_numpy(dtype="float64", na_value=0)[b]
+    listed = ben.text("id_digits", b)
+    lengths = ben.frame["id_digits"].astype(object).str.len().to_numpy(dtype="float64", na_value=0)[b]
     long_id, short_id = lengths >= 11, (lengths >= 8) & (lengths <= 10)
     level = np.full(len(b), ABSENT, dtype=np.int8)
     if long_id.any():
-        register_ids = _strings(_take(reg, "national_id", r))
-        distance = process.cpdist(_strings(listed), register_ids, scorer=OSA.distance, workers=-1)
-        alternative = _take(ben, "id_alt", b)
-        if _present(alternative).any():
-            other = process.cpdist(_strings(alternative), register_ids, scorer=OSA.distance, workers=-1)
-            distance = np.where(_present(alternative), np.minimum(distance, other), distance)
+        register_ids = reg.text("national_id", r).tolist()
+        distance = process.cpdist(listed.tolist(), register_ids, scorer=OSA.distance, workers=-1)
+        alternative = ben.text("id_alt", b)
+        if (alternative != "").any():
+            other = process.cpdist(alternative.tolist(), register_ids, scorer=OSA.distance, workers=-1)
+            distance = np.where(alternative != "", np.minimum(distance, other), distance)
         level = np.where(long_id & (lengths == 12), _code(ID, "different"), level)
         level = np.where(long_id & (distance == 1), _code(ID, "slip"), level)
         level = np.where(long_id & (distance == 0), _code(ID, "exact"), level)
-    old = _take(reg, "old_id", r)
-    has_old = short_id & _present(old)
+    old = reg.text("old_id", r)
+    has_old = short_id & (old != "")
     if has_old.any():
-        distance = process.cpdist(_strings(listed), _strings(old), scorer=OSA.distance, workers=-1)
+        distance = process.cpdist(listed.tolist(), old.tolist(), scorer=OSA.distance, workers=-1)
         level = np.where(has_old & (lengths == 9), _code(ID, "different"), level)
         level = np.where(has_old & (distance == 1), _code(ID, "slip"), level)
         level = np.where(has_old & (distance == 0), _code(ID, "old"), level)
     return level.astype(np.int8)
 
 
-def name_levels(
-    ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray, rules: Matching
-) -> tuple[np.ndarray, np.ndarray]:
+def name_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray, rules: Matching) -> tuple[np.ndarray, np.ndarray]:
     """(level, similarity 0–100 of the folded names): exact, accent-only difference, close, middle name missing,
     different."""
-    left, right = _take(ben, "canon_key", b), _take(reg, "canon_key", r)
-    similarity = process.cpdist(_strings(left), _strings(right), scorer=fuzz.ratio, workers=-1)
-    left_given, right_given = _strings(_take(ben, "given", b)), _strings(_take(reg, "given", r))
+    left, right = ben.text("canon_key", b), reg.text("canon_key", r)
+    similarity = process.cpdist(left.tolist(), right.tolist(), scorer=fuzz.ratio, workers=-1)
+    left_given, right_given = ben.text("given", b).tolist(), reg.text("given", r).tolist()
     given = process.cpdist(left_given, right_given, scorer=fuzz.ratio, workers=-1)
     one_slip = process.cpdist(left_given, right_given, scorer=Levenshtein.distance, workers=-1) <= 1
     same = left == right
-    accents = _take(ben, "given_accented", b) != _take(reg, "given_accented", r)
-    marked = _take(ben, "given_marked", b).astype(bool) & _take(reg, "given_marked", r).astype(bool)
-    same_pair = _take(ben, "pair_key", b) == _take(reg, "pair_key", r)
-    middle = same_pair & (_take(ben, "words", b) != _take(reg, "words", r))
+    accents = ben.raw("given_accented", b) != reg.raw("given_accented", r)
+    marked = ben.raw("given_marked", b).astype(bool) & reg.raw("given_marked", r).astype(bool)
+    same_pair = ben.raw("pair_key", b) == reg.raw("pair_key", r)
+    middle = same_pair & (ben.raw("words", b) != reg.raw("words", r))
     close = (similarity >= rules.name_close_similarity) & ((given >= rules.name_given_similarity) | one_slip)
     level = np.select(
         [same & accents & marked, same, middle, close],
         [_code(NAME, "accent"), _code(NAME, "exact"), _code(NAME, "middle"), _code(NAME, "close")],
         _code(NAME, "different"),
     )
-    level = np.where(_present(left) & _present(right), level, ABSENT)
+    level = np.where((left != "") & (right != ""), level, ABSENT)
     return level.astype(np.int8), np.round(similarity, 1)
 
 
-def birth_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+def birth_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Exact, day and month swapped, year only (either side; 01/01/yyyy counts as year only), near (one year
     off, or one of day and month off), different, or ABSENT."""
-    by, bm, bd = (_floats(ben, f"birth_{p}", b) for p in ("year", "month", "day"))
-    ry, rm, rd = (_floats(reg, f"birth_{p}", r) for p in ("year", "month", "day"))
-    partial = _take(ben, "year_only", b).astype(bool) | _take(reg, "year_only", r).astype(bool)
+    by, bm, bd = (ben.floats(f"birth_{p}", b) for p in ("year", "month", "day"))
+    ry, rm, rd = (reg.floats(f"birth_{p}", r) for p in ("year", "month", "day"))
+    partial = ben.raw("year_only", b).astype(bool) | reg.raw("year_only", r).astype(bool)
     same_year, year_off = by == ry, np.abs(by - ry) == 1
     full = ~partial
     level = np.select(
@@ -125,18 +134,18 @@ def birth_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndar
     return np.where(np.isnan(by) | np.isnan(ry), ABSENT, level).astype(np.int8)
 
 
-def sex_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray) -> np.ndarray:
-    left, right = _take(ben, "sex", b), _take(reg, "sex", r)
+def sex_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    left, right = ben.text("sex", b), reg.text("sex", r)
     level = np.where(left == right, _code(SEX, "same"), _code(SEX, "different"))
-    return np.where(pd.notna(left) & pd.notna(right), level, ABSENT).astype(np.int8)
+    return np.where((left != "") & (right != ""), level, ABSENT).astype(np.int8)
 
 
-def address_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+def address_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Same thôn/tổ or street (in the same commune when both name one), same commune, same province, different."""
     both, equal = {}, {}
     for key in ("locality", "commune_key", "province_key"):
-        left, right = _take(ben, key, b), _take(reg, key, r)
-        both[key] = pd.notna(left) & pd.notna(right)
+        left, right = ben.text(key, b), reg.text(key, r)
+        both[key] = (left != "") & (right != "")
         equal[key] = both[key] & (left == right)
     commune_clash = both["commune_key"] & ~equal["commune_key"]
     level = np.select(
@@ -159,16 +168,17 @@ def address_levels(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.nd
 
 def compare_pairs(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray, rules: Matching) -> pd.DataFrame:
     """One row per pair: b, r, the level of each signal and the folded-name similarity."""
-    name, similarity = name_levels(ben, reg, b, r, rules)
+    left, right = _Side(ben), _Side(reg)
+    name, similarity = name_levels(left, right, b, r, rules)
     return pd.DataFrame(
         {
             "b": b,
             "r": r,
-            "l_id": id_levels(ben, reg, b, r),
+            "l_id": id_levels(left, right, b, r),
             "l_name": name,
-            "l_birth": birth_levels(ben, reg, b, r),
-            "l_sex": sex_levels(ben, reg, b, r),
-            "l_address": address_levels(ben, reg, b, r),
+            "l_birth": birth_levels(left, right, b, r),
+            "l_sex": sex_levels(left, right, b, r),
+            "l_address": address_levels(left, right, b, r),
             "name_similarity": similarity,
         }
     )
