@@ -87,14 +87,30 @@ class Bank:
     wallet: bool = False
 
 
+# Comparison levels per signal, strongest agreement first (the order of `[weights.SIGNAL]` in matching.toml).
+LEVELS: dict[str, tuple[str, ...]] = {
+    "id": ("exact", "slip", "old", "different"),
+    "name": ("exact", "accent", "close", "middle", "different"),
+    "birth": ("exact", "swapped", "year", "near", "different"),
+    "sex": ("same", "different"),
+    "address": ("locality", "commune", "province", "different"),
+}
+
+
 @dataclass(frozen=True)
 class Matching:
-    match: float
+    match: float  # match probability (0–100) from which a row may be matched automatically
     review: float
-    ambiguity_gap: float
-    weights: dict[str, float]
-    name_min_similarity: float
-    name_strict_similarity: float
+    ambiguity: float  # another candidate at or above this probability (0–100) is named as a look-alike
+    in_register: float  # prior share of listed people who are in the register
+    levels: dict[str, dict[str, tuple[float, float]]]  # signal → level → (m, u) defaults
+    em: bool
+    em_min_pairs: int
+    em_iterations: int
+    em_prior_pairs: float
+    sample_pairs: int
+    name_close_similarity: float
+    name_given_similarity: float
     name_typo_similarity: float
     max_candidates: int
     surname_canon: dict[str, str]  # folded surname → folded canonical surname
@@ -350,11 +366,30 @@ def _provinces(directory: Path) -> dict[str, str]:
     return dict(table)
 
 
+def _levels(path: Path, weights: dict[str, Any]) -> dict[str, dict[str, tuple[float, float]]]:
+    table: dict[str, dict[str, tuple[float, float]]] = {}
+    for signal, levels in LEVELS.items():
+        given = weights.get(signal, {})
+        table[signal] = {}
+        for level in levels:
+            pair = given.get(level)
+            ok = isinstance(pair, list) and len(pair) == 2 and all(isinstance(v, int | float) for v in pair)
+            if not ok or not (0 < pair[0] < 1 and 0 < pair[1] < 1):
+                raise RuleError(
+                    "rules.bad_key",
+                    file=path,
+                    key=f"weights.{signal}.{level}",
+                    problem="cần [m, u], hai số trong (0, 1)",
+                )
+            table[signal][level] = (float(pair[0]), float(pair[1]))
+    return table
+
+
 def _matching(directory: Path) -> Matching:
     path, data = _read(directory, "matching")
     thresholds = data.get("thresholds", {})
-    weights = data.get("weights", {})
     name = data.get("name", {})
+    estimation = data.get("estimation", {})
     match = _number(path, "thresholds", thresholds, "match", 0, 100)
     review = _number(path, "thresholds", thresholds, "review", 0, match)
     canon: dict[str, str] = {}
@@ -370,10 +405,16 @@ def _matching(directory: Path) -> Matching:
     return Matching(
         match=match,
         review=review,
-        ambiguity_gap=_number(path, "thresholds", thresholds, "ambiguity_gap", 0, 100),
-        weights={k: _number(path, "weights", weights, k, 0, 100) for k in ("id", "name", "birth", "sex")},
-        name_min_similarity=_number(path, "name", name, "min_similarity", 0, 100),
-        name_strict_similarity=_number(path, "name", name, "strict_similarity", 0, 100),
+        ambiguity=_number(path, "thresholds", thresholds, "ambiguity", 0, 100),
+        in_register=_number(path, "thresholds", thresholds, "in_register", 0.01, 0.99),
+        levels=_levels(path, data.get("weights", {})),
+        em=bool(estimation.get("em", True)),
+        em_min_pairs=int(_number(path, "estimation", estimation, "min_pairs", 0, 1e9)),
+        em_iterations=int(_number(path, "estimation", estimation, "iterations", 0, 1000)),
+        em_prior_pairs=_number(path, "estimation", estimation, "prior_pairs", 0, 1e9),
+        sample_pairs=int(_number(path, "estimation", estimation, "sample_pairs", 1000, 1e8)),
+        name_close_similarity=_number(path, "name", name, "close_similarity", 0, 100),
+        name_given_similarity=_number(path, "name", name, "given_similarity", 0, 100),
         name_typo_similarity=_number(path, "name", name, "typo_similarity", 0, 100),
         max_candidates=int(_number(path, "blocking", data.get("blocking", {}), "max_candidates", 1, 1000)),
         surname_canon=canon,

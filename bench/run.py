@@ -6,6 +6,12 @@ Run by hand (not in tests):
     python bench/run.py read     --register 2000000 --beneficiaries 100000
     python bench/run.py clean    --beneficiaries 100000
     python bench/run.py match    --register 200000 --beneficiaries 10000 [--splink]
+    python bench/run.py quality  --register 200000 --beneficiaries 10000 [--splink]
+
+`--generator sample` (default) uses the project's own generator; `--generator independent` uses
+bench/generate_independent.py, written without it. `quality` runs both generators side by side and prints
+one table (precision, recall, review share, F1, time, peak memory; Splink too with --splink), the weights
+learned on each and the misses by kind.
 
 Each timed scenario runs in a fresh subprocess so that its peak memory (ru_maxrss) is its own.
 Data goes to bench/data/ (ignored by git).
@@ -25,8 +31,20 @@ from pathlib import Path
 DATA = Path(__file__).resolve().parent / "data"
 
 
+GENERATOR = "sample"
+# Independent data sets: share absent from the register, share of given names used, share of IDs without structure.
+DENSITY = {"independent": (0.15, 1.0, 0.08), "dense": (0.2, 0.35, 0.5)}
+
+
 def paths(register: int, beneficiaries: int) -> dict[str, Path]:
     stem = f"r{register}_b{beneficiaries}"
+    if GENERATOR in DENSITY:
+        folder = DATA / f"{GENERATOR}_{stem}"
+        return {
+            "register": folder / "register.parquet",
+            "beneficiaries": folder / "list.xlsx",
+            "truth": folder / "truth.csv",
+        }
     return {
         "register": DATA / f"register_{register}.csv",
         "beneficiaries": DATA / f"{stem}.xlsx",
@@ -36,6 +54,14 @@ def paths(register: int, beneficiaries: int) -> dict[str, Path]:
 
 def generate(register_size: int, beneficiary_size: int) -> dict[str, Path]:
     """Write a register CSV and one beneficiary workbook (NCC layout: numeric IDs, serial dates) with truth."""
+    if GENERATOR in DENSITY:
+        from bench.generate_independent import generate as generate_independent
+
+        started = time.perf_counter()
+        folder = paths(register_size, beneficiary_size)["truth"].parent
+        files = generate_independent(register_size, beneficiary_size, folder, *DENSITY[GENERATOR])
+        print(f"generated independent data in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        return files
     from asxh_cli.sample import make_beneficiaries, make_register, write_ncc_workbook, write_register_csv
 
     files = paths(register_size, beneficiary_size)
@@ -98,6 +124,9 @@ def scenario(name: str, register_size: int, beneficiary_size: int) -> dict[str, 
         matched = match_beneficiaries(cleaned.data, register, rules)
         lap("match")
         result["quality"] = quality(cleaned.data, matched.decisions, register.people, files["truth"])
+        result["misses"] = misses(cleaned.data, matched.decisions, register.people, files["truth"])
+        result["weights"] = matched.weights.bits() if matched.weights else {}
+        result["in_register"] = round(matched.weights.in_register, 3) if matched.weights else None
     if name == "splink":
         import pandas as pd
 
@@ -108,10 +137,13 @@ def scenario(name: str, register_size: int, beneficiary_size: int) -> dict[str, 
         cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
         register = prepare_register(read_register(files["register"], rules), rules)
         lap("read_clean_prepare (shared with asxh)")
-        decided, splink_times = splink_decisions(beneficiary_features(cleaned.data, rules), register.people)
+        decided, splink_times, splink_weights = splink_decisions(
+            beneficiary_features(cleaned.data, rules), register.people
+        )
         timings.update(splink_times)
         truth = pd.read_csv(files["truth"], dtype=str, keep_default_na=False).set_index("row")
         result["quality"] = splink_quality(decided, cleaned.data["source_row"], register.people, truth)
+        result["weights"] = splink_weights
         clock = time.perf_counter()
     result["seconds"] = timings
     result["total_seconds"] = round(sum(timings.values()), 2)
@@ -119,51 +151,126 @@ def scenario(name: str, register_size: int, beneficiary_size: int) -> dict[str, 
     return result
 
 
-def quality(data, decisions, people, truth_path: Path) -> dict[str, float]:
-    """Precision and recall of `Khớp`, share sent to review, deceased people caught."""
+def _outcome(data, decisions, people, truth_path: Path):
     import pandas as pd
+
+    from asxh_cli.contract import Result
 
     truth = pd.read_csv(truth_path, dtype=str, keep_default_na=False).set_index("row")
     rows = data["source_row"].astype(str).to_numpy()
-    expected = truth.loc[rows, "expected_id"].to_numpy()
-    status = truth.loc[rows, "status"].to_numpy()
-    found = [people["national_id"].iat[int(r)] if r == r else "" for r in decisions["r"]]
-    matched = (decisions["result"] == "Khớp").to_numpy()
-    correct = matched & (pd.Series(found).to_numpy() == expected)
-    in_register = expected != ""
-    dead = status == "Đã chết"
+    frame = truth.loc[rows].reset_index()
+    r = decisions["r"].to_numpy(dtype="float64")
+    ids = people["national_id"].to_numpy(dtype=object)
+    frame["found"] = [ids[int(v)] if v == v else "" for v in r]
+    frame["kind"] = [people["status_kind"].iat[int(v)] if v == v else "" for v in r]
+    frame["result"] = decisions["result"].astype(str).to_numpy()
+    frame["matched"] = frame["result"] == Result.MATCHED
+    frame["correct"] = frame["matched"] & (frame["found"] == frame["expected_id"])
+    return frame
+
+
+def f1(precision: float, recall: float) -> float:
+    return round(2 * precision * recall / max(1e-12, precision + recall), 5)
+
+
+def quality(data, decisions, people, truth_path: Path) -> dict[str, float]:
+    """Precision and recall of `matched`, F1, share sent to review, deceased people caught and flagged."""
+    from asxh_cli.contract import Result
+
+    frame = _outcome(data, decisions, people, truth_path)
+    correct, matched = frame["correct"], frame["matched"]
+    dead = frame["status"] == "Đã chết"
+    precision = round(correct.sum() / max(1, matched.sum()), 5)
+    recall = round(correct.sum() / max(1, (frame["expected_id"] != "").sum()), 5)
     return {
-        "precision": round(correct.sum() / max(1, matched.sum()), 5),
-        "recall": round(correct.sum() / max(1, in_register.sum()), 5),
-        "review_share": round(float((decisions["result"] == "Cần xác minh").mean()), 4),
-        "not_found_share": round(float((decisions["result"] == "Không tìm thấy").mean()), 4),
+        "precision": precision,
+        "recall": recall,
+        "f1": f1(precision, recall),
+        "review_share": round(float((frame["result"] == Result.REVIEW).mean()), 4),
+        "not_found_share": round(float((frame["result"] == Result.NOT_FOUND).mean()), 4),
         "dead_in_list": int(dead.sum()),
         "dead_matched": int((correct & dead).sum()),
-        "dead_flagged_or_review": int(((correct | (decisions["result"] == "Cần xác minh").to_numpy()) & dead).sum()),
+        "dead_matched_flagged": int((correct & dead & (frame["kind"] == "dead")).sum()),
     }
+
+
+def misses(data, decisions, people, truth_path: Path) -> dict[str, dict[str, int]]:
+    """Rows not matched correctly, by outcome (wrong person, review, not found) and by the damage done to them."""
+    frame = _outcome(data, decisions, people, truth_path)
+    wrong = frame["matched"] & ~frame["correct"]
+    missed = ~frame["matched"] & (frame["expected_id"] != "")
+    out: dict[str, dict[str, int]] = {}
+    for label, mask in (
+        ("false_match", wrong),
+        ("missed_review", missed & (frame["result"] == "review")),
+        ("missed_not_found", missed & (frame["result"] == "not_found")),
+    ):
+        kinds = frame.loc[mask, "damage"].str.split("+").explode().value_counts()
+        out[label] = {"rows": int(mask.sum()), **{k: int(v) for k, v in kinds.head(12).items()}}
+    return out
 
 
 def timed(name: str, register_size: int, beneficiary_size: int) -> dict[str, object]:
     """Run a scenario in a fresh Python so that peak memory belongs to it alone."""
-    command = [sys.executable, __file__, "_scenario", name, str(register_size), str(beneficiary_size)]
+    command = [sys.executable, __file__, "_scenario", name, str(register_size), str(beneficiary_size), GENERATOR]
     output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return json.loads(output.strip().splitlines()[-1])
 
 
+def side_by_side(register_size: int, beneficiary_size: int, with_splink: bool, generators: list[str]) -> None:
+    """Both generators, asxh (and Splink), one table; then the weights learned and the misses by kind."""
+    global GENERATOR
+    lines = [
+        "| data | engine | precision | recall | F1 | review | seconds | peak MB |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    details = {}
+    for generator in generators:
+        GENERATOR = generator
+        if not paths(register_size, beneficiary_size)["beneficiaries"].exists():
+            generate(register_size, beneficiary_size)
+        runs = [("asxh", timed("match", register_size, beneficiary_size))]
+        if with_splink:
+            runs.append(("splink", timed("splink", register_size, beneficiary_size)))
+        for engine, run in runs:
+            q = run["quality"]
+            review = f"{100 * q['review_share']:.1f} %" if "review_share" in q else "–"
+            lines.append(
+                f"| {generator} {beneficiary_size}×{register_size} | {engine} | {q['precision']:.4f} | "
+                f"{q['recall']:.4f} | {q['f1']:.4f} | {review} | {run['total_seconds']} | {run['peak_mb']} |"
+            )
+            details[f"{generator}/{engine}"] = {
+                k: run.get(k) for k in ("quality", "weights", "in_register", "misses", "seconds")
+            }
+    print("\n".join(lines))
+    print(json.dumps(details, ensure_ascii=False, indent=1))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["generate", "read", "clean", "match", "splink", "scaling", "_scenario"])
+    parser.add_argument(
+        "command", choices=["generate", "read", "clean", "match", "splink", "scaling", "quality", "_scenario"]
+    )
     parser.add_argument("args", nargs="*")
     parser.add_argument("--register", type=int, default=200_000)
     parser.add_argument("--beneficiaries", type=int, default=10_000)
     parser.add_argument("--splink", action="store_true", help="also run Splink (DuckDB) on the same data")
+    parser.add_argument("--generator", choices=["sample", *DENSITY], default="sample")
+    parser.add_argument(
+        "--generators", default="sample,independent,dense", help="for quality: data sets, comma-separated"
+    )
     options = parser.parse_args()
+    global GENERATOR
+    GENERATOR = options.generator
     if options.command == "_scenario":
-        name, register_size, beneficiary_size = options.args
+        name, register_size, beneficiary_size, GENERATOR = options.args
         print(json.dumps(scenario(name, int(register_size), int(beneficiary_size)), ensure_ascii=False))
         return
     if options.command == "generate":
         generate(options.register, options.beneficiaries)
+        return
+    if options.command == "quality":
+        side_by_side(options.register, options.beneficiaries, options.splink, options.generators.split(","))
         return
     if not paths(options.register, options.beneficiaries)["beneficiaries"].exists():
         generate(options.register, options.beneficiaries)

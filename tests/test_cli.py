@@ -153,7 +153,7 @@ def test_bad_rules_folder_names_file_and_key(tmp_path):
 
     rules = tmp_path / "rules"
     shutil.copytree(Path(__file__).resolve().parent.parent / "rules", rules)
-    text = (rules / "matching.toml").read_text(encoding="utf-8").replace("match = 85", "match = 185")
+    text = (rules / "matching.toml").read_text(encoding="utf-8").replace("match = 99", "match = 199")
     (rules / "matching.toml").write_text(text, encoding="utf-8")
     result = runner.invoke(app, ["inspect", LISTS[0], "--rules", str(rules)])
     assert result.exit_code == 2

@@ -1,100 +1,153 @@
-"""Candidate register people for each beneficiary row: by ID, near-miss ID, old CMND, and blocked name/date keys.
+"""Candidate register people for each list row: blocking keys that survive typing slips.
 
-Every step is a pandas merge on a key, so the cost grows with the number of plausible pairs, never with
-beneficiaries × register.
+- the listed ID, exactly and one slip away (a digit typed wrong anywhere, including the province code;
+  two neighbours swapped; a digit dropped or added), as integer keys against the register ID or old CMND;
+- family + given name with the birth year, or with day and month (a wrong year);
+- the full birth date (or day and month swapped) with the family or the given name (a typo in the other);
+- the birth year with the commune and the thôn/tổ or the given name (name typos, year-only dates);
+  without a birth year, the commune with family and given name;
+- for rows still without a same-name or same-ID candidate: birth year, sex and the initials of the name
+  (a typo in both family and given name).
+
+Every step is a merge on a key, so the cost grows with the number of plausible pairs, never with
+list × register.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-VIA_ID, VIA_NEAR, VIA_OLD, VIA_NAME, VIA_DATE = "id", "near", "old", "name", "date"
-
-
-def _merge(left: pd.DataFrame, right: pd.DataFrame, on: list[str], via: str) -> pd.DataFrame:
-    pairs = left.merge(right, on=on, how="inner")[["b", "r"]]
-    pairs["via"] = via
-    return pairs
+POWERS = 10 ** np.arange(14, dtype=np.int64)
 
 
-def id_variants(value: str) -> list[str]:
-    """IDs one typing slip away: one digit replaced (not in the province code), or two neighbours swapped."""
-    variants = []
-    for i in range(3, len(value)):
-        for digit in "0123456789":
-            if digit != value[i]:
-                variants.append(value[:i] + digit + value[i + 1 :])
-    for i in range(len(value) - 1):
-        if value[i] != value[i + 1]:
-            variants.append(value[:i] + value[i + 1] + value[i] + value[i + 2 :])
-    return variants
+def _digit_matrix(values: pd.Series) -> np.ndarray:
+    raw = np.frombuffer("".join(values).encode("ascii"), dtype=np.uint8) - ord("0")
+    return raw.reshape(len(values), -1).astype(np.int64)
+
+
+def _neighbour_keys(digits: np.ndarray, target: int) -> np.ndarray:
+    """Integer keys of all `target`-digit IDs one slip from each row of `digits` (n × L), shape (n, k)."""
+    n, length = digits.shape
+    base = digits @ POWERS[:length][::-1]
+    keys = []
+    if length == target:
+        place = POWERS[:length][::-1]
+        for i in range(length):
+            for d in range(10):
+                keys.append(base + (d - digits[:, i]) * place[i])
+        for i in range(length - 1):
+            delta = digits[:, i + 1] - digits[:, i]
+            keys.append(base + delta * place[i] - delta * place[i + 1])
+    elif length == target + 1:
+        for i in range(length):
+            high, low = base // POWERS[length - i], base % POWERS[length - 1 - i]
+            keys.append(high * POWERS[length - 1 - i] + low)
+    elif length == target - 1:
+        for i in range(length + 1):
+            high, low = base // POWERS[length - i], base % POWERS[length - i]
+            for d in range(10):
+                keys.append(high * POWERS[length - i + 1] + d * POWERS[length - i] + low)
+    return np.stack(keys, axis=1) if keys else np.zeros((n, 0), dtype=np.int64)
+
+
+def _id_pairs(ben: pd.DataFrame, reg_keys: pd.Series, lengths: tuple[int, ...], target: int) -> pd.DataFrame:
+    """(b, r) where the listed ID equals a register key (exact first; one slip for rows without an exact hit)."""
+    alternative = ben.loc[ben["id_alt"].notna(), ["b", "id_alt"]].rename(columns={"id_alt": "id_digits"})
+    listed = pd.concat([ben.loc[ben["id_digits"].notna(), ["b", "id_digits"]], alternative], ignore_index=True)
+    listed = listed[listed["id_digits"].str.len().isin(lengths)]
+    register = pd.DataFrame({"r": reg_keys.index, "key": reg_keys.to_numpy()}).dropna()
+    exact = listed[listed["id_digits"].str.len() == target]
+    exact = pd.DataFrame({"b": exact["b"], "key": pd.to_numeric(exact["id_digits"]).astype("int64")})
+    found = exact.merge(register, on="key")[["b", "r"]]
+    parts = [found]
+    missed = listed[~listed["b"].isin(found["b"])]
+    for _length, group in missed.groupby(missed["id_digits"].str.len()):
+        keys = _neighbour_keys(_digit_matrix(group["id_digits"]), target)
+        near = pd.DataFrame({"b": np.repeat(group["b"].to_numpy(), keys.shape[1]), "key": keys.ravel()})
+        parts.append(near.drop_duplicates().merge(register, on="key")[["b", "r"]])
+    return pd.concat(parts, ignore_index=True)
+
+
+def _int_ids(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values, errors="coerce").astype("Int64")
+
+
+def _merge(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> pd.DataFrame:
+    """Inner join on integer key codes (-1 = unknown, never joined)."""
+    left = left[(left[on] >= 0).all(axis=1)]
+    right = right[(right[on] >= 0).all(axis=1)]
+    return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
+
+
+def _coded(ben: pd.DataFrame, reg: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both sides' key columns as shared integer codes; `columns` maps a list-side column to its register column."""
+    left, right = pd.DataFrame({"b": ben["b"].to_numpy()}), pd.DataFrame({"r": np.arange(len(reg))})
+    for ben_column, reg_column in columns.items():
+        values = pd.concat([ben[ben_column].astype(object), reg[reg_column].astype(object)], ignore_index=True)
+        codes, _ = pd.factorize(values)
+        left[ben_column], right[ben_column] = codes[: len(ben)], codes[len(ben) :]
+    return left, right
+
+
+def initials(keys: pd.Series) -> pd.Series:
+    """First letter of every word of a folded name ("nguyen thi lan" → "ntl")."""
+    array = pa.array(keys.where(keys.notna(), None).tolist(), type=pa.string())
+    return pd.Series(
+        pc.replace_substring_regex(array, r"(\S)\S*\s*", r"\1").to_pylist(), index=keys.index, dtype=object
+    )
+
+
+def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.ndarray:
+    """List rows whose listed ID is a register person's with the same name and full birth date: the
+    deterministic pass; nobody else is looked for (a namesake with another ID is ruled out anyway)."""
+    b, r = by_id["b"].to_numpy(), by_id["r"].to_numpy()
+    same = (ben["canon_key"].to_numpy(dtype=object)[b] == reg["canon_key"].to_numpy(dtype=object)[r]) & (
+        ben["birth_date"].to_numpy(dtype=object)[b] == reg["birth_date"].to_numpy(dtype=object)[r]
+    )
+    full = ~ben["year_only"].to_numpy(dtype=bool)[b]
+    settled = np.zeros(len(ben), dtype=bool)
+    settled[b[same & full]] = True
+    return settled
 
 
 def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
-    """All (b, r, via) pairs worth scoring; `ben` and `reg` are the prepared feature frames."""
-    reg_ids = pd.DataFrame({"r": reg.index, "national_id": reg["national_id"]})
-    parts = []
-    with_id = ben.loc[ben["id12"].notna(), ["b", "id12"]].rename(columns={"id12": "national_id"})
-    exact = _merge(with_id, reg_ids, ["national_id"], VIA_ID)
-    parts.append(exact)
-
-    missed = with_id[~with_id["b"].isin(exact["b"])]
-    if len(missed):
-        near = [(b, v) for b, value in zip(missed["b"], missed["national_id"], strict=True) for v in id_variants(value)]
-        near_frame = pd.DataFrame(near, columns=["b", "national_id"])
-        parts.append(_merge(near_frame, reg_ids, ["national_id"], VIA_NEAR))
-
+    """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames."""
+    by_id = [_id_pairs(ben, _int_ids(reg["national_id"]), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
-        old = ben.loc[ben["id_kind"] == "cmnd", ["b", "national_id"]].rename(columns={"national_id": "old_id"})
-        reg_old = pd.DataFrame({"r": reg.index, "old_id": reg["old_id"]}).dropna()
-        parts.append(_merge(old, reg_old, ["old_id"], VIA_OLD))
-
-    reg_keys = pd.DataFrame(
-        {
-            "r": reg.index,
-            "family": reg["family"],
-            "given": reg["given"],
-            "birth_year": reg["birth_year"],
-            "birth_month": reg["birth_month"],
-            "birth_day": reg["birth_day"],
-            "birth_date": reg["birth_date"],
-        }
-    )
-    named = ben[ben["family"].notna() & ben["birth_year"].notna()]
-    # Same family and given name: the same birth year, or the same day and month (a year written wrong).
-    parts.append(
-        _merge(named[["b", "family", "given", "birth_year"]], reg_keys, ["family", "given", "birth_year"], VIA_NAME)
-    )
-    full = named[named["birth_precision"] == "day"]
-    parts.append(
-        _merge(
-            full[["b", "family", "given", "birth_month", "birth_day"]],
-            reg_keys,
-            ["family", "given", "birth_month", "birth_day"],
-            VIA_NAME,
+        by_id.append(_id_pairs(ben, _int_ids(reg["old_id"]), (8, 9, 10), 9))
+    settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
+    same = ["family", "given", "birth_year", "birth_month", "birth_day", "birth_date", "commune_key", "locality", "sex"]
+    left, right = _coded(ben, reg, {**{c: c for c in same}, "birth_swapped": "birth_date"})
+    full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]
+    left = left[~settled]
+    by_name = [
+        _merge(left, right, ["family", "given", "birth_year"]),
+        _merge(full, right, ["family", "given", "birth_month", "birth_day"]),
+    ]
+    others = [
+        _merge(full.assign(birth_date=full[date]), right, ["birth_date", name])
+        for date in ("birth_date", "birth_swapped")
+        for name in ("family", "given")
+    ]
+    others.append(_merge(left, right, ["birth_year", "commune_key", "locality"]))
+    others.append(_merge(left, right, ["birth_year", "commune_key", "given"]))
+    no_year = left[left["birth_year"] < 0].assign(birth_year=0)
+    others.append(_merge(no_year, right.assign(birth_year=0), ["commune_key", "family", "given"]))
+    strong = pd.concat(by_id + by_name, ignore_index=True)
+    unresolved = ~left["b"].isin(strong["b"]).to_numpy()
+    if unresolved.any():
+        ben_initials = initials(ben["canon_key"].iloc[left["b"].to_numpy()[unresolved]])
+        codes, distinct = pd.factorize(ben_initials)
+        reg_codes = pd.Index(distinct).get_indexer(initials(reg["canon_key"]).to_numpy(dtype=object))
+        others.append(
+            _merge(
+                left[unresolved].assign(initials=codes),
+                right.assign(initials=reg_codes),
+                ["birth_year", "sex", "initials"],
+            )
         )
-    )
-    # Same full birth date (or day and month swapped) and one of the two names: catches a typo in the other.
-    dated = ben[ben["birth_precision"] == "day"]
-    for date_column in ("birth_date", "birth_swapped"):
-        keyed = dated.dropna(subset=[date_column]).rename(columns={date_column: "date_key"})
-        reg_dates = reg_keys.rename(columns={"birth_date": "date_key"})
-        for name in ("family", "given"):
-            parts.append(_merge(keyed[["b", "date_key", name]], reg_dates, ["date_key", name], VIA_DATE))
-
-    pairs = pd.concat(parts, ignore_index=True)
-    if pairs.empty:
-        return pd.DataFrame(
-            {
-                "b": pd.Series(dtype="int64"),
-                "r": pd.Series(dtype="int64"),
-                "via_id": pd.Series(dtype=bool),
-                "via_near": pd.Series(dtype=bool),
-                "via_old": pd.Series(dtype=bool),
-            }
-        )
-    flags = pd.get_dummies(pairs["via"])
-    for via in (VIA_ID, VIA_NEAR, VIA_OLD):
-        pairs[f"via_{via}"] = flags.get(via, False)
-    grouped = pairs.groupby(["b", "r"], sort=False)[["via_id", "via_near", "via_old"]].any().reset_index()
-    return grouped.astype({"b": "int64", "r": "int64"})
+    pairs = pd.concat([strong, *others], ignore_index=True).drop_duplicates()
+    return pairs.astype({"b": "int64", "r": "int64"}).sort_values(["b", "r"], kind="stable").reset_index(drop=True)

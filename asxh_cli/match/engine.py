@@ -1,4 +1,14 @@
-"""Match cleaned beneficiary rows to register people and explain every decision in plain words."""
+"""Match cleaned list rows to register people by weighed evidence, and explain every decision in plain words.
+
+The score of a decision is the match probability (0–100) of its best candidate: the Fellegi–Sunter weight
+of the evidence (see `weights.py`) shared among every candidate of the row and "not in the register".
+Hard safety rules sit on top: a row is matched only with an ID that agrees (and a name and birth date that
+do not contradict it), or a full birth date with a name that agrees, or a year-only date with the exact name
+and the same thôn/tổ; an ID whose owner has another name counts for nobody.
+
+`match_pairs` is the core for one partition of the work (list rows and register people cut by a coarse key
+such as the birth year, plus a separate exact-ID join); `match_beneficiaries` runs it on the whole run.
+"""
 
 from __future__ import annotations
 
@@ -10,168 +20,290 @@ import pandas as pd
 
 from asxh_cli.contract import Result
 from asxh_cli.match.candidates import candidate_pairs
+from asxh_cli.match.features import add_shared_keys, address_keys, listed_id_digits, unpadded_id
 from asxh_cli.match.register import Register, given_accented, name_parts
-from asxh_cli.match.scoring import BIRTH_EXACT, BIRTH_PARTIAL, BIRTH_SWAPPED, BIRTH_YEAR_OFF, score_pairs
+from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, compare_pairs
+from asxh_cli.match.weights import (
+    SIGNALS,
+    Weights,
+    default_weights,
+    estimate,
+    measure_u,
+    pair_bits,
+    pair_u,
+    probabilities,
+)
 from asxh_cli.messages import pick
-from asxh_cli.rules import Rules
+from asxh_cli.rules import LEVELS, Rules
 
 MATCHED, REVIEW, NOT_FOUND = Result.MATCHED, Result.REVIEW, Result.NOT_FOUND
 REVIEW_CANDIDATES = 3
 
+PHRASES: dict[str, dict[str, tuple[str, str]]] = {
+    "id": {
+        "exact": ("số định danh trùng khớp", "ID identical"),
+        "slip": ("số định danh lệch một chữ số (gõ nhầm, thiếu hoặc thừa)", "ID one typing slip away"),
+        "old": ("số CMND cũ trùng khớp", "old CMND identical"),
+        "different": ("số định danh khác", "different ID"),
+    },
+    "name": {
+        "exact": ("họ tên trùng khớp", "name identical"),
+        "accent": ("họ tên chỉ giống khi bỏ dấu (tên khác dấu)", "name alike only without diacritics"),
+        "close": ("họ tên gần giống", "name similar"),
+        "middle": ("họ tên trùng nhưng thiếu tên đệm", "name identical but for the middle name"),
+        "different": ("họ tên khác", "different name"),
+    },
+    "birth": {
+        "exact": ("ngày sinh trùng khớp", "birth date identical"),
+        "swapped": ("ngày sinh đảo ngày và tháng", "birth day and month swapped"),
+        "year": ("năm sinh trùng (chỉ biết năm)", "birth year agrees (only the year known)"),
+        "near": ("ngày sinh gần đúng (lệch một năm, ngày hoặc tháng)", "birth date close (a year, day or month off)"),
+        "different": ("ngày sinh khác", "different birth date"),
+    },
+    "sex": {"same": ("giới tính trùng", "same sex"), "different": ("giới tính khác", "different sex")},
+    "address": {
+        "locality": ("cùng thôn/tổ (hoặc đường phố)", "same hamlet or street"),
+        "commune": ("cùng xã/phường", "same commune"),
+        "province": ("cùng tỉnh", "same province"),
+        "different": ("địa chỉ khác", "different address"),
+    },
+}
+
 
 @dataclass
 class MatchResult:
-    """Per beneficiary row: decision, register person, score, reason; and the scored candidates behind it."""
+    """Per list row: decision, register person, score, reason; the scored candidates; the weights used."""
 
     decisions: pd.DataFrame  # index = beneficiary position
-    candidates: pd.DataFrame  # top candidates per row (b, rank, r, score, signals)
+    candidates: pd.DataFrame  # top candidates per row (b, rank, r, score, l_* levels, w_* weights)
+    weights: Weights | None = None
 
 
 def beneficiary_features(data: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     """The columns matching needs, from a cleaned beneficiary table."""
     features = pd.DataFrame({"b": np.arange(len(data))}, index=data.index)
-    kinds = data["id_kind"].to_numpy(dtype=object)
-    ids = data["national_id"].to_numpy(dtype=object)
-    digits = [("".join(ch for ch in str(v) if ch.isdigit()) if v is not None else "") for v in ids]
-    features["national_id"] = ids
-    features["id_kind"] = kinds
-    features["id12"] = [
-        v if k == "cccd" else (d if k == "invalid" and len(d) == 12 else None)
-        for v, k, d in zip(ids, kinds, digits, strict=True)
-    ]
-    features["name_key"] = data["name_key"].to_numpy(dtype=object)
-    keys = features["name_key"].astype(object)
+    features["national_id"] = data["national_id"].to_numpy(dtype=object)
+    features["id_kind"] = data["id_kind"].to_numpy(dtype=object)
+    features["id_digits"] = listed_id_digits(data["national_id"].astype(object)).to_numpy()
+    features["id_alt"] = unpadded_id(data["national_id"].astype(object), data.get("national_id_raw")).to_numpy()
+    features["id12"] = features["id_digits"].where(features["id_digits"].str.len() == 12)
+    keys = data["name_key"].astype(object)
+    features["name_key"] = keys.to_numpy()
     features["family"], features["given"], features["canon_key"] = name_parts(keys, rules.matching.surname_canon)
-    features["canon_key"] = features["canon_key"].where(keys.notna(), "")
+    features["canon_key"] = features["canon_key"].where(keys.notna(), None)
     features["given_accented"] = given_accented(data["full_name"]).to_numpy()
     for column in ("birth_year", "birth_month", "birth_day"):
         features[column] = data[column].astype("Int64").to_numpy()
     features["birth_date"] = data["birth_date"].to_numpy(dtype=object)
     features["birth_precision"] = data["birth_precision"].to_numpy(dtype=object)
-    day, month, year = data["birth_day"], data["birth_month"], data["birth_year"]
-    swappable = (data["birth_precision"] == "day") & (day <= 12) & (day != month)
-    features["birth_swapped"] = [
-        f"{int(y):04d}-{int(d):02d}-{int(m):02d}" if ok else None
-        for ok, y, m, d in zip(swappable.fillna(False), year, month, day, strict=True)
-    ]
+    day, month, year = features["birth_day"], features["birth_month"], features["birth_year"]
+    swappable = (features["birth_precision"] == "day") & (day <= 12) & (day != month)
+    swapped = year.astype(str).str.zfill(4) + "-" + day.astype(str).str.zfill(2) + "-" + month.astype(str).str.zfill(2)
+    features["birth_swapped"] = swapped.where(swappable.fillna(False), None).astype(object)
     features["sex"] = data["sex"].to_numpy(dtype=object)
-    return features.reset_index(drop=True)
+    empty = pd.Series([None] * len(data), index=data.index, dtype=object)
+    address = address_keys(data.get("address", empty).astype(object), data.get("commune", empty).astype(object))
+    features[list(address.columns)] = address.to_numpy()
+    return add_shared_keys(features.reset_index(drop=True))
 
 
-def _percent(value: float) -> str:
-    return f"{round(100 * value)}"
+def _phrases(signal: str, level: np.ndarray) -> np.ndarray:
+    table = np.array([pick(*PHRASES[signal][name]) for name in LEVELS[signal]] + [""], dtype=object)
+    return table[np.where(level == ABSENT, len(LEVELS[signal]), level)]
 
 
-def _id_reason(row: pd.Series, has_id: bool, min_name: float) -> str | None:
-    if row["via_id"] and not row["name_agrees"]:
-        return pick(
-            "số định danh trong danh sách là của một người khác trong CSDLQG (họ tên khác)",
-            "the listed ID belongs to another person in the register (different name)",
-        )
-    if row["via_id"]:
-        return pick("số định danh trùng khớp", "ID identical")
-    if row["via_old"]:
-        return pick("số CMND cũ trùng khớp", "old CMND identical")
-    if row["via_near"]:
-        return pick("số định danh lệch một chữ số (gõ nhầm)", "ID one typing slip away")
-    if row["id_unreliable"]:
-        return pick(
-            "số định danh trong danh sách là của người khác (họ tên khác)",
-            "the listed ID belongs to someone else (different name)",
-        )
-    if has_id and row["s_id"] == 0:
-        return pick("số định danh khác", "different ID")
-    return pick("không có số định danh hợp lệ", "no valid ID")
+def _joined(ordered: np.ndarray, bits: np.ndarray, against: bool) -> np.ndarray:
+    """Join with ", ", row by row, the phrases (ordered by weight) for (bits > 0) or against (bits <= 0)."""
+    ranks = np.sort(np.nan_to_num(bits, nan=np.inf if against else -np.inf), axis=1)
+    kept = (ranks <= 0) if against else (ranks[:, ::-1] > 0)
+    out = np.full(len(ordered), "", dtype=object)
+    for k in range(ordered.shape[1]):
+        piece = ordered[:, k]
+        add = kept[:, k] & (piece != "")
+        out = np.where(add & (out != ""), out + ", " + piece, np.where(add, piece, out))
+    return out
 
 
-def _birth_reason(value: float) -> str:
-    if np.isnan(value):
-        return pick("danh sách không có ngày sinh", "no birth date in the list")
-    labels = [
-        (BIRTH_EXACT, "ngày sinh trùng khớp", "birth date identical"),
-        (BIRTH_SWAPPED, "ngày sinh đảo ngày và tháng", "birth day and month swapped"),
-        (BIRTH_PARTIAL, "năm sinh trùng (chỉ biết năm/tháng)", "birth year agrees (only year/month known)"),
-        (
-            BIRTH_YEAR_OFF,
-            "cùng ngày tháng, năm sinh lệch 1 năm hoặc cùng tháng năm",
-            "birth date close (one year or days off)",
+def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
+    """'Ủng hộ: …; ngược lại: …; <clause>; khả năng đúng người p %', strongest signals first."""
+    phrases, weights = [], []
+    for signal in SIGNALS:
+        phrase = _phrases(signal, best[f"l_{signal}"].to_numpy())
+        if signal == "name":
+            count = best["name_count"].to_numpy(dtype="float64")
+            shared = np.isin(best["l_name"].to_numpy(), [NAME.index("exact"), NAME.index("accent")]) & (count > 1)
+            note = pd.Series(count, dtype="float64").fillna(0).astype(int).astype(str)
+            note = " (" + note + pick(" người trong CSDLQG cùng họ tên)", " people in the register share it)")
+            phrase = np.where(shared, phrase + note.to_numpy(dtype=object), phrase)
+        if signal == "id":
+            owner = best["id_owner"].to_numpy(dtype=bool)
+            phrase = np.where(
+                owner,
+                pick(
+                    "số định danh trong danh sách là của một người khác trong CSDLQG (họ tên hoặc ngày sinh khác)",
+                    "the listed ID belongs to another person in the register (another name or birth date)",
+                ),
+                phrase,
+            )
+        phrases.append(np.asarray(phrase, dtype=object))
+        weights.append(np.where(phrase == "", np.nan, best[f"w_{signal}"].to_numpy(dtype="float64")))
+    matrix, bits = np.stack(phrases, axis=1), np.stack(weights, axis=1)
+    rows = np.arange(len(best))[:, None]
+    support = _joined(matrix[rows, np.argsort(-np.nan_to_num(bits, nan=-np.inf), axis=1)], bits, False)
+    against = _joined(matrix[rows, np.argsort(np.nan_to_num(bits, nan=np.inf), axis=1)], bits, True)
+    text = np.where(support != "", pick("ủng hộ: ", "for: ") + support, "")
+    joiner = np.where(text != "", pick("; ngược lại: ", "; against: "), pick("ngược lại: ", "against: "))
+    text = pd.Series(np.where(against != "", text + joiner + against, text), index=best.index, dtype=object)
+    text = text.where(clauses == "", text + "; " + clauses)
+    percent = (100 * best["p"]).round(1).astype(str)
+    return text + pick("; khả năng đúng người ", "; match probability ") + percent + " %"
+
+
+def _clauses(
+    best: pd.DataFrame, result: np.ndarray, close: pd.Series, strong: np.ndarray, owner_row: np.ndarray, match: float
+) -> pd.Series:
+    """The sentence saying why a row is not matched (look-alikes, missing kind of evidence, too unsure)."""
+    clauses = pd.Series("", index=best.index, dtype=object)
+    count = close.reindex(best.index).fillna(0).astype(int)
+    many = (result != MATCHED) & (count >= 2)
+    clauses = clauses.where(
+        ~many,
+        pick("có ", "")
+        + count.astype(str)
+        + pick(
+            " người gần giống trong CSDLQG, cần chọn đúng người",
+            " similar people in the register; choose the right one",
         ),
-    ]
-    for level, vi, en in labels:
-        if value >= level - 1e-9:
-            return pick(vi, en)
-    if value > 0:
-        return pick("ngày sinh chỉ gần đúng", "birth date only roughly agrees")
-    return pick("ngày sinh khác", "different birth date")
+    )
+    weak = (result == REVIEW) & strong & ~many
+    clauses = clauses.where(
+        ~weak,
+        pick(
+            "chưa đủ bằng chứng để tự khớp (cần số định danh đúng, ngày sinh đầy đủ, hoặc năm sinh cùng thôn/tổ)",
+            "not enough evidence to match automatically (needs a correct ID, a full birth date, or the year and hamlet)",
+        ),
+    )
+    unsure = (result == REVIEW) & ~strong & ~many
+    clauses = clauses.where(
+        ~unsure,
+        pick(f"chưa đủ chắc chắn để tự khớp (cần từ {match:g} %)", f"not sure enough to match (needs {match:g} %)"),
+    )
+    other_owner = owner_row & ~best["id_owner"].to_numpy(dtype=bool)
+    clauses = clauses.where(
+        ~other_owner,
+        clauses.where(clauses == "", clauses + "; ")
+        + pick(
+            "số định danh trong danh sách là của người khác (họ tên hoặc ngày sinh khác)",
+            "the listed ID belongs to someone else",
+        ),
+    )
+    gone = result == NOT_FOUND
+    return clauses.where(~gone, pick("người gần giống nhất vẫn khác quá nhiều", "the closest person differs too much"))
 
 
-def _signals_reason(row: pd.Series, has_id: bool, min_name: float) -> list[str]:
-    parts = [_id_reason(row, has_id, min_name)]
-    name = row["s_name"]
-    if name >= 0.999:
-        parts.append(pick("họ tên trùng khớp", "name identical"))
-    elif name >= min_name:
-        parts.append(pick(f"họ tên gần giống ({_percent(name)}%)", f"name similar ({_percent(name)}%)"))
-    else:
-        parts.append(pick(f"họ tên khác ({_percent(name)}%)", f"different name ({_percent(name)}%)"))
-    parts.append(_birth_reason(row["s_birth"]))
-    if row["s_sex"] == 1:
-        parts.append(pick("giới tính trùng", "same sex"))
-    elif row["s_sex"] == 0:
-        parts.append(pick("giới tính khác", "different sex"))
-    return [p for p in parts if p]
+def _codes(values: pd.Series) -> pd.Series:
+    """Result members (not plain strings: pandas would infer a string column) in an object column."""
+    members = np.array(list(Result), dtype=object)
+    position = pd.Index([code.value for code in Result]).get_indexer(values.astype(str).to_numpy())
+    return pd.Series(members[position], index=values.index, dtype=object)
 
 
-def decide(scored: pd.DataFrame, ben: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """One decision per beneficiary row from its scored candidates (explicit, explainable rules)."""
+def _typo_allowed(compared: pd.DataFrame, rules: Rules) -> np.ndarray:
+    """A name only `typo_similarity` alike still agrees when the ID and the full birth date both agree."""
+    return (compared["name_similarity"].to_numpy() >= rules.matching.name_typo_similarity) & (
+        compared["l_birth"].to_numpy() == BIRTH.index("exact")
+    )
+
+
+def _owner_rule(compared: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """An ID whose owner has another name or birth date says nothing about anyone: drop it from every pair
+    of that row (the owner stays a candidate, shown to a clerk, never matched on the ID)."""
+    l_id, l_name, l_birth = (compared[f"l_{s}"].to_numpy() for s in ("id", "name", "birth"))
+    compared["typo_allowed"] = _typo_allowed(compared, rules)
+    other_name = (l_name == NAME.index("different")) & ~compared["typo_allowed"].to_numpy()
+    owner = np.isin(l_id, [ID.index("exact"), ID.index("old")]) & (other_name | (l_birth == BIRTH.index("different")))
+    compared["id_owner"] = owner
+    owner_row = pd.Series(owner).groupby(compared["b"].to_numpy()).transform("any").to_numpy()
+    compared["owner_row"] = owner_row
+    compared["l_id"] = np.where(owner_row, ABSENT, l_id).astype(np.int8)
+    return compared
+
+
+def _routes(best: pd.DataFrame) -> np.ndarray:
+    """The kinds of evidence that may match a row automatically (the hard safety rules): an ID that agrees,
+    with a name and birth date that do not contradict it (a name typo only with the full birth date); or a
+    name that agrees with the full birth date; or with a birth date one slip off (or only the year) and the
+    same thôn/tổ. A different well-formed ID blocks the last two."""
+    l_id, l_name, l_birth, l_address = (best[f"l_{s}"].to_numpy() for s in ("id", "name", "birth", "address"))
+    id_agrees = np.isin(l_id, [ID.index(v) for v in ("exact", "slip", "old")])
+    same_place = l_address == ADDRESS.index("locality")
+    id_conflict = l_id == ID.index("different")
+    name_known = ((l_name != ABSENT) & (l_name != NAME.index("different"))) | best["typo_allowed"].to_numpy()
+    by_id = id_agrees & name_known & (l_birth != BIRTH.index("different"))
+    name_sure = np.isin(l_name, [NAME.index(v) for v in ("exact", "close", "middle")])
+    by_date = name_sure & (l_birth == BIRTH.index("exact"))
+    near_date = np.isin(l_birth, [BIRTH.index(v) for v in ("swapped", "year", "near")])
+    by_place = name_sure & near_date & same_place
+    return by_id | ((by_date | by_place) & ~id_conflict)
+
+
+def match_pairs(
+    ben: pd.DataFrame, reg: pd.DataFrame, rules: Rules, register_size: int | None = None, weights: Weights | None = None
+) -> MatchResult:
+    """The matching core on one partition: prepared list features and register people (with frequencies).
+
+    `register_size` is the size of the whole register (for term frequencies); pass `weights` estimated once
+    to score every partition alike, or leave None to estimate them on this partition.
+    """
     m = rules.matching
-    min_name, strict_name = m.name_min_similarity / 100, m.name_strict_similarity / 100
-    ranked = scored.sort_values(["b", "score", "s_name"], ascending=[True, False, False], kind="stable")
+    size = register_size or len(reg)
+    pairs = candidate_pairs(ben, reg)
+    if pairs.empty:
+        empty = pd.DataFrame({"result": pd.Series(dtype=object), "r": pd.Series(dtype="float64")})
+        empty = empty.assign(score=pd.Series(dtype="float64"), reason=pd.Series(dtype=object))
+        return MatchResult(
+            empty, pairs.assign(rank=pd.Series(dtype="int64"), score=pd.Series(dtype="float64")), weights
+        )
+    compared = _owner_rule(compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m), rules)
+    if weights is None:
+        weights = default_weights(m, size)
+        if m.em and len(compared) >= m.em_min_pairs:
+            measure_u(ben, reg, weights, m)
+            estimate(compared, reg, weights, m, len(ben))
+    bits = pair_bits(compared, pair_u(compared, reg, weights), weights)
+    for signal in SIGNALS:
+        compared[f"w_{signal}"] = np.round(bits[signal], 2)
+    compared["p"] = probabilities(compared["b"].to_numpy(), sum(bits.values()), weights)
+    compared["score"] = np.round(100 * compared["p"], 1)
+    compared["name_count"] = reg["name_count"].to_numpy()[compared["r"].to_numpy()]
+    ranked = compared.sort_values(["b", "p", "name_similarity"], ascending=[True, False, False], kind="stable")
     ranked["rank"] = ranked.groupby("b").cumcount()
     ranked = ranked[ranked["rank"] < m.max_candidates]
     best = ranked[ranked["rank"] == 0].set_index("b")
-    second = ranked[ranked["rank"] == 1].set_index("b")["score"].reindex(best.index)
+    owner = ranked[ranked["id_owner"]].drop_duplicates("b").set_index("b")["r"]
 
-    birth_ok = best["s_birth"].isna() | (best["s_birth"] >= 0.2)
-    id_evidence = (best["via_id"] | best["via_old"] | best["via_near"]) & best["name_agrees"] & birth_ok
-    name_evidence = (best["s_name"] >= strict_name) & (best["s_birth"] >= BIRTH_EXACT - 1e-9) & (best["s_id"] != 0)
-    strong = best["score"] >= m.match
-    ambiguous = second.notna() & (second >= best["score"] - m.ambiguity_gap) & (second >= m.review)
-    floor = ranked["b"].map(best["score"] - m.ambiguity_gap)
-    close = ranked[ranked["score"] >= floor].groupby("b").size()
-    result = np.where(
-        strong & (id_evidence | name_evidence) & ~ambiguous,
-        MATCHED,
-        np.where(best["score"] >= m.review, REVIEW, NOT_FOUND),
+    strong = (best["p"] >= m.match / 100).to_numpy()
+    result = np.where(strong & _routes(best), MATCHED, np.where(best["p"] >= m.review / 100, REVIEW, NOT_FOUND)).astype(
+        object
     )
-    decisions = pd.DataFrame({"result": result, "r": best["r"], "score": best["score"]}, index=best.index)
-
-    has_id = ben["id_kind"].isin(["cccd", "cmnd"]).to_numpy()
-    reasons = []
-    for b, row in best.iterrows():
-        parts = _signals_reason(row, bool(has_id[b]), min_name)
-        outcome = decisions.at[b, "result"]
-        if outcome != MATCHED and ambiguous.get(b, False):
-            count = int(close.get(b, 2))
-            parts.append(
-                pick(
-                    f"có {count} người gần giống trong CSDLQG, cần chọn đúng người",
-                    f"{count} similar people in the register; choose the right one",
-                )
-            )
-        elif outcome == REVIEW and strong[b]:
-            parts.append(
-                pick(
-                    "chưa đủ bằng chứng để tự khớp (cần số định danh đúng hoặc ngày sinh đầy đủ)",
-                    "not enough evidence to match automatically (needs a correct ID or a full birth date)",
-                )
-            )
-        elif outcome == NOT_FOUND:
-            parts.append(pick("người gần giống nhất vẫn khác quá nhiều", "the closest person differs too much"))
-        reasons.append("; ".join(parts))
-    decisions["reason"] = reasons
-    candidates = ranked[ranked["rank"] < REVIEW_CANDIDATES]
-    return decisions, candidates
+    r = best["r"].astype("float64")
+    # The owner of the listed ID is always shown to a clerk, never silently dropped.
+    shown = (result == NOT_FOUND) & best.index.isin(owner.index)
+    r = r.where(~shown, owner.reindex(best.index))
+    result = np.where(shown, REVIEW, result)
+    close = ranked[ranked["p"] >= m.ambiguity / 100].groupby("b").size()
+    clauses = _clauses(best, result, close, strong, best["owner_row"].to_numpy(dtype=bool), m.match)
+    decisions = pd.DataFrame(
+        {
+            "result": _codes(pd.Series(result, index=best.index, dtype=object)),
+            "r": r,
+            "score": best["score"],
+            "reason": _reasons(best, clauses),
+        },
+        index=best.index,
+    )
+    candidates = ranked[ranked["rank"] < REVIEW_CANDIDATES].reset_index(drop=True)
+    return MatchResult(decisions, candidates, weights)
 
 
 def match_beneficiaries(
@@ -180,28 +312,16 @@ def match_beneficiaries(
     """Match every cleaned row (from `clean_beneficiaries`) against the prepared register."""
     step = progress or (lambda _label: None)
     ben = beneficiary_features(data, rules)
-    reg = register.people
-    step("candidates")
-    pairs = candidate_pairs(ben, reg)
-    step("scoring")
-    scored = (
-        score_pairs(pairs, ben, reg, rules.matching)
-        if len(pairs)
-        else pairs.assign(s_name=[], s_birth=[], s_sex=[], s_id=[], id_unreliable=[], score=[])
-    )
+    step("matching")
+    result = match_pairs(ben, register.people, rules, max(1, register.rows_in - register.unusable))
     step("decisions")
-    decisions, candidates = (
-        decide(scored, ben, rules)
-        if len(scored)
-        else (pd.DataFrame(columns=["result", "r", "score", "reason"]), scored.assign(rank=[]))
-    )
-    full = pd.DataFrame(index=pd.RangeIndex(len(ben)))
-    full = full.join(decisions)
+    full = pd.DataFrame(index=pd.RangeIndex(len(ben))).join(result.decisions)
     missing = full["result"].isna()
-    full.loc[missing, "result"] = NOT_FOUND
+    codes = full["result"].astype(object).where(~missing, NOT_FOUND)
+    full["result"] = _codes(codes)
     full.loc[missing, "score"] = 0.0
     full.loc[missing, "reason"] = pick(
         "không tìm thấy ai có số định danh, họ tên hoặc ngày sinh gần giống",
         "nobody with a similar ID, name or birth date",
     )
-    return MatchResult(full, candidates)
+    return MatchResult(full, result.candidates, result.weights)

@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from asxh_cli.contract import Status
 from asxh_cli.errors import InputError
 from asxh_cli.frames import attribute, map_distinct
+from asxh_cli.match.features import add_shared_keys, address_keys
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import clean_id_series
 from asxh_cli.normalize.status import classify_status
@@ -72,14 +73,28 @@ def name_parts(keys: pd.Series, surname_canon: dict[str, str]) -> tuple[pd.Serie
 
 
 def _register_ids(values: pd.Series, rules: Rules) -> pd.Series:
-    """Register IDs through the one ID cleaner lists use (`….0` floats, E+ notation, spaces, dots, lost zeros)."""
-    return clean_id_series(values, frozenset(rules.provinces))
+    """Register IDs through the one ID cleaner lists use (`….0` floats, E+ notation, spaces, dots, lost zeros);
+    a plain 12-digit ID is the register's own word and is kept whatever its structure."""
+    cleaned = clean_id_series(values, frozenset(rules.provinces))
+    plain = values.astype("string").str.strip()
+    twelve = plain.str.fullmatch(r"\d{12}").fillna(False).to_numpy(dtype=bool)
+    return cleaned.where(~twelve, plain.astype(object))
 
 
 def given_accented(names: pd.Series) -> pd.Series:
     """The given name (last word) in lower case with its diacritics, in one tone convention."""
     last = _series(pc.extract_regex(_arrow(names), r"(?P<given>\S+)\s*$").field("given"), names.index)
     return map_distinct(last, lambda v: modern_tone(unicodedata.normalize("NFC", v).lower()) if v else None)
+
+
+def name_frequencies(people: pd.DataFrame) -> pd.DataFrame:
+    """Add how many register people share each name (`name_count`), name + birth year (`name_year_count`)
+    and family + given name without the middle name (`pair_count`): the term frequencies of the run."""
+    people = add_shared_keys(people.copy())
+    people["name_count"] = people.groupby("canon_key", dropna=False)["canon_key"].transform("size")
+    people["name_year_count"] = people.groupby(["canon_key", "birth_year"], dropna=False)["canon_key"].transform("size")
+    people["pair_count"] = people.groupby("pair_key", dropna=False)["pair_key"].transform("size")
+    return people
 
 
 def register_status(frame: pd.DataFrame, rules: Rules) -> tuple[pd.Series, dict[str, int]]:
@@ -140,9 +155,10 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     people["status_kind"], unknown_statuses = register_status(frame, rules)
     for column in ("death_date", "address", "commune"):
         people[column] = frame[column].astype(object) if column in frame.columns else None
+    people[["locality", "commune_key", "province_key"]] = address_keys(people["address"], people["commune"])
     people["register_row"] = frame["source_row"].to_numpy() if "source_row" in frame.columns else range(len(frame))
     rejected = failing_cells(CleanRegister, people)["index"].unique()
-    usable = people.drop(index=rejected).reset_index(drop=True)
+    usable = name_frequencies(people.drop(index=rejected).reset_index(drop=True))
     if len(usable) == 0:
         raise InputError("register.unusable", rows=len(frame))
     duplicate_ids = _settle_duplicate_ids(usable)

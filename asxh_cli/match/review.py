@@ -151,7 +151,7 @@ def _disagreement(row: pd.Series, person: pd.Series, rules: Rules) -> tuple[str,
     similarity = fuzz.token_sort_ratio(
         "" if pd.isna(ours_name) else str(ours_name), "" if pd.isna(theirs_name) else str(theirs_name)
     )
-    if similarity < rules.matching.name_min_similarity:
+    if similarity < rules.matching.name_close_similarity:
         return (f"có họ tên khác (giống {similarity:.0f}%)", f"has another name ({similarity:.0f}% alike)")
     ours = (row.get("birth_year"), row.get("birth_month"), row.get("birth_day"))
     theirs = (person.get("birth_year"), person.get("birth_month"), person.get("birth_day"))

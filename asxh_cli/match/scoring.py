@@ -1,124 +1,184 @@
-"""Score candidate pairs on each signal (ID, name, birth date, sex), in bulk."""
+"""Comparison levels of candidate pairs on each signal (ID, name, birth date, sex, address), in bulk.
+
+Each signal gets one small integer per pair: the index of its level in `rules.LEVELS[signal]`, or ABSENT
+when one side does not carry the signal. Weights are attached later (`weights.py`).
+"""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA, Levenshtein
 
-from asxh_cli.rules import Matching
+from asxh_cli.rules import LEVELS, Matching
 
-# How much one birth-date comparison counts (0–1) for each way the two dates can agree.
-BIRTH_EXACT, BIRTH_SWAPPED, BIRTH_SAME_MONTH, BIRTH_YEAR_OFF, BIRTH_SAME_YEAR, BIRTH_PARTIAL = (
-    1.0,
-    0.7,
-    0.6,
-    0.6,
-    0.4,
-    0.65,
-)
-ID_EXACT, ID_NEAR = 1.0, 0.75
-DIACRITIC_DIFFERENCE = 0.7  # given names alike without diacritics but not with them (Hùng / Hưng)
-MISSING_NAME_WORD = 0.9  # a name with a word left out (usually the middle name) counts this much of a full match
+ABSENT = -1
+ID, NAME, BIRTH, SEX, ADDRESS = (LEVELS[s] for s in ("id", "name", "birth", "sex", "address"))
 
 
-def _values(frame: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
-    return frame[column].to_numpy(dtype=object)[index]
+def _code(levels: tuple[str, ...], name: str) -> int:
+    return levels.index(name)
 
 
-def _ints(frame: pd.DataFrame, column: str, index: np.ndarray) -> np.ndarray:
-    return frame[column].to_numpy(dtype="float64", na_value=np.nan)[index]
+class _Side:
+    """One side's columns as numpy arrays, converted once per comparison run (not once per use)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._cache: dict[tuple[str, str], np.ndarray] = {}
+
+    def _array(self, column: str, kind: str) -> np.ndarray:
+        key = (column, kind)
+        if key not in self._cache:
+            if column not in self.frame.columns:
+                values = np.full(len(self.frame), None, dtype=object)
+            elif kind == "float":
+                values = self.frame[column].to_numpy(dtype="float64", na_value=np.nan)
+            else:
+                values = self.frame[column].to_numpy(dtype=object)
+            if kind == "text":
+                values = np.where(pd.isna(values), "", values).astype(object)
+            self._cache[key] = values
+        return self._cache[key]
+
+    def raw(self, column: str, index: np.ndarray) -> np.ndarray:
+        return self._array(column, "raw")[index]
+
+    def text(self, column: str, index: np.ndarray) -> np.ndarray:
+        """Strings, "" where missing."""
+        return self._array(column, "text")[index]
+
+    def floats(self, column: str, index: np.ndarray) -> np.ndarray:
+        return self._array(column, "float")[index]
 
 
-def name_similarity(
-    left: list[str], right: list[str], left_given: list[object], right_given: list[object]
-) -> np.ndarray:
-    """0–1 similarity of names: the whole folded name and the given name count half each.
+def id_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Exact, one slip (typed, swapped, dropped or added digit), old CMND, different well-formed ID, or ABSENT.
 
-    The whole name uses the plain edit ratio, or the word-set ratio discounted for a missing (middle) word.
-    The given name, the most telling word, is compared folded; when both sides carry diacritics and they
-    differ although they fold alike (Hùng / Hưng), it counts only DIACRITIC_DIFFERENCE of a full match.
+    The listed ID counts whenever it has 9 or 12 digits, whatever its structure; 12-ish IDs are compared with
+    the register ID, 9-ish ones with the register's old CMND.
     """
-    if not left:
-        return np.zeros(0)
-    ratio = process.cpdist(left, right, scorer=fuzz.ratio, workers=-1)
-    token_set = process.cpdist(left, right, scorer=fuzz.token_set_ratio, workers=-1)
-    whole = np.maximum(ratio, token_set * MISSING_NAME_WORD) / 100.0
-    left_last = [key.rsplit(" ", 1)[-1] for key in left]
-    right_last = [key.rsplit(" ", 1)[-1] for key in right]
-    given = process.cpdist(left_last, right_last, scorer=fuzz.ratio, workers=-1) / 100.0
-    accents_differ = np.fromiter(
-        (
-            isinstance(a, str) and isinstance(b, str) and a != b and not a.isascii() and not b.isascii()
-            for a, b in zip(left_given, right_given, strict=True)
-        ),
-        dtype=bool,
-        count=len(left_given),
+    listed = ben.text("id_digits", b)
+    lengths = ben.frame["id_digits"].astype(object).str.len().to_numpy(dtype="float64", na_value=0)[b]
+    long_id, short_id = lengths >= 11, (lengths >= 8) & (lengths <= 10)
+    level = np.full(len(b), ABSENT, dtype=np.int8)
+    if long_id.any():
+        register_ids = reg.text("national_id", r).tolist()
+        distance = process.cpdist(listed.tolist(), register_ids, scorer=OSA.distance, workers=-1)
+        alternative = ben.text("id_alt", b)
+        if (alternative != "").any():
+            other = process.cpdist(alternative.tolist(), register_ids, scorer=OSA.distance, workers=-1)
+            distance = np.where(alternative != "", np.minimum(distance, other), distance)
+        level = np.where(long_id & (lengths == 12), _code(ID, "different"), level)
+        level = np.where(long_id & (distance == 1), _code(ID, "slip"), level)
+        level = np.where(long_id & (distance == 0), _code(ID, "exact"), level)
+    old = reg.text("old_id", r)
+    has_old = short_id & (old != "")
+    if has_old.any():
+        distance = process.cpdist(listed.tolist(), old.tolist(), scorer=OSA.distance, workers=-1)
+        level = np.where(has_old & (lengths == 9), _code(ID, "different"), level)
+        level = np.where(has_old & (distance == 1), _code(ID, "slip"), level)
+        level = np.where(has_old & (distance == 0), _code(ID, "old"), level)
+    return level.astype(np.int8)
+
+
+def name_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray, rules: Matching) -> tuple[np.ndarray, np.ndarray]:
+    """(level, similarity 0–100 of the folded names): exact, accent-only difference, close, middle name missing,
+    different."""
+    left, right = ben.text("canon_key", b), reg.text("canon_key", r)
+    similarity = process.cpdist(left.tolist(), right.tolist(), scorer=fuzz.ratio, workers=-1)
+    left_given, right_given = ben.text("given", b).tolist(), reg.text("given", r).tolist()
+    given = process.cpdist(left_given, right_given, scorer=fuzz.ratio, workers=-1)
+    one_slip = process.cpdist(left_given, right_given, scorer=Levenshtein.distance, workers=-1) <= 1
+    same = left == right
+    accents = ben.raw("given_accented", b) != reg.raw("given_accented", r)
+    marked = ben.raw("given_marked", b).astype(bool) & reg.raw("given_marked", r).astype(bool)
+    same_pair = ben.raw("pair_key", b) == reg.raw("pair_key", r)
+    middle = same_pair & (ben.raw("words", b) != reg.raw("words", r))
+    close = (similarity >= rules.name_close_similarity) & ((given >= rules.name_given_similarity) | one_slip)
+    level = np.select(
+        [same & accents & marked, same, middle, close],
+        [_code(NAME, "accent"), _code(NAME, "exact"), _code(NAME, "middle"), _code(NAME, "close")],
+        _code(NAME, "different"),
     )
-    given = np.where(accents_differ & (given >= 0.999), DIACRITIC_DIFFERENCE, given)
-    return (whole + given) / 2
+    level = np.where((left != "") & (right != ""), level, ABSENT)
+    return level.astype(np.int8), np.round(similarity, 1)
 
 
-def birth_similarity(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray) -> np.ndarray:
-    """0–1 agreement of birth dates, comparing only the parts both sides know; NaN when the list has no date."""
-    by, bm, bd = (_ints(ben, f"birth_{p}", b) for p in ("year", "month", "day"))
-    ry, rm, rd = (_ints(reg, f"birth_{p}", r) for p in ("year", "month", "day"))
-    both_full = ~np.isnan(bd) & ~np.isnan(rd)
+def birth_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Exact, day and month swapped, year only (either side; 01/01/yyyy counts as year only), near (one year
+    off, or one of day and month off), different, or ABSENT."""
+    by, bm, bd = (ben.floats(f"birth_{p}", b) for p in ("year", "month", "day"))
+    ry, rm, rd = (reg.floats(f"birth_{p}", r) for p in ("year", "month", "day"))
+    partial = ben.raw("year_only", b).astype(bool) | reg.raw("year_only", r).astype(bool)
     same_year, year_off = by == ry, np.abs(by - ry) == 1
-    months_known = ~np.isnan(bm) & ~np.isnan(rm)
-    score = np.zeros(len(b))
-    partial = ~both_full & (same_year & (~months_known | (bm == rm)))
-    score = np.where(partial, BIRTH_PARTIAL, score)
-    score = np.where(~both_full & year_off & (~months_known | (bm == rm)), 0.3, score)
-    score = np.where(both_full & same_year, BIRTH_SAME_YEAR, score)
-    score = np.where(both_full & same_year & (bm == rm), BIRTH_SAME_MONTH, score)
-    score = np.where(both_full & year_off & (bm == rm) & (bd == rd), BIRTH_YEAR_OFF, score)
-    score = np.where(both_full & same_year & (bm == rd) & (bd == rm), BIRTH_SWAPPED, score)
-    score = np.where(both_full & same_year & (bm == rm) & (bd == rd), BIRTH_EXACT, score)
-    return np.where(np.isnan(by), np.nan, score)
-
-
-def score_pairs(pairs: pd.DataFrame, ben: pd.DataFrame, reg: pd.DataFrame, rules: Matching) -> pd.DataFrame:
-    """Add s_id, s_name, s_birth, s_sex (0–1, NaN when a signal is absent) and the weighted score (0–100)."""
-    b = pairs["b"].to_numpy()
-    r = pairs["r"].to_numpy()
-    scored = pairs.copy()
-    scored["s_name"] = name_similarity(
-        list(_values(ben, "canon_key", b)),
-        list(_values(reg, "canon_key", r)),
-        list(_values(ben, "given_accented", b)),
-        list(_values(reg, "given_accented", r)),
+    full = ~partial
+    level = np.select(
+        [
+            full & same_year & (bm == rm) & (bd == rd),
+            full & same_year & (bm == rd) & (bd == rm),
+            partial & same_year,
+            full & ((year_off & (bm == rm) & (bd == rd)) | (same_year & ((bm == rm) | (bd == rd)))),
+            partial & year_off,
+        ],
+        [
+            _code(BIRTH, "exact"),
+            _code(BIRTH, "swapped"),
+            _code(BIRTH, "year"),
+            _code(BIRTH, "near"),
+            _code(BIRTH, "near"),
+        ],
+        _code(BIRTH, "different"),
     )
-    scored["s_birth"] = birth_similarity(ben, reg, b, r)
-    bsex, rsex = _values(ben, "sex", b), _values(reg, "sex", r)
-    known = pd.notna(bsex) & pd.notna(rsex)
-    scored["s_sex"] = np.where(known, (bsex == rsex).astype(float), np.nan)
+    return np.where(np.isnan(by) | np.isnan(ry), ABSENT, level).astype(np.int8)
 
-    has_id = _values(ben, "id_kind", b) == "cccd"
-    has_cmnd = _values(ben, "id_kind", b) == "cmnd"
-    reg_old = _values(reg, "old_id", r) if "old_id" in reg.columns else np.full(len(r), None)
-    s_id = np.where(scored["via_id"] | scored["via_old"], ID_EXACT, np.where(scored["via_near"], ID_NEAR, np.nan))
-    conflict = np.isnan(s_id) & (has_id | (has_cmnd & pd.notna(reg_old)))
-    s_id = np.where(conflict, 0.0, s_id)
-    # Names agree when similar enough; with the same ID and the same full birth date, a typo is allowed too.
-    name_agrees = (scored["s_name"] >= rules.name_min_similarity / 100) | (
-        scored["via_id"] & (scored["s_name"] >= rules.name_typo_similarity / 100) & (scored["s_birth"] >= BIRTH_EXACT)
+
+def sex_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    left, right = ben.text("sex", b), reg.text("sex", r)
+    level = np.where(left == right, _code(SEX, "same"), _code(SEX, "different"))
+    return np.where((left != "") & (right != ""), level, ABSENT).astype(np.int8)
+
+
+def address_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Same thôn/tổ or street (in the same commune when both name one), same commune, same province, different."""
+    both, equal = {}, {}
+    for key in ("locality", "commune_key", "province_key"):
+        left, right = ben.text(key, b), reg.text(key, r)
+        both[key] = (left != "") & (right != "")
+        equal[key] = both[key] & (left == right)
+    commune_clash = both["commune_key"] & ~equal["commune_key"]
+    level = np.select(
+        [
+            equal["locality"] & ~commune_clash,
+            equal["commune_key"],
+            equal["province_key"],
+            both["locality"] | both["commune_key"] | both["province_key"],
+        ],
+        [
+            _code(ADDRESS, "locality"),
+            _code(ADDRESS, "commune"),
+            _code(ADDRESS, "province"),
+            _code(ADDRESS, "different"),
+        ],
+        ABSENT,
     )
-    scored["name_agrees"] = name_agrees.to_numpy()
-    # An ID that belongs to somebody whose name is different says nothing about the other candidates.
-    owner_mismatch = (scored["via_id"] & ~name_agrees).to_numpy()
-    unreliable = pd.Series(owner_mismatch).groupby(b).transform("any").to_numpy()
-    s_id = np.where(unreliable & conflict, np.nan, s_id)
-    scored["s_id"] = s_id
-    scored["id_unreliable"] = unreliable
+    return level.astype(np.int8)
 
-    weights = rules.weights
-    total = np.zeros(len(b))
-    weight = np.zeros(len(b))
-    for signal, key in (("s_id", "id"), ("s_name", "name"), ("s_birth", "birth"), ("s_sex", "sex")):
-        values = scored[signal].to_numpy(dtype=float)
-        present = ~np.isnan(values)
-        total += np.where(present, values * weights[key], 0.0)
-        weight += np.where(present, weights[key], 0.0)
-    scored["score"] = np.round(np.where(weight > 0, 100 * total / np.maximum(weight, 1e-9), 0.0), 1)
-    return scored
+
+def compare_pairs(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray, rules: Matching) -> pd.DataFrame:
+    """One row per pair: b, r, the level of each signal and the folded-name similarity."""
+    left, right = _Side(ben), _Side(reg)
+    name, similarity = name_levels(left, right, b, r, rules)
+    return pd.DataFrame(
+        {
+            "b": b,
+            "r": r,
+            "l_id": id_levels(left, right, b, r),
+            "l_name": name,
+            "l_birth": birth_levels(left, right, b, r),
+            "l_sex": sex_levels(left, right, b, r),
+            "l_address": address_levels(left, right, b, r),
+            "name_similarity": similarity,
+        }
+    )

@@ -1,0 +1,113 @@
+"""Matching keys shared by list rows and register people: listed ID digits, address parts, birth placeholders.
+
+Everything is computed per distinct value or with whole-column operations, never in a loop over rows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from asxh_cli.frames import map_distinct
+
+_COMMUNE = r"^(xa|phuong|thi tran|p|x|tt) "
+_DISTRICT = r"^(huyen|quan|thi xa|q|h) "
+_PROVINCE = r"^(tinh|thanh pho|tp) "
+_HOUSE = r"^(so )?(nha )?[0-9][0-9a-z/-]* ([a-z])"
+
+
+def _fold_segments(values: pd.Series) -> pa.ListArray:
+    """Fold each address (no diacritics, lower case, đ→d) and cut it at commas and semicolons."""
+    array = pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.string())
+    array = pc.utf8_lower(pc.replace_substring_regex(pc.utf8_normalize(array, "NFD"), r"\p{Mn}", ""))
+    array = pc.replace_substring(pc.replace_substring(array, "đ", "d"), "ð", "d")
+    return pc.split_pattern_regex(array, r"[,;]")
+
+
+def address_keys(address: pd.Series, commune: pd.Series | None) -> pd.DataFrame:
+    """Columns `locality` (thôn/tổ/ấp or street, house number dropped), `commune_key`, `province_key`, folded;
+    a commune column, when given, wins over the address. Arrow operations on the distinct values, no row loop."""
+    codes, distinct = pd.factorize(address.astype(object), use_na_sentinel=False)
+    keys = _address_parts(pd.Series(distinct, dtype=object))
+    columns = {c: _none(keys[c].to_numpy(dtype=object)[codes]) for c in keys.columns}
+    if commune is not None:
+        own = address_keys(commune, None)
+        own = np.where(pd.isna(own["commune_key"]), own["locality"], own["commune_key"])
+        columns["commune_key"] = _none(np.where(pd.isna(own), columns["commune_key"], own))
+    return pd.DataFrame(columns, index=address.index, dtype=object)
+
+
+def _none(values: np.ndarray) -> np.ndarray:
+    return np.where(pd.isna(values), None, values).astype(object)
+
+
+def _address_parts(address: pd.Series) -> pd.DataFrame:
+    segments = _fold_segments(address)
+    parent = pc.list_parent_indices(segments)
+    part = pc.replace_substring_regex(pc.list_flatten(segments), r"[^0-9a-z/-]+", " ")
+    part = pc.utf8_trim_whitespace(part)
+    is_province = pc.match_substring_regex(part, _PROVINCE)
+    is_commune = pc.match_substring_regex(part, _COMMUNE)
+    is_district = pc.match_substring_regex(part, _DISTRICT)
+    is_local = pc.and_not(
+        pc.and_not(pc.and_not(pc.greater(pc.utf8_length(part), 0), is_province), is_commune), is_district
+    )
+    flat = pd.DataFrame(
+        {
+            "row": parent.to_numpy(),
+            "province": pc.if_else(is_province, pc.replace_substring_regex(part, _PROVINCE, ""), None).to_pandas(),
+            "commune": pc.if_else(is_commune, pc.replace_substring_regex(part, _COMMUNE, ""), None).to_pandas(),
+            "locality": pc.if_else(is_local, pc.replace_substring_regex(part, _HOUSE, r"\3"), None).to_pandas(),
+        }
+    )
+    first = flat.groupby("row").first().reindex(range(len(address)))
+    return pd.DataFrame(
+        {
+            "locality": first["locality"].to_numpy(dtype=object),
+            "commune_key": first["commune"].to_numpy(dtype=object),
+            "province_key": first["province"].to_numpy(dtype=object),
+        },
+        index=address.index,
+    )
+
+
+def listed_id_digits(values: pd.Series) -> pd.Series:
+    """The digits of a listed ID when there are 8–13 of them (a 9- or 12-digit ID, or one a digit short or long)."""
+
+    def digits(value: object) -> str | None:
+        if not isinstance(value, str):
+            return None
+        found = "".join(ch for ch in value if ch.isdigit())
+        return found if 8 <= len(found) <= 13 else None
+
+    return map_distinct(values, digits)
+
+
+def unpadded_id(values: pd.Series, raw: pd.Series | None) -> pd.Series:
+    """The listed digits before a leading zero was restored (10–11 digits), when cleaning padded them:
+    either Excel dropped the zero, or a digit was dropped by hand; matching tries both."""
+    if raw is None:
+        return pd.Series([None] * len(values), index=values.index, dtype=object)
+    digits = listed_id_digits(raw.astype(object)).astype(object)
+    padded = digits.str.len().isin([10, 11]) & (digits.str.zfill(12) == values)
+    return digits.where(padded, None)
+
+
+def year_only(precision: pd.Series, month: pd.Series, day: pd.Series) -> np.ndarray:
+    """True where only the year is known: year precision, or 01/01/yyyy (the usual placeholder for an unknown date)."""
+    placeholder = (day == 1) & (month == 1)
+    full = (precision == "day").to_numpy(dtype=bool, na_value=False)
+    return ~(full & ~placeholder.to_numpy(dtype=bool, na_value=False))
+
+
+def add_shared_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add keys both sides need: `pair_key` (family + given name), `words`, `given_marked` (the given name
+    carries diacritics) and `year_only`; `frame` has canon_key, family, given, given_accented and birth parts."""
+    frame["pair_key"] = (frame["family"].fillna("") + " " + frame["given"].fillna("")).str.strip()
+    frame["words"] = frame["canon_key"].fillna("").str.count(" ").to_numpy() + 1
+    accented = frame["given_accented"]
+    frame["given_marked"] = (accented.notna() & (accented != frame["given"])).to_numpy(dtype=bool)
+    frame["year_only"] = year_only(frame["birth_precision"], frame["birth_month"], frame["birth_day"])
+    return frame

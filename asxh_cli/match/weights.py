@@ -1,0 +1,134 @@
+"""Weigh evidence Fellegi–Sunter style: m and u per comparison level, term frequencies, match probabilities.
+
+- u (how often a level occurs between two different people) is measured on random pairs of the run;
+  for names it is replaced, pair by pair, by the share of the register carrying that name (term frequency),
+  and a year-only agreement between namesakes by the share of those namesakes born that year.
+- m (how often a level occurs for the same person) starts from `rules/matching.toml` and is re-estimated by
+  expectation maximisation on the candidate pairs, the defaults acting as a prior worth `prior_pairs` pairs.
+- A pair's weight is the sum of log2(m/u) over the signals present. Its match probability compares it
+  with every other candidate of the same list row and with "not in the register" (prior 1 − in_register),
+  so two namesakes that the evidence cannot tell apart share the probability.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from asxh_cli.match.scoring import ABSENT, BIRTH, NAME, compare_pairs
+from asxh_cli.rules import LEVELS, Matching
+
+SIGNALS = tuple(LEVELS)
+FLOOR = 1e-9
+
+
+@dataclass
+class Weights:
+    """m and u per signal and level (arrays in `LEVELS` order), the prior share in the register, register size."""
+
+    m: dict[str, np.ndarray]
+    u: dict[str, np.ndarray]
+    in_register: float
+    register_size: int
+    estimated: bool
+
+    def bits(self) -> dict[str, dict[str, float]]:
+        """log2(m/u) per signal and level (term-frequency levels at their average u)."""
+        return {
+            s: {level: round(float(np.log2(self.m[s][i] / self.u[s][i])), 2) for i, level in enumerate(LEVELS[s])}
+            for s in SIGNALS
+        }
+
+
+def default_weights(rules: Matching, register_size: int) -> Weights:
+    m = {s: np.array([rules.levels[s][level][0] for level in LEVELS[s]]) for s in SIGNALS}
+    u = {s: np.array([rules.levels[s][level][1] for level in LEVELS[s]]) for s in SIGNALS}
+    return Weights(m, u, rules.in_register, max(1, register_size), False)
+
+
+def measure_u(ben: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Matching, seed: int = 0) -> None:
+    """u from random pairs, smoothed towards the defaults; ID agreement never rarer than 1 / register size."""
+    if ben.empty or reg.empty:
+        return
+    rng = np.random.default_rng(seed)
+    size = rules.sample_pairs
+    b, r = rng.integers(0, len(ben), size), rng.integers(0, len(reg), size)
+    levels = compare_pairs(ben, reg, b, r, rules)
+    for s in SIGNALS:
+        column = levels[f"l_{s}"].to_numpy()
+        present = column != ABSENT
+        counts = np.bincount(column[present], minlength=len(LEVELS[s])).astype(float)
+        prior = rules.em_prior_pairs * weights.u[s]
+        u = (counts + prior) / (present.sum() + rules.em_prior_pairs)
+        if s == "id":
+            u[:3] = np.maximum(u[:3], 1.0 / weights.register_size)
+        weights.u[s] = np.maximum(u, FLOOR)
+
+
+def pair_u(pairs: pd.DataFrame, reg: pd.DataFrame, weights: Weights) -> dict[str, np.ndarray]:
+    """Per pair u of each signal's level, with term frequencies for names and for name + year."""
+    r = pairs["r"].to_numpy()
+    out = {}
+    for s in SIGNALS:
+        level = pairs[f"l_{s}"].to_numpy()
+        out[s] = weights.u[s][np.clip(level, 0, None)]
+    size = float(weights.register_size)
+    name = pairs["l_name"].to_numpy()
+    name_count = reg["name_count"].to_numpy(dtype="float64")[r]
+    pair_count = reg["pair_count"].to_numpy(dtype="float64")[r]
+    by_name = np.isin(name, [NAME.index("exact"), NAME.index("accent")])
+    out["name"] = np.where(by_name, name_count / size, out["name"])
+    out["name"] = np.where(name == NAME.index("middle"), pair_count / size, out["name"])
+    # Among namesakes, how many share the year: a common name + year proves less than a rare one.
+    same_year = reg["name_year_count"].to_numpy(dtype="float64")[r]
+    year_u = (same_year - 1 + 10 * weights.u["birth"][BIRTH.index("year")]) / (name_count - 1 + 10)
+    out["birth"] = np.where(by_name & (pairs["l_birth"].to_numpy() == BIRTH.index("year")), year_u, out["birth"])
+    return {s: np.maximum(v, FLOOR) for s, v in out.items()}
+
+
+def pair_bits(pairs: pd.DataFrame, us: dict[str, np.ndarray], weights: Weights) -> dict[str, np.ndarray]:
+    """log2(m/u) per signal and pair; 0 where the signal is absent."""
+    bits = {}
+    for s in SIGNALS:
+        level = pairs[f"l_{s}"].to_numpy()
+        m = weights.m[s][np.clip(level, 0, None)]
+        bits[s] = np.where(level == ABSENT, 0.0, np.log2(m / us[s]))
+    return bits
+
+
+def probabilities(b: np.ndarray, total_bits: np.ndarray, weights: Weights) -> np.ndarray:
+    """P(pair is the listed person) among all candidates of its row and "not in the register".
+
+    Pairs of one row must be contiguous (candidate pairs come sorted by `b`)."""
+    if len(b) == 0:
+        return np.zeros(0)
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    sizes = np.diff(np.r_[starts, len(b)])
+    logit = total_bits + np.log2(weights.in_register / weights.register_size)
+    base = np.log2(1 - weights.in_register)
+    shift = np.repeat(np.maximum(np.maximum.reduceat(logit, starts), base), sizes)
+    mass = np.exp2(logit - shift)
+    denominator = np.repeat(np.add.reduceat(mass, starts), sizes) + np.exp2(base - shift)
+    return mass / denominator
+
+
+def estimate(pairs: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Matching, list_size: int) -> None:
+    """Re-estimate m (and the share in the register) by EM on the candidate pairs, in place."""
+    if not rules.em or len(pairs) < rules.em_min_pairs:
+        return
+    us = pair_u(pairs, reg, weights)
+    b = pairs["b"].to_numpy()
+    prior_m = {s: weights.m[s].copy() for s in SIGNALS}
+    for _ in range(rules.em_iterations):
+        bits = pair_bits(pairs, us, weights)
+        p = probabilities(b, sum(bits.values()), weights)
+        for s in SIGNALS:
+            level = pairs[f"l_{s}"].to_numpy()
+            present = level != ABSENT
+            counts = np.bincount(level[present], weights=p[present], minlength=len(LEVELS[s]))
+            m = (counts + rules.em_prior_pairs * prior_m[s]) / (counts.sum() + rules.em_prior_pairs)
+            weights.m[s] = np.maximum(m, FLOOR)
+        weights.in_register = float(np.clip(p.sum() / max(1, list_size), 0.05, 0.99))
+    weights.estimated = True
