@@ -66,6 +66,7 @@ OPTIONAL = (
     "fingerprint",
     "status",
     "death_date",
+    "note",
     "register_name",
     "register_birth_date",
     "register_sex",
@@ -223,6 +224,7 @@ def assign_lists(frame: pd.DataFrame, rules: Rules, today: dt.date | None = None
             pending.append(("Chờ khảo sát: " + "; ".join(missing)) if missing else None)
     out["method_code"] = codes
     _one_payment_per_person(out, reasons, rules)
+    _shared_own_accounts(out, reasons, by_code)
     out["exception_reason"] = ["; ".join(why) or None for why in reasons]
     out["list"] = np.where(out["exception_reason"].isna(), out["method_code"], EXCEPTION)
     out["pending"] = np.where(out["list"] == EXCEPTION, None, pending)
@@ -271,6 +273,8 @@ def _gates(row: dict[str, object], rules: Rules, today: dt.date) -> list[str]:
         why.append(f"Danh sách ghi tình trạng: {row['status']}")
     if row["death_date"]:
         why.append(f"Danh sách ghi ngày mất: {row['death_date']}")
+    if classify_status(row["note"], rules.matching.status) in (Status.DEAD, Status.MOVED):
+        why.append("Ghi chú của danh sách nói người này đã chết hoặc đã chuyển đi")
     if (
         row["fingerprint"]
         and fingerprint(row["full_name"], row["birth_date"], row["national_id"]) != row["fingerprint"]
@@ -279,7 +283,7 @@ def _gates(row: dict[str, object], rules: Rules, today: dt.date) -> list[str]:
     age_problem = _age_problem(row, rules, today)
     if age_problem:
         why.append(age_problem)
-    if row["amount"] is None or int(row["amount"]) <= 0:
+    if pd.isna(row["amount"]) or int(row["amount"]) <= 0:
         why.append("Thiếu hoặc sai mức trợ cấp")
     return why
 
@@ -347,6 +351,25 @@ def _one_payment_per_person(out: pd.DataFrame, reasons: list[list[str]], rules: 
                 reasons[i].append(f"Đã cộng vào dòng {labels[partner]} (hưởng đồng thời, cùng một dòng chi trả)")
                 continue
             kept.append(i)
+
+
+def _shared_own_accounts(out: pd.DataFrame, reasons: list[list[str]], methods: dict[str, PaymentMethod]) -> None:
+    """One "own" account paid for two different people is a fraud or typing signal: all of them go to review.
+    (An authorised person's account may serve several people; only own accounts are checked.)"""
+    own = {code for code, m in methods.items() if m.needs_account and not m.needs_proxy}
+    holders: dict[str, set[str]] = {}
+    rows: dict[str, list[int]] = {}
+    for i, (code, account, person) in enumerate(
+        zip(out["method_code"], out["account_number"], out["register_id"], strict=True)
+    ):
+        digits = "".join(ch for ch in str(account or "") if ch.isdigit())
+        if code in own and digits and not reasons[i]:
+            holders.setdefault(digits, set()).add(str(person))
+            rows.setdefault(digits, []).append(i)
+    for digits, people in holders.items():
+        if len(people) > 1:
+            for i in rows[digits]:
+                reasons[i].append(f"Số tài khoản chính chủ trùng với {len(people) - 1} người khác: cần xác minh")
 
 
 def _incomplete(

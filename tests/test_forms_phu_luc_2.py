@@ -200,7 +200,9 @@ def test_pending_people_stay_on_their_list_marked_and_counted(assignment, rules,
     [row] = people(values)
     assert row[header.index("Ghi chú")] == "Chờ khảo sát: thiếu lý do nhận tiền mặt"
     texts = [str(v) for r in values for v in r if v]
-    assert "Trong đó: 1 người chờ khảo sát bổ sung thông tin (xem cột Ghi chú)." in texts
+    [waiting] = [t for t in texts if t.startswith("Trong đó: 1 người chờ khảo sát")]
+    amount = f"{int(row[header.index('Mức trợ cấp (đồng/tháng)')]):,}".replace(",", ".")
+    assert f"số tiền {amount} đồng CHƯA ĐƯỢC CHI" in waiting and "Số được chi ngay: 0 người, 0 đồng" in waiting
 
 
 def test_exceptions_name_commune_source_and_reason(assignment, rules, tmp_path):

@@ -84,7 +84,8 @@ def write_lists(root: Path, files, same_name: bool) -> tuple[list[Path], dict[tu
             sheet.append(HEADER)
             for n, i in enumerate(rows, start=1):
                 p = PEOPLE[i]
-                sheet.append([n, p["name"], p["born"], p["id"], 500000, "Chuyển khoản", "1234567890123", "BIDV"])
+                account = "10" + p["id"][-9:]  # each person their own account
+                sheet.append([n, p["name"], p["born"], p["id"], 500000, "Chuyển khoản", account, "BIDV"])
                 persons[(str(path), title, sheet.max_row)] = i
             if "blank" in extras:
                 sheet.append([None])

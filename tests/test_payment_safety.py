@@ -28,7 +28,8 @@ REGISTER_HEADER = "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới t
 
 def person(name: str, born: str, sex: str, id_: str, amount: str = "500000", category: str = "Người khuyết tật nặng"):
     """A list row: paid into the person's own account."""
-    return [name, born, sex, id_, category, amount, "Chuyển khoản", "1234567890123", "Vietcombank"]
+    account = "10" + "".join(ch for ch in f"{id_}{name}" if ch.isdigit())[-9:].rjust(9, "7")  # one per person
+    return [name, born, sex, id_, category, amount, "Chuyển khoản", account, "Vietcombank"]
 
 
 def workbook(path: Path, sheets: dict[str, list[list[object]]], hidden: tuple[str, ...] = ()) -> Path:
@@ -309,3 +310,69 @@ def test_pipeline_is_callable_without_the_cli(tmp_path):
     run = run_match([lists], register(tmp_path / "reg.csv", ALIVE), _rules(), ReadOptions())
     assert list(run.result.decisions["result"]) == ["matched"]
     assert run.table["Kết quả"].iat[0] == "Khớp"
+
+
+TWINS = [
+    ("079215100001", "Nguyễn Văn Hùng", "12/03/2015", "Nam", "Còn sống", ""),
+    ("079215100002", "Nguyễn Văn Dũng", "12/03/2015", "Nam", "Còn sống", ""),
+    ("079150100003", "Trần Thị Lan", "05/06/1950", "Nữ", "Còn sống", ""),
+    ("079150100004", "Trần Thị Lán", "05/06/1950", "Nữ", "Đã chết", "01/03/2025"),
+]
+
+
+def test_a_relatives_id_does_not_pay_the_relative(tmp_path):
+    """A twin carrying his brother's ID, and a dead woman carrying the ID of her living namesake: both reviewed."""
+    lists = workbook(
+        tmp_path / "ds.xlsx",
+        {
+            "DS": [
+                person("Nguyễn Văn Hùng", "12/03/2015", "Nam", "079215100002", category="Trẻ em mồ côi"),
+                person("Trần Thị Lán", "05/06/1950", "Nữ", "079150100003"),
+            ]
+        },
+    )
+    result, csv = match(tmp_path, [lists], register(tmp_path / "reg.csv", TWINS))
+    assert result.exit_code == 0
+    table = pd.read_csv(csv, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert list(table["Kết quả"]) == ["Cần xác minh", "Cần xác minh"]
+    assert payment_rows(csv).empty
+
+
+def test_note_saying_dead_or_moved_blocks_payment_and_blank_amounts_do_not_crash(tmp_path):
+    path = tmp_path / "ds.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append([*HEADER, "Ghi chú"])
+    sheet.append([1, *person("Lê Hồng Nhàn", "12/03/1950", "Nữ", "079050000101"), "Đã chết tháng 3/2026, cắt trợ cấp"])
+    sheet.append([2, *person("Trần Văn Bảy", "01/07/1948", "Nam", "079048000102"), "Chuyển đi TP khác"])
+    sheet.append([3, *person("Phạm Thị Hoa", "20/11/1952", "Nữ", "079152000103", amount=""), ""])
+    sheet.append([4, *person("Đỗ Văn Tám", "05/05/1945", "Nam", "079045000104"), "Hộ nghèo năm 2025"])
+    book.save(path)
+    _, csv = match(tmp_path, [path], register(tmp_path / "reg.csv", ALIVE))
+    run = run_export(csv, _rules(), tmp_path / "pl2", "Tết", False, DAY)
+    frame = run.assignment.frame
+    assert list(frame.loc[frame["list"] != EXCEPTION, "register_id"]) == ["079045000104"]
+    assert "mức trợ cấp" in frame["exception_reason"].iat[2]
+
+
+def test_one_own_account_for_two_people_is_reviewed(tmp_path):
+    rows = [person(r[1], r[2], r[3], r[0]) for r in ALIVE[:3]]
+    rows[0][7] = rows[1][7] = "8888777766665555"
+    lists = workbook(tmp_path / "ds.xlsx", {"DS": rows})
+    _, csv = match(tmp_path, [lists], register(tmp_path / "reg.csv", ALIVE))
+    assert list(payment_rows(csv)["register_id"]) == ["079152000103"]
+
+
+def test_numbered_group_headings_are_not_people(tmp_path):
+    path = tmp_path / "ds.xlsx"
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(HEADER)
+    sheet.append(["I", "NGƯỜI KHUYẾT TẬT"])
+    sheet.append([1, *person("Lê Hồng Nhàn", "12/03/1950", "Nữ", "079050000101")])
+    sheet.append(["II", "NGƯỜI CAO TUỔI"])
+    sheet.append([2, *person("Trần Văn Bảy", "01/07/1948", "Nam", "079048000102")])
+    book.save(path)
+    result, csv = match(tmp_path, [path], register(tmp_path / "reg.csv", ALIVE))
+    assert json.loads(result.stdout)["rows_in"] == 2
+    assert len(payment_rows(csv)) == 2

@@ -312,6 +312,11 @@ def _cell(sheet: Any, row: int, c: int, column: FormColumn, value: object, numbe
         sheet.write_string(row, c, str(value), style("text" if column.field in TEXT_FIELDS else "cell", size))
 
 
+def _dong(amount: int) -> str:
+    """1250000 → '1.250.000' (Vietnamese thousands separator)."""
+    return f"{amount:,}".replace(",", ".")
+
+
 def _amount(rows: pd.DataFrame) -> int:
     values = pd.to_numeric(rows["amount"], errors="coerce") if "amount" in rows else pd.Series(dtype=float)
     return int(values.fillna(0).sum())
@@ -410,9 +415,15 @@ def _write_sheet(sheet: Any, spec: FormSheet, style: Styles, day: dt.date, range
         if "amount" in spec.rows:
             notes.insert(0, f"Số tiền bằng chữ: {amount_in_words(_amount(spec.rows))}.")
         if spec.pending and spec.pending in spec.rows:
-            waiting = int(spec.rows[spec.pending].notna().sum())
-            if waiting:
-                notes.append(f"Trong đó: {waiting} người chờ khảo sát bổ sung thông tin (xem cột Ghi chú).")
+            waiting_rows = spec.rows[spec.rows[spec.pending].notna()]
+            if len(waiting_rows):
+                held = _amount(waiting_rows) if "amount" in spec.rows else 0
+                payable = _amount(spec.rows) - held if "amount" in spec.rows else 0
+                notes.append(
+                    f"Trong đó: {len(waiting_rows)} người chờ khảo sát bổ sung thông tin (xem cột Ghi chú), "
+                    f"số tiền {_dong(held)} đồng CHƯA ĐƯỢC CHI cho đến khi bổ sung. Số được chi ngay: "
+                    f"{len(spec.rows) - len(waiting_rows)} người, {_dong(payable)} đồng ({amount_in_words(payable)})."
+                )
         for text in notes:
             row += 1
             merge(sheet, row, 0, page - 1, text, style("words", 13))

@@ -293,6 +293,9 @@ def _merge_down(grid: SheetGrid, first: int, columns: list[Column]) -> None:
                 row[c0] = value
 
 
+_GROUP_NUMBER = re.compile(r"^(?:[IVXLC]+|[A-Za-z])[.)]?$")  # I, II, A, b) in the STT column number a group
+
+
 def _marker(text: str, markers: tuple[str, ...]) -> str | None:
     return next((m for m in markers if text == m or text.startswith(m + " ")), None)
 
@@ -390,6 +393,9 @@ class _Classifier:
         if named:
             if _marker(folded_name, self.rules.row_markers["heading"]) or _NUMBERING.match(name):
                 return ("heading", "group")
+            numbered = self._cells(cells, "row_no")
+            if (numbered and _GROUP_NUMBER.match(numbered[0])) or (name.isupper() and self.categories.find(name)):
+                return ("heading", "group")  # "I | NGƯỜI KHUYẾT TẬT": a group of the list, not a person
             return None  # a name with no other data is still a person; cleaning reports what is missing
         if not texts:
             return ("total", "numbers_only") if not _is_column_number_row(cells) else ("column_numbers", "")

@@ -101,11 +101,13 @@ def initials(keys: pd.Series) -> pd.Series:
 
 
 def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.ndarray:
-    """List rows whose listed ID is a register person's with the same name and full birth date: the
-    deterministic pass; nobody else is looked for (a namesake with another ID is ruled out anyway)."""
+    """List rows whose listed ID is a register person's with the same name (accents too: Lan is not Lán) and full
+    birth date: the deterministic pass; nobody else is looked for (a namesake with another ID is ruled out)."""
     b, r = by_id["b"].to_numpy(), by_id["r"].to_numpy()
-    same = (ben["canon_key"].to_numpy(dtype=object)[b] == reg["canon_key"].to_numpy(dtype=object)[r]) & (
-        ben["birth_date"].to_numpy(dtype=object)[b] == reg["birth_date"].to_numpy(dtype=object)[r]
+    same = (
+        (ben["canon_key"].to_numpy(dtype=object)[b] == reg["canon_key"].to_numpy(dtype=object)[r])
+        & (ben["given_accented"].to_numpy(dtype=object)[b] == reg["given_accented"].to_numpy(dtype=object)[r])
+        & (ben["birth_date"].to_numpy(dtype=object)[b] == reg["birth_date"].to_numpy(dtype=object)[r])
     )
     full = ~ben["year_only"].to_numpy(dtype=bool)[b]
     settled = np.zeros(len(ben), dtype=bool)

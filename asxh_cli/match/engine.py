@@ -229,6 +229,21 @@ def _owner_rule(compared: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     return compared
 
 
+def _contested(ranked: pd.DataFrame, best: pd.DataFrame, ben: pd.DataFrame, reg: pd.DataFrame) -> np.ndarray:
+    """Rows whose best candidate's name is not exactly the row's (accents included) while another candidate has
+    exactly the row's name and full birth date: the listed ID is likely a twin's or a relative's, so a clerk
+    decides (per row of `best`)."""
+
+    def written_alike(pairs: pd.DataFrame) -> np.ndarray:
+        b, r = pairs["b"].to_numpy(), pairs["r"].to_numpy()
+        given = ben["given_accented"].to_numpy(dtype=object)[b] == reg["given_accented"].to_numpy(dtype=object)[r]
+        return given & (pairs["l_name"].to_numpy() == NAME.index("exact"))
+
+    others = ranked[(ranked["rank"] > 0) & (ranked["l_birth"] == BIRTH.index("exact"))]
+    rivals = others[written_alike(others)]["b"].unique()
+    return best.index.isin(rivals) & ~written_alike(best.reset_index())
+
+
 def _routes(best: pd.DataFrame) -> np.ndarray:
     """The kinds of evidence that may match a row automatically (the hard safety rules): an ID that agrees,
     with a name and birth date that do not contradict it (a name typo only with the full birth date); or a
@@ -291,6 +306,8 @@ def match_pairs(
     shown = (result == NOT_FOUND) & best.index.isin(owner.index)
     r = r.where(~shown, owner.reindex(best.index))
     result = np.where(shown, REVIEW, result)
+    contested = _contested(ranked, best, ben, reg) & (result == MATCHED)
+    result = np.where(contested, REVIEW, result)
     close = ranked[ranked["p"] >= m.ambiguity / 100].groupby("b").size()
     clauses = _clauses(best, result, close, strong, best["owner_row"].to_numpy(dtype=bool), m.match)
     decisions = pd.DataFrame(
@@ -301,6 +318,12 @@ def match_pairs(
             "reason": _reasons(best, clauses),
         },
         index=best.index,
+    )
+    decisions.loc[contested, "reason"] = decisions.loc[contested, "reason"] + pick(
+        "; có người khác trong CSDLQG trùng đúng họ tên và ngày sinh: số định danh ghi trên dòng có thể là của "
+        "người thân, cần chọn đúng người",
+        "; someone else in the register has exactly this name and birth date: the listed ID may be a relative's, "
+        "choose the right person",
     )
     candidates = ranked[ranked["rank"] < REVIEW_CANDIDATES].reset_index(drop=True)
     return MatchResult(decisions, candidates, weights)
