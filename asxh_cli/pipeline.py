@@ -18,7 +18,7 @@ from asxh_cli.export.phu_luc_2 import Written, export_payout
 from asxh_cli.export.template import load_template
 from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.output import OutputUnit
-from asxh_cli.io.reader import ReadResult, read_beneficiaries, read_register
+from asxh_cli.io.reader import ReadResult, read_beneficiaries, read_register, refuse_repeated
 from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.match.engine import MatchResult, match_beneficiaries
 from asxh_cli.match.register import Register, prepare_register
@@ -284,6 +284,7 @@ class SurveyReadRun:
 
 def run_survey_read(files: Sequence[Path], list_file: Path, rules: Rules) -> SurveyReadRun:
     """Read filled-in surveys and merge each valid answer into the list row it belongs to (same person only)."""
+    refuse_repeated(files)
     for path in files:
         check_input_file(path, {".xlsx", ".xlsm", ".xls"})
     frame = read_result_list(list_file).frame

@@ -192,6 +192,11 @@ PROBLEMS: dict[str, tuple[str, str, str]] = {
         "Người ở dòng danh sách này đã khác người trên phiếu (mã kiểm tra không khớp: danh sách đã bị sửa hoặc chèn dòng sau khi in phiếu). Câu trả lời không được áp dụng; hãy in lại phiếu cho người này.",
         "The list row now holds someone else than the person on the survey (check code differs: the list was edited after printing). Answer not applied; print a new survey for this person.",
     ),
+    "survey-conflict": (
+        ERROR,
+        "Hai phiếu ghi khác nhau cho cùng một người: không áp dụng phiếu nào. Giữ lại một phiếu đúng rồi đọc lại.",
+        "Two surveys disagree about the same person: neither is applied. Keep the right one and read again.",
+    ),
     "survey-method-missing": (
         ERROR,
         "Có trả lời nhưng chưa chọn phương thức nhận. Chọn một phương thức trong danh sách.",

@@ -267,6 +267,8 @@ def read_surveys(paths: list[Path], rules: Rules, known: dict[RowKey, str]) -> S
     by_code = {m.code: m for m in rules.methods}
     provinces = frozenset(rules.provinces)
     answers: dict[tuple[str, str, int], dict[str, str | None]] = {}
+    where_from: dict[RowKey, list[tuple[str, str, int]]] = {}
+    conflicts: set[RowKey] = set()
     problems: list[dict[str, object]] = []
     for path in paths:
         grids = [g for g in read_excel_grids(path) if g.sheet != "DanhMuc"]
@@ -355,7 +357,7 @@ def read_surveys(paths: list[Path], rules: Rules, known: dict[RowKey, str]) -> S
                     report("new_cash_reason", "survey-reason")
                 if len(problems) > errors_before:
                     continue
-                answers[key] = {
+                answer = {
                     "payment_method": method.name,
                     "account_number": account.value if method.needs_account else None,
                     "bank": bank or (normalize_text(value["new_bank"]) if value["new_bank"] else None),
@@ -365,6 +367,14 @@ def read_surveys(paths: list[Path], rules: Rules, known: dict[RowKey, str]) -> S
                     "phone": phone or None,
                     "cash_reason": value["new_cash_reason"],
                 }
+                where_from[key] = [*where_from.get(key, []), (path.name, grid.sheet, excel_row)]
+                if key in answers and answers[key] != answer:
+                    conflicts.add(key)
+                answers[key] = answer
+    for key in conflicts:  # two forms disagree about one person: neither is applied
+        del answers[key]
+        for file, sheet, row in where_from[key]:
+            problems.append(_problem(file, sheet, row, KEYS["source_row"], key[2], "survey-conflict"))
     return SurveyAnswers(answers, pd.DataFrame(problems, columns=PROBLEM_COLUMNS, dtype=object))
 
 

@@ -74,3 +74,43 @@ def test_one_file_survey_with_odd_commune_names_round_trips(rules, tmp_path):
 def test_per_commune_files_never_collide(rules, tmp_path):
     written = make_surveys(_frame(), rules, load_template(rules), tmp_path, False, False, dt.date(2026, 2, 5))
     assert len({w.path for w in written}) == len(COMMUNES) == len(list(tmp_path.glob("*.xlsx")))
+
+
+def _answer(path, method, reason=None, account=None, bank=None):
+    """Answer the first person of the first visible sheet of a survey workbook."""
+    book = openpyxl.load_workbook(path)
+    sheet = next(s for s in book.worksheets if s.sheet_state == "visible")
+    header = next(
+        [c.value for c in row] for row in sheet.iter_rows(max_row=20) if "Phương thức chọn" in [c.value for c in row]
+    )
+    r = next(r for r in range(1, sheet.max_row + 1) if isinstance(sheet.cell(row=r, column=1).value, int))
+    values = {"Phương thức chọn": method, "Lý do không nhận qua tài khoản": reason, "Số tài khoản": account}
+    values["Ngân hàng"] = bank
+    for name, value in values.items():
+        if value:
+            sheet.cell(row=r, column=header.index(name) + 1, value=value)
+    book.save(path)
+
+
+def test_two_surveys_that_disagree_apply_neither(rules, tmp_path):
+    frame = _frame()
+    [written] = make_surveys(frame, rules, load_template(rules), tmp_path / "a", True, False, dt.date(2026, 2, 5))
+    other = tmp_path / "b" / written.path.name
+    other.parent.mkdir()
+    other.write_bytes(written.path.read_bytes())
+    _answer(written.path, "Tài khoản chính chủ", account="9990000000001", bank="Vietcombank")
+    _answer(other, "Tài khoản chính chủ", account="1112223334445", bank="BIDV")
+    answers = read_surveys([written.path, other], rules, list_check_codes(frame))
+    assert answers.answers == {}
+    assert list(answers.problems["code"]) == ["survey-conflict", "survey-conflict"]
+
+
+def test_the_same_survey_given_twice_is_refused(rules, tmp_path):
+    import pytest
+
+    from asxh_cli.errors import InputError
+    from asxh_cli.pipeline import run_survey_read
+
+    [written] = make_surveys(_frame(), rules, load_template(rules), tmp_path, True, False, dt.date(2026, 2, 5))
+    with pytest.raises(InputError):
+        run_survey_read([written.path, tmp_path / "." / written.path.name], tmp_path / "ds.csv", rules)
