@@ -376,3 +376,26 @@ def test_numbered_group_headings_are_not_people(tmp_path):
     result, csv = match(tmp_path, [path], register(tmp_path / "reg.csv", ALIVE))
     assert json.loads(result.stdout)["rows_in"] == 2
     assert len(payment_rows(csv)) == 2
+
+
+def test_decisions_for_files_not_in_the_run_are_reported(tmp_path):
+    reg = register(tmp_path / "reg.csv", NAMESAKES)
+    lists = workbook(tmp_path / "ds.xlsx", {"DS": [person("Nguyễn Văn Hùng", "1948", "Nam", "")]})
+    _, first = match(tmp_path, [lists], reg, out="lan1")
+    reviewed = _review_workbook(first, tmp_path, "2")
+    moved = tmp_path / "khac" / "ds.xlsx"
+    moved.parent.mkdir()
+    moved.write_bytes(lists.read_bytes())
+    result, _ = match(tmp_path, [moved], reg, reviewed, out="lan2")
+    problems = json.loads(result.stdout)["review_problems"]
+    assert any("không có trong lần chạy này" in p for p in problems)
+
+
+def test_a_decision_that_is_not_understood_is_echoed_masked(tmp_path):
+    reg = register(tmp_path / "reg.csv", NAMESAKES)
+    lists = workbook(tmp_path / "ds.xlsx", {"DS": [person("Nguyễn Văn Hùng", "1948", "Nam", "")]})
+    _, first = match(tmp_path, [lists], reg, out="lan1")
+    reviewed = _review_workbook(first, tmp_path, "ID 0790015200001")
+    result, _ = match(tmp_path, [lists], reg, reviewed, out="lan2")
+    assert "0790015200001" not in result.stdout + result.stderr
+    assert any("không hiểu quyết định 'ID 079" in p for p in json.loads(result.stdout)["review_problems"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -84,8 +85,8 @@ def read_decisions(path: Path) -> ReviewRead:
         else:
             problems.append(
                 pick(
-                    f"dòng {offset}: không hiểu quyết định '{value}' (ghi số định danh 12 số, số thứ tự ứng viên, hoặc 'Không')",
-                    f"row {offset}: decision '{value}' not understood (write a 12-digit ID, a candidate number, or 'Không')",
+                    f"dòng {offset}: không hiểu quyết định '{_masked(value)}' (ghi số định danh 12 số, số thứ tự ứng viên, hoặc 'Không')",
+                    f"row {offset}: decision '{_masked(value)}' not understood (write a 12-digit ID, a candidate number, or 'Không')",
                 )
             )
     return ReviewRead(decisions, problems)
@@ -101,9 +102,18 @@ def apply_decisions(
     problems = list(review.problems)
     position_of = {id_: i for i, id_ in enumerate(register["national_id"])}
     codes = row_fingerprints(data)
-    keys = zip(data["source_file"], data["source_sheet"], data["source_row"], strict=True)
-    for b, parts in enumerate(keys):
-        key = row_key(*parts)
+    keys = [row_key(*k) for k in zip(data["source_file"], data["source_sheet"], data["source_row"], strict=True)]
+    elsewhere = len(set(review.decisions) - set(keys))
+    if elsewhere:
+        problems.append(
+            pick(
+                f"{elsewhere} quyết định chỉ tới dòng không có trong lần chạy này (tệp khác, hoặc tệp đã đổi tên hay "
+                "chuyển thư mục): không được áp dụng; hãy chạy với đúng các tệp đã rà soát",
+                f"{elsewhere} decisions point to rows not in this run (another file, or a file renamed or moved): "
+                "not applied; run with the files that were reviewed",
+            )
+        )
+    for b, key in enumerate(keys):
         chosen = review.decisions.get(key)
         if chosen is None:
             continue
@@ -143,6 +153,11 @@ def apply_decisions(
         decisions.loc[b, ["result", "r", "score"]] = [MATCHED, r, decisions.at[b, "score"]]
         decisions.loc[b, "reason"] = pick("người rà soát đã xác nhận đúng người", "confirmed by the reviewer")
     return MatchResult(decisions, result.candidates), problems
+
+
+def _masked(text: str) -> str:
+    """A decision as typed, with every run of 6 or more digits masked (it may be someone's ID)."""
+    return re.sub(r"\d{6,}", lambda m: m.group()[:3] + "*" * (len(m.group()) - 5) + m.group()[-2:], text)
 
 
 def _disagreement(row: pd.Series, person: pd.Series, rules: Rules) -> tuple[str, str] | None:
