@@ -88,6 +88,27 @@ FUNERAL_NOTE = "Báo gia đình: được đề nghị hỗ trợ chi phí mai t
 MOVED_NOTE = "Dừng chi từ kỳ này; chuyển hồ sơ về nơi ở mới."
 
 
+COUNT_LABELS: dict[str, tuple[str, str]] = {
+    "previous": ("Số người kỳ trước", "People last time"),
+    "current": ("Số người kỳ này", "People this time"),
+    "unchanged": ("Không thay đổi", "Unchanged"),
+    "changed": ("Có thay đổi", "Changed"),
+    "left": ("Thôi hưởng / không còn trong danh sách", "Left the list"),
+    "new": ("Mới", "New"),
+    "died": ("Đã chết", "Died"),
+    "moved": ("Chuyển đi", "Moved away"),
+    "info_changed": ("Thay đổi thông tin cá nhân", "Personal details changed"),
+    "cmnd_to_cccd": ("   trong đó CMND → CCCD", "   of which CMND → CCCD"),
+    "payment_changed": ("Thay đổi chi trả", "Payment changed"),
+    "account_changed": ("   trong đó đổi/thêm số tài khoản (cần kiểm tra)", "   of which account changed (check it)"),
+    "result_changed": ("Kết quả đối sánh hoặc tình trạng thay đổi", "Match result or status changed"),
+    "row_moved": ("Dòng chuyển sang sheet/tệp/dòng khác (vẫn theo dõi được)", "Row moved elsewhere (still followed)"),
+    "months_to_recover": ("Số tháng đã chi sau khi mất", "Months paid after death"),
+    "amount_to_recover": ("Số tiền phải thu hồi (đồng)", "Amount to recover (VND)"),
+}
+"""Every count with its Vietnamese and English label, in the order shown."""
+
+
 @dataclass(frozen=True)
 class Counts:
     """Every count of a diff; `previous = unchanged + changed + left` and `current = unchanged + changed + new`."""
@@ -250,7 +271,7 @@ def _side(frame: pd.DataFrame) -> pd.DataFrame:
     out = out.astype({c: object for c in COLUMNS})
     out = out.where(out.notna(), None)
     matched = (out["result"] == Result.MATCHED).to_numpy()
-    out["rid"] = np.where(matched, out["register_id"].to_numpy(dtype=object), None)
+    out["rid"] = _objects(np.where(matched, out["register_id"].to_numpy(dtype=object), None), out.index)
     sheet = out["source_sheet"].fillna("").astype(str)
     out["row_key"] = out["source_file"].astype(str) + ":" + sheet + ":" + out["source_row"].astype(str)
     check = out["fingerprint"].copy()
@@ -294,6 +315,11 @@ def _now_status(cur_status: np.ndarray, prev_rid: np.ndarray, extract: pd.DataFr
         looked = pd.Series(prev_rid, dtype=object).map(extract["status_kind"]).to_numpy(dtype=object)
         now = np.where(pd.isna(now), looked, now)
     return now
+
+
+def _objects(values: object, index: pd.Index) -> pd.Series:
+    """A column that keeps None as None (pandas would infer a string or float column with NaN)."""
+    return pd.Series(list(values), index=index, dtype=object)  # type: ignore[call-overload]
 
 
 # --- pairing
@@ -399,9 +425,11 @@ def _changes(prev: pd.DataFrame, cur: pd.DataFrame, pairs: pd.DataFrame) -> pd.D
                 continue
             rows = pairs.loc[differ, ["prev", "cur"]].copy()
             rows["group"], rows["field"] = group, name
-            rows["old"] = prev[name].to_numpy(dtype=object)[rows["prev"]]
-            rows["new"] = cur[name].to_numpy(dtype=object)[rows["cur"]]
-            rows["note"] = [_note(name, o, n) for o, n in zip(rows["old"], rows["new"], strict=True)]
+            rows["old"] = _objects(prev[name].to_numpy(dtype=object)[rows["prev"]], rows.index)
+            rows["new"] = _objects(cur[name].to_numpy(dtype=object)[rows["cur"]], rows.index)
+            rows["note"] = _objects(
+                [_note(name, o, n) for o, n in zip(rows["old"], rows["new"], strict=True)], rows.index
+            )
             rows["check"] = name in ("account_number", "proxy_id", "proxy_name")
             found.append(rows)
     columns = ["prev", "cur", "group", "field", "old", "new", "note", "check"]
@@ -449,7 +477,10 @@ def _left(prev: pd.DataFrame, positions: np.ndarray, extract: pd.DataFrame | Non
             reasons.append("Đã chuyển đi (theo kết quả đối sánh tháng trước)")
         else:
             reasons.append("Không còn trong danh sách (đã rút khỏi danh sách)")
-    return pd.DataFrame({"prev": positions.astype(int), "reason": reasons, "now_status": now, "prev_status": status})
+    out = pd.DataFrame({"prev": positions.astype(int)})
+    for name, values in (("reason", reasons), ("now_status", now), ("prev_status", status)):
+        out[name] = _objects(values, out.index)
+    return out
 
 
 def _person(side: pd.DataFrame, positions: np.ndarray) -> pd.DataFrame:
@@ -477,7 +508,7 @@ def _died(
         ignore_index=True,
     )
     prev_pos = np.concatenate([on["prev"].to_numpy(), gone["prev"].to_numpy()]).astype(int)
-    rows["amount"] = prev["amount"].to_numpy(dtype=object)[prev_pos]  # what was paid each month
+    rows["amount"] = _objects(prev["amount"].to_numpy(dtype=object)[prev_pos], rows.index)  # what was paid each month
     list_dates = np.concatenate(
         [cur["death_date"].to_numpy(dtype=object)[on["cur"]], np.full(len(gone), None, dtype=object)]
     )
@@ -490,18 +521,26 @@ def _died(
         if extract is not None
         else np.full(len(rows), None, dtype=object)
     )
-    rows["death_date"] = [r if _norm_text(r) else d for r, d in zip(register_dates, list_dates, strict=True)]
-    rows["death_source"] = [
-        "CSDLQG" if _norm_text(r) else ("Danh sách" if _norm_text(d) else None)
-        for r, d in zip(register_dates, list_dates, strict=True)
-    ]
+    rows["death_date"] = _objects(
+        [r if _norm_text(r) else d for r, d in zip(register_dates, list_dates, strict=True)], rows.index
+    )
+    rows["death_source"] = _objects(
+        [
+            "CSDLQG" if _norm_text(r) else ("Danh sách" if _norm_text(d) else None)
+            for r, d in zip(register_dates, list_dates, strict=True)
+        ],
+        rows.index,
+    )
     rows["last_paid"] = f"{paid_through[1]:02d}/{paid_through[0]}" if paid_through else None
     months = [_months_after(d, paid_through) for d in rows["death_date"]]
-    rows["months_after"] = months
-    rows["to_recover"] = [
-        m * int(a) if m is not None and (a := _norm_money(v)) and a.isdigit() else None
-        for m, v in zip(months, rows["amount"], strict=True)
-    ]
+    rows["months_after"] = _objects(months, rows.index)
+    rows["to_recover"] = _objects(
+        [
+            m * int(a) if m is not None and (a := _norm_money(v)) and a.isdigit() else None
+            for m, v in zip(months, rows["amount"], strict=True)
+        ],
+        rows.index,
+    )
     rows["note"] = FUNERAL_NOTE
     return rows
 
@@ -535,9 +574,10 @@ def _moved(
     if extract is not None:
         found = pd.Series(rids, dtype=object)
         address, commune = found.map(extract["address"]), found.map(extract["commune"])
-        rows["new_place"] = [
-            ", ".join(str(v) for v in (a, c) if _norm_text(v)) or None for a, c in zip(address, commune, strict=True)
-        ]
+        rows["new_place"] = _objects(
+            [", ".join(str(v) for v in (a, c) if _norm_text(v)) or None for a, c in zip(address, commune, strict=True)],
+            rows.index,
+        )
     else:
         rows["new_place"] = None
     rows["note"] = MOVED_NOTE
@@ -547,8 +587,8 @@ def _moved(
 def _results(prev: pd.DataFrame, cur: pd.DataFrame, changed: pd.DataFrame) -> pd.DataFrame:
     """Followed people whose match result or register status changed, old and new side by side."""
     rows = _person(cur, changed["cur"].to_numpy())
-    rows["prev_key"] = prev["row_key"].to_numpy(dtype=object)[changed["prev"]]
+    rows["prev_key"] = _objects(prev["row_key"].to_numpy(dtype=object)[changed["prev"]], rows.index)
     for name in ("result", "register_status"):
-        rows[f"old_{name}"] = prev[name].to_numpy(dtype=object)[changed["prev"]]
-        rows[f"new_{name}"] = cur[name].to_numpy(dtype=object)[changed["cur"]]
+        rows[f"old_{name}"] = _objects(prev[name].to_numpy(dtype=object)[changed["prev"]], rows.index)
+        rows[f"new_{name}"] = _objects(cur[name].to_numpy(dtype=object)[changed["cur"]], rows.index)
     return rows
