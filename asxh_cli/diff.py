@@ -8,15 +8,20 @@ its check code, then by the check code alone, then by folded name + birth date; 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import unicodedata
 from dataclasses import dataclass, fields
 from enum import StrEnum
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from asxh_cli.contract import Result, Status, fingerprint
 from asxh_cli.frames import map_distinct
+from asxh_cli.match.register import fold_array
 from asxh_cli.messages import pick
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.values import parse_amount
@@ -287,12 +292,11 @@ def _side(frame: pd.DataFrame) -> pd.DataFrame:
             )
         ]
     out["check"] = check
-    has_both = out["full_name"].notna() & out["birth_date"].notna()
-    pairs = pd.Series(list(zip(out["full_name"], out["birth_date"], strict=True)), index=out.index, dtype=object)
-    keys = map_distinct(pairs, lambda p: fingerprint(p[0], p[1], None) if p is not None else None)
-    out["name_birth"] = keys.where(has_both, None)
-    code = out["category_code"].fillna(out["category"])
-    out["entitlement"] = map_distinct(code, lambda v: _norm_text(v))
+    name, born = fold_array(out["full_name"]), map_distinct(out["birth_date"], _date_key)
+    has_both = (name.notna() & (name != "") & born.notna()).to_numpy()
+    joined = [f"{n}|{b}" for n, b in zip(name, born, strict=True)]
+    out["name_birth"] = _objects(np.where(has_both, joined, None), out.index)
+    out["entitlement"] = _objects(_texts(out["category_code"].fillna(out["category"])).to_pylist(), out.index)
     return out
 
 
@@ -382,6 +386,34 @@ def _pair_on(
 # --- what changed
 
 
+def _arrow(values: pd.Series) -> pa.Array:
+    return pa.array(values.astype(object).where(values.notna(), None).tolist(), type=pa.string())
+
+
+def _texts(values: pd.Series) -> pa.Array:
+    """Text as compared: NFC, lower case, single spaces; blank → null (Arrow, vectorised)."""
+    text = pc.utf8_normalize(_arrow(values), "NFC")
+    text = pc.utf8_trim_whitespace(pc.replace_substring_regex(pc.utf8_lower(text), r"\s+", " "))
+    return pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text)
+
+
+def _digits(values: pd.Series) -> pa.Array:
+    """The digits of an ID or account number (the text itself when it has none)."""
+    text = _texts(values)
+    digits = pc.replace_substring_regex(text, r"\D", "")
+    return pc.if_else(pc.equal(digits, ""), text, digits)
+
+
+def _dates(values: pd.Series) -> pa.Array:
+    """A birth or death date in any written form → one key (year first), per distinct value."""
+    return _arrow(map_distinct(values, _date_key))
+
+
+def _amounts(values: pd.Series) -> pa.Array:
+    """Whole đồng as text; an amount that cannot be read is compared as written."""
+    return _arrow(map_distinct(values, _money))
+
+
 def _norm_text(value: object) -> str | None:
     if value is None or (isinstance(value, float) and value != value):
         return None
@@ -389,19 +421,12 @@ def _norm_text(value: object) -> str | None:
     return text or None
 
 
-def _norm_digits(value: object) -> str | None:
-    text = _norm_text(value)
-    if text is None:
-        return None
-    digits = "".join(ch for ch in text if ch.isdigit())
-    return digits or text
-
-
-def _norm_date(value: object) -> str | None:
+@functools.lru_cache(maxsize=200_000)
+def _date_key(value: object) -> str | None:
     return None if _norm_text(value) is None else fingerprint(None, value, None)
 
 
-def _norm_money(value: object) -> str | None:
+def _money(value: object) -> str | None:
     text = _norm_text(value)
     if text is None:
         return None
@@ -409,7 +434,8 @@ def _norm_money(value: object) -> str | None:
     return str(amount) if amount is not None else text
 
 
-NORMALISERS = {"text": _norm_text, "digits": _norm_digits, "date": _norm_date, "money": _norm_money}
+MISSING = "\x00"
+NORMALISERS = {"text": _texts, "digits": _digits, "date": _dates, "money": _amounts}
 
 
 def _changes(prev: pd.DataFrame, cur: pd.DataFrame, pairs: pd.DataFrame) -> pd.DataFrame:
@@ -418,9 +444,9 @@ def _changes(prev: pd.DataFrame, cur: pd.DataFrame, pairs: pd.DataFrame) -> pd.D
     for group, spec in (("info", INFO_FIELDS), ("payment", PAYMENT_FIELDS)):
         for name, kind in spec.items():
             norm = NORMALISERS[kind]
-            old = map_distinct(prev[name], norm).to_numpy(dtype=object)[pairs["prev"]]
-            new = map_distinct(cur[name], norm).to_numpy(dtype=object)[pairs["cur"]]
-            differ = np.array([a != b for a, b in zip(old, new, strict=True)], dtype=bool)
+            old = pc.fill_null(norm(prev[name]).take(pa.array(pairs["prev"].to_numpy())), MISSING)
+            new = pc.fill_null(norm(cur[name]).take(pa.array(pairs["cur"].to_numpy())), MISSING)
+            differ = pc.not_equal(old, new).to_numpy(zero_copy_only=False)
             if not differ.any():
                 continue
             rows = pairs.loc[differ, ["prev", "cur"]].copy()
@@ -439,7 +465,7 @@ def _changes(prev: pd.DataFrame, cur: pd.DataFrame, pairs: pd.DataFrame) -> pd.D
 
 
 def _note(name: str, old: object, new: object) -> str | None:
-    old_digits, new_digits = _norm_digits(old) or "", _norm_digits(new) or ""
+    old_digits, new_digits = (re.sub(r"\D", "", str(v)) if _norm_text(v) else "" for v in (old, new))
     if name == "national_id" and len(old_digits) == 9 and len(new_digits) == 12:
         return "CMND → CCCD"
     if name == "account_number":
@@ -536,7 +562,7 @@ def _died(
     rows["months_after"] = _objects(months, rows.index)
     rows["to_recover"] = _objects(
         [
-            m * int(a) if m is not None and (a := _norm_money(v)) and a.isdigit() else None
+            m * int(a) if m is not None and (a := _money(v)) and a.isdigit() else None
             for m, v in zip(months, rows["amount"], strict=True)
         ],
         rows.index,
