@@ -330,11 +330,25 @@ def sample(
         int, typer.Option("--beneficiaries", min=1, help=pick("Số dòng danh sách hưởng.", "Beneficiary rows."))
     ] = 300,
     seed: Annotated[int, typer.Option("--seed", help=pick("Hạt giống ngẫu nhiên.", "Random seed."))] = 2026,
+    months: Annotated[
+        int,
+        typer.Option(
+            "--months",
+            min=1,
+            max=2,
+            help=pick(
+                "2: thêm tháng sau (thư mục thang_2/) có người chết, chuyển đi, CMND → CCCD, đổi tài khoản, "
+                "thêm, bớt, chuyển sheet — để chạy asxh diff.",
+                "2: also the next month (thang_2/) with deaths, moves, CMND → CCCD, new accounts, additions, "
+                "removals and rows moved to another sheet — for asxh diff.",
+            ),
+        ),
+    ] = 1,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp (không phải người thật): CSDLQG, danh sách lộn xộn và đáp án."""
-    files = write_sample(outdir, register_size, beneficiaries, seed)
-    for path in [files.register, *files.beneficiaries, files.truth]:
-        typer.echo(str(path))
+    for files in write_sample(outdir, register_size, beneficiaries, seed, months):
+        for path in [files.register, *files.beneficiaries, files.truth]:
+            typer.echo(str(path))
 
 
 @app.command(
