@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, fields
 from enum import StrEnum
+from pathlib import PureWindowsPath
 
 import numpy as np
 import pandas as pd
@@ -218,8 +219,8 @@ def compare(
         result_changed=int(pairs["result"].sum()),
         row_moved=int(
             (
-                prev["row_key"].to_numpy(dtype=object)[pairs["prev"]]
-                != cur["row_key"].to_numpy(dtype=object)[pairs["cur"]]
+                prev["row_id"].to_numpy(dtype=object)[pairs["prev"]]
+                != cur["row_id"].to_numpy(dtype=object)[pairs["cur"]]
             ).sum()
         ),
         months_to_recover=int(pd.to_numeric(died["months_after"], errors="coerce").fillna(0).sum()),
@@ -279,6 +280,9 @@ def _side(frame: pd.DataFrame) -> pd.DataFrame:
     out["rid"] = _objects(np.where(matched, out["register_id"].to_numpy(dtype=object), None), out.index)
     sheet = out["source_sheet"].fillna("").astype(str)
     out["row_key"] = out["source_file"].astype(str) + ":" + sheet + ":" + out["source_row"].astype(str)
+    # The same row of a list from another month's folder: file name, sheet, row (the folder differs every month).
+    names = map_distinct(out["source_file"], lambda f: PureWindowsPath(str(f)).name if f is not None else "")
+    out["row_id"] = names.astype(str) + ":" + sheet + ":" + out["source_row"].astype(str)
     check = out["fingerprint"].copy()
     missing = check.isna()
     if missing.any():
@@ -335,10 +339,10 @@ def _pair(prev: pd.DataFrame, cur: pd.DataFrame) -> pd.DataFrame:
     free_cur = np.ones(len(cur), dtype=bool)
     found: list[pd.DataFrame] = []
     passes = (
-        (Via.REGISTER_ID, ("rid", "row_key"), False),
+        (Via.REGISTER_ID, ("rid", "row_id"), False),
         (Via.REGISTER_ID, ("rid", "entitlement"), False),
         (Via.REGISTER_ID, ("rid",), False),
-        (Via.ROW, ("row_key", "check"), False),
+        (Via.ROW, ("row_id", "check"), False),
         (Via.CHECK_CODE, ("check",), True),
         (Via.NAME_BIRTH, ("name_birth",), True),
     )

@@ -243,3 +243,14 @@ def test_unchanged_lists_show_no_change(tmp_path):
 )
 def test_parse_month(text, month):
     assert parse_month(text) == month
+
+
+def test_the_same_row_in_next_months_folder_is_the_same_row(tmp_path):
+    """Each month's lists sit in their own folder: a row is the same row by file name, sheet and row."""
+    prev = [person("Ngô Văn Quang", "10/10/1959", None, 5, source_file="thang_1/ho_ngheo.csv")]
+    cur = [person("Ngô Văn Quang", "10/10/1959", None, 5, source_file="thang_2/ho_ngheo.csv")]
+    diff = compare(
+        read_result_list(write_result(tmp_path / "p.csv", prev)).frame,
+        read_result_list(write_result(tmp_path / "c.csv", cur)).frame,
+    )
+    assert list(diff.pairs["via"]) == [Via.ROW] and diff.counts.row_moved == 0
