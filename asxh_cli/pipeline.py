@@ -300,6 +300,6 @@ def run_diff(
     if problems:
         raise AsxhError("diff.accounting", detail="; ".join(problems))
     with OutputUnit.for_file(output, "diff", inputs) as unit:
-        write_diff_workbook(diff, unit.path(), previous.name, current.name)
+        write_diff_workbook(diff, unit.path(), str(previous), str(current))
         unit.check(unit.path(), lambda p: openpyxl.load_workbook(p, read_only=True).sheetnames == list(DIFF_SHEETS))
     return DiffRun(diff, [*before.repairs, *after.repairs], Outputs.of(unit))

@@ -207,7 +207,7 @@ def _write_summary(sheet: Any, counts: Counts, style: Styles, subtitle: str) -> 
     sheet.set_column(0, 0, 60)
     sheet.set_column(1, 1, 16)
     sheet.write_string(HEADER_ROW, 0, "Nội dung", style("header", SIZE))
-    sheet.write_string(HEADER_ROW, 1, "Số người", style("header", SIZE))
+    sheet.write_string(HEADER_ROW, 1, "Số lượng", style("header", SIZE))
     row = HEADER_ROW
     for label, value in summary_lines(counts):
         row += 1
