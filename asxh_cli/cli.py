@@ -926,14 +926,20 @@ def diff(
     previous: Annotated[
         Path,
         typer.Argument(
-            help=pick("Kết quả đối sánh kỳ trước (ket_qua_doi_sanh.csv).", "Last payout's matched list."),
+            help=pick(
+                "Kỳ trước: ket_qua_doi_sanh.csv, hoặc thư mục Phụ lục 2 do asxh export ghi.",
+                "Last payout: ket_qua_doi_sanh.csv, or the Phụ lục 2 folder asxh export wrote.",
+            ),
             show_default=False,
         ),
     ],
     current: Annotated[
         Path,
         typer.Argument(
-            help=pick("Kết quả đối sánh kỳ này (ket_qua_doi_sanh.csv).", "This payout's matched list."),
+            help=pick(
+                "Kỳ này: ket_qua_doi_sanh.csv, hoặc thư mục Phụ lục 2 do asxh export ghi.",
+                "This payout: ket_qua_doi_sanh.csv, or the Phụ lục 2 folder asxh export wrote.",
+            ),
             show_default=False,
         ),
     ],

@@ -90,6 +90,8 @@ COLUMNS = (
     "fingerprint",
     "death_date",
 )
+FIELDS_SHOWN = "fields_shown"
+"""Optional column: the fields a row's source layout carries (a frozenset); other fields are never compared."""
 FUNERAL_NOTE = "Báo gia đình: được đề nghị hỗ trợ chi phí mai táng (hỗ trợ mai táng phí) theo quy định."
 MOVED_NOTE = "Dừng chi từ kỳ này; chuyển hồ sơ về nơi ở mới."
 
@@ -451,6 +453,7 @@ def _changes(prev: pd.DataFrame, cur: pd.DataFrame, pairs: pd.DataFrame) -> pd.D
             old = pc.fill_null(norm(prev[name]).take(pa.array(pairs["prev"].to_numpy())), MISSING)
             new = pc.fill_null(norm(cur[name]).take(pa.array(pairs["cur"].to_numpy())), MISSING)
             differ = pc.not_equal(old, new).to_numpy(zero_copy_only=False)
+            differ &= _shown(prev, name)[pairs["prev"]] & _shown(cur, name)[pairs["cur"]]
             if not differ.any():
                 continue
             rows = pairs.loc[differ, ["prev", "cur"]].copy()
@@ -466,6 +469,13 @@ def _changes(prev: pd.DataFrame, cur: pd.DataFrame, pairs: pd.DataFrame) -> pd.D
     if not found:
         return pd.DataFrame(columns=columns).astype({"prev": int, "cur": int, "check": bool})
     return pd.concat(found, ignore_index=True).sort_values(["prev", "group"], kind="stable").reset_index(drop=True)
+
+
+def _shown(side: pd.DataFrame, name: str) -> np.ndarray:
+    """Rows whose layout carries the field (a printed list without an account column says nothing about it)."""
+    if FIELDS_SHOWN not in side.columns:
+        return np.ones(len(side), dtype=bool)
+    return np.array([shown is None or name in shown for shown in side[FIELDS_SHOWN]], dtype=bool)
 
 
 def _note(name: str, old: object, new: object) -> str | None:

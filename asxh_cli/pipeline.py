@@ -16,6 +16,7 @@ from asxh_cli.diff import DiffResult, Month, check_accounting, compare
 from asxh_cli.errors import AsxhError
 from asxh_cli.export.diff_report import DIFF_SHEETS, write_diff_workbook
 from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, result_table, write_result_csv, write_result_workbook
+from asxh_cli.export.payout_readback import read_payout_folder
 from asxh_cli.export.phu_luc_2 import Written, export_payout
 from asxh_cli.export.template import load_template
 from asxh_cli.io.output import OutputUnit
@@ -24,7 +25,7 @@ from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.match.engine import MatchResult, match_beneficiaries
 from asxh_cli.match.register import Register, prepare_register
 from asxh_cli.match.review import apply_decisions, read_decisions
-from asxh_cli.payout import EXCEPTION, Assignment, assign_lists, read_result_list
+from asxh_cli.payout import EXCEPTION, Assignment, ResultList, assign_lists, read_result_list
 from asxh_cli.rules import Rules
 
 Step = Callable[[str], None]
@@ -293,7 +294,7 @@ def run_diff(
     """
     inputs = [previous, current, *([register_file] if register_file else [])]
     refuse_inputs([output], inputs)
-    before, after = read_result_list(previous), read_result_list(current)
+    before, after = _diff_side(previous, rules), _diff_side(current, rules)
     register = prepare_register(read_register(register_file, rules, encoding), rules).people if register_file else None
     diff = compare(before.frame, after.frame, register, paid_through)
     problems = check_accounting(diff)
@@ -303,3 +304,10 @@ def run_diff(
         write_diff_workbook(diff, unit.path(), str(previous), str(current))
         unit.check(unit.path(), lambda p: openpyxl.load_workbook(p, read_only=True).sheetnames == list(DIFF_SHEETS))
     return DiffRun(diff, [*before.repairs, *after.repairs], Outputs.of(unit))
+
+
+def _diff_side(path: Path, rules: Rules) -> ResultList:
+    """A matched list (ket_qua_doi_sanh.csv), or a folder of Phụ lục 2 workbooks written by `asxh export`."""
+    if Path(path).is_dir():
+        return ResultList(read_payout_folder(path, rules, load_template(rules)))
+    return read_result_list(path)

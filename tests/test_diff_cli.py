@@ -91,3 +91,24 @@ def test_diff_never_overwrites_an_input(files):
     prev, cur, _ = files
     result = runner.invoke(app, ["diff", str(prev), str(cur), "-o", str(cur)])
     assert result.exit_code == 2
+
+
+def test_diff_reads_folders_of_phu_luc_2_workbooks(tmp_path):
+    """Each side may be the folder `asxh export` wrote: the paid and the held back are followed alike."""
+    prev_rows, cur_rows = month_pair()
+    folders = []
+    for name, rows in (("t1", prev_rows), ("t2", cur_rows)):
+        listed = write_result(tmp_path / f"{name}.csv", rows)
+        folder = tmp_path / f"{name}_pl2"
+        result = runner.invoke(app, ["export", str(listed), "-o", str(folder), "--ngay", "05/02/2026"])
+        assert result.exit_code == 0, result.output
+        folders.append(folder)
+    out = tmp_path / "bd.xlsx"
+    result = runner.invoke(app, ["diff", str(folders[0]), str(folders[1]), "-o", str(out), "--json"])
+    assert result.exit_code == 1, result.output  # Bình died, Cường moved
+    counts = json.loads(result.output)["counts"]
+    assert (counts["previous"], counts["current"], counts["new"], counts["left"]) == (10, 10, 1, 1)
+    assert (counts["died"], counts["moved"], counts["account_changed"], counts["payment_changed"]) == (1, 1, 1, 1)
+    book = openpyxl.load_workbook(out)
+    died = _sheet(book, "Đã chết")
+    assert dict(zip(died[3], died[4], strict=True))["Họ và tên"] == "Trần Văn Bình"
