@@ -23,7 +23,6 @@ import pyarrow.compute as pc
 from asxh_cli.contract import Result, Status, fingerprint
 from asxh_cli.frames import map_distinct
 from asxh_cli.match.register import fold_array
-from asxh_cli.messages import pick
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.values import parse_amount
 
@@ -40,8 +39,8 @@ class Via(StrEnum):
     NAME_BIRTH = "name_birth"
 
     @property
-    def label(self) -> str:
-        return pick(*VIA_LABELS[self])
+    def label_vi(self) -> str:
+        return VIA_LABELS[self][0]
 
 
 VIA_LABELS: dict[Via, tuple[str, str]] = {
@@ -628,6 +627,7 @@ def _results(prev: pd.DataFrame, cur: pd.DataFrame, changed: pd.DataFrame) -> pd
     """Followed people whose match result or register status changed, old and new side by side."""
     rows = _person(cur, changed["cur"].to_numpy())
     rows["prev_key"] = _objects(prev["row_key"].to_numpy(dtype=object)[changed["prev"]], rows.index)
+    rows["via"] = _objects(changed["via"].to_numpy(dtype=object), rows.index)
     for name in ("result", "register_status"):
         rows[f"old_{name}"] = _objects(prev[name].to_numpy(dtype=object)[changed["prev"]], rows.index)
         rows[f"new_{name}"] = _objects(cur[name].to_numpy(dtype=object)[changed["cur"]], rows.index)

@@ -112,3 +112,12 @@ def test_diff_reads_folders_of_phu_luc_2_workbooks(tmp_path):
     book = openpyxl.load_workbook(out)
     died = _sheet(book, "Đã chết")
     assert dict(zip(died[3], died[4], strict=True))["Họ và tên"] == "Trần Văn Bình"
+
+
+def test_change_sheets_say_how_each_person_was_followed(files, tmp_path):
+    prev, cur, _ = files
+    out = tmp_path / "bd.xlsx"
+    runner.invoke(app, ["diff", str(prev), str(cur), "-o", str(out)])
+    rows = _sheet(openpyxl.load_workbook(out), "Kết quả đối sánh thay đổi")
+    via = {r[rows[3].index("Họ và tên")]: r[rows[3].index("Theo dõi bằng")] for r in rows[4:]}
+    assert via["Đỗ Văn Nam"] == "Cùng dòng gốc và mã kiểm tra" and via["Trần Văn Bình"] == "Số định danh CSDLQG"

@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from asxh_cli.contract import Result, Status
-from asxh_cli.diff import COUNT_LABELS, INFO_FIELDS, PAYMENT_FIELDS, Counts, DiffResult
+from asxh_cli.diff import COUNT_LABELS, INFO_FIELDS, PAYMENT_FIELDS, Counts, DiffResult, Via
 from asxh_cli.export.columns import CLEAN_HEADERS
 from asxh_cli.export.forms import Styles, amount_in_words, is_missing, merge, page_setup, text_height
 from asxh_cli.io.writer import atomic_path
@@ -50,6 +50,7 @@ COMMUNE = Column("commune", "Xã/Phường", 16)
 CATEGORY = Column("category", "Đối tượng", 18)
 AMOUNT = Column("amount", "Mức trợ cấp (đồng/tháng)", 12, "money")
 NOTE = Column("note", "Ghi chú", 30)
+VIA = Column("via", "Theo dõi bằng", 14)
 ON_LIST = Column("on_list", "Còn trong danh sách kỳ này", 10)
 CHANGE = [
     Column("field", "Thông tin", 16),
@@ -134,7 +135,7 @@ def report_sheets(diff: DiffResult) -> list[ReportSheet]:
         ReportSheet(
             DIFF_SHEETS[7],
             "KẾT QUẢ ĐỐI SÁNH HOẶC TÌNH TRẠNG CSDLQG THAY ĐỔI",
-            [ROW, PREV_ROW, *PERSON, *_result_columns("old_", " kỳ trước"), *_result_columns("new_", " kỳ này")],
+            [ROW, PREV_ROW, VIA, *PERSON, *_result_columns("old_", " kỳ trước"), *_result_columns("new_", " kỳ này")],
             _labelled(diff.results),
         ),
     ]
@@ -169,7 +170,7 @@ def _result_columns(prefix: str, suffix: str = "") -> list[Column]:
 
 
 def _change_columns() -> list[Column]:
-    return [ROW, PREV_ROW, NAME, BORN, REGISTER_ID, *CHANGE, NOTE]
+    return [ROW, PREV_ROW, VIA, NAME, BORN, REGISTER_ID, *CHANGE, NOTE]
 
 
 def _changes(diff: DiffResult, group: str) -> pd.DataFrame:
@@ -177,6 +178,8 @@ def _changes(diff: DiffResult, group: str) -> pd.DataFrame:
     cur = diff.current.iloc[rows["cur"].to_numpy()].reset_index(drop=True)
     out = cur[["row_key", "full_name", "birth_date", "register_id"]].copy()
     out["prev_key"] = diff.previous["row_key"].to_numpy(dtype=object)[rows["prev"]]
+    via = pd.Series(diff.pairs["via"].to_numpy(), index=diff.pairs["prev"].to_numpy())
+    out["via"] = via.reindex(rows["prev"].to_numpy()).to_numpy(dtype=object)
     labels = {f: CLEAN_HEADERS[f][0] for f in (*INFO_FIELDS, *PAYMENT_FIELDS)}
     out["field"] = [labels[f] for f in rows["field"]]
     for name in ("old", "new", "note", "check"):
@@ -190,8 +193,10 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     for column in out.columns:
         if column.endswith("result"):
             out[column] = [None if is_missing(v) or not v else Result(v).label_vi for v in out[column]]
-        elif column.endswith("register_status") or column.endswith("now_status"):
+        elif column.endswith("register_status"):
             out[column] = [None if is_missing(v) or not v else Status(v).label_vi for v in out[column]]
+        elif column == "via":
+            out[column] = [None if is_missing(v) else Via(v).label_vi for v in out[column]]
         elif column in ("on_list", "check"):
             out[column] = ["Có" if v else "Không" if column == "on_list" else None for v in out[column]]
     return out
