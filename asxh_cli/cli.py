@@ -913,6 +913,9 @@ def report(
     typer.echo(str(output))
 
 
+SHOWN_STOPS = 20  # deaths and moves listed on the terminal; the workbook has them all
+
+
 @app.command(
     help=pick(
         "So sánh kết quả đối sánh hai kỳ: người mới, thôi hưởng, đã chết, chuyển đi, thay đổi thông tin và chi trả. "
@@ -1016,7 +1019,7 @@ def diff(
             console.print(table)
             if stops:
                 people = Table(
-                    title=pick("Dừng chi / thu hồi (xem bien_dong.xlsx)", "Stop or recover (see the workbook)"),
+                    title=pick(f"Dừng chi / thu hồi (xem {output.name})", f"Stop or recover (see {output.name})"),
                     title_justify="left",
                 )
                 for column in (
@@ -1026,10 +1029,18 @@ def diff(
                     pick("Còn trong danh sách", "Still listed"),
                 ):
                     people.add_column(column)
-                for kind, row in stops:
+                for kind, row in stops[:SHOWN_STOPS]:
                     listed = pick("Có", "Yes") if row["on_list"] else pick("Không", "No")
                     people.add_row(kinds[kind], str(row["row_key"]), str(mask_id(row["register_id"]) or ""), listed)
                 console.print(people)
+                if len(stops) > SHOWN_STOPS:
+                    console.print(
+                        pick(
+                            f"… và {len(stops) - SHOWN_STOPS} dòng nữa (xem {output.name}).",
+                            f"… and {len(stops) - SHOWN_STOPS} more rows (see {output.name}).",
+                        ),
+                        highlight=False,
+                    )
         console.print(
             pick(
                 f"Kỳ trước {counts['previous']} = {counts['unchanged']} không đổi + {counts['changed']} thay đổi"
