@@ -19,6 +19,7 @@ from rich.table import Table
 
 from asxh_cli import __version__
 from asxh_cli.contract import Result, Status
+from asxh_cli.diff import COUNT_LABELS, parse_month
 from asxh_cli.errors import AsxhError, ExitCode
 from asxh_cli.export.columns import present, write_clean_list
 from asxh_cli.export.problems import problem_counts, write_problem_report
@@ -46,6 +47,7 @@ from asxh_cli.pipeline import (
     read_lists,
     read_messages,
     run_clean,
+    run_diff,
     run_export,
     run_match,
     run_survey_read,
@@ -66,7 +68,7 @@ from asxh_cli.report import (
 )
 from asxh_cli.rules import Rules, load_rules
 from asxh_cli.sample import write_sample
-from asxh_cli.survey import make_surveys
+from asxh_cli.survey import make_surveys, mask_id
 
 app = typer.Typer(
     name="asxh",
@@ -368,11 +370,25 @@ def sample(
         int, typer.Option("--beneficiaries", min=1, help=pick("Số dòng danh sách hưởng.", "Beneficiary rows."))
     ] = 300,
     seed: Annotated[int, typer.Option("--seed", help=pick("Hạt giống ngẫu nhiên.", "Random seed."))] = 2026,
+    months: Annotated[
+        int,
+        typer.Option(
+            "--months",
+            min=1,
+            max=2,
+            help=pick(
+                "2: thêm tháng sau (thư mục thang_2/) có người chết, chuyển đi, CMND → CCCD, đổi tài khoản, "
+                "thêm, bớt, chuyển sheet — để chạy asxh diff.",
+                "2: also the next month (thang_2/) with deaths, moves, CMND → CCCD, new accounts, additions, "
+                "removals and rows moved to another sheet — for asxh diff.",
+            ),
+        ),
+    ] = 1,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp (không phải người thật): CSDLQG, danh sách lộn xộn và đáp án."""
-    files = write_sample(outdir, register_size, beneficiaries, seed)
-    for path in [files.register, *files.beneficiaries, files.truth]:
-        typer.echo(str(path))
+    for files in write_sample(outdir, register_size, beneficiaries, seed, months):
+        for path in [files.register, *files.beneficiaries, files.truth]:
+            typer.echo(str(path))
 
 
 @app.command(
@@ -948,6 +964,150 @@ def report(
 
 # The report's columns that fit a terminal; the workbook and --json have them all.
 TERMINAL_COLUMNS = (COMMUNE, TOTAL, MATCHED, ON_LISTS, PENDING, EXCEPTIONS, NON_CASH_COUNT, SHARE)
+
+
+SHOWN_STOPS = 20  # deaths and moves listed on the terminal; the workbook has them all
+
+
+@app.command(
+    help=pick(
+        "So sánh kết quả đối sánh hai kỳ: người mới, thôi hưởng, đã chết, chuyển đi, thay đổi thông tin và chi trả. "
+        "Mã thoát 1 nếu có người đã chết hoặc chuyển đi.",
+        "Compare two payouts' matched lists: new, left, died, moved, changed details and payment. "
+        "Exit 1 when someone died or moved away.",
+    )
+)
+@handles_errors
+def diff(
+    previous: Annotated[
+        Path,
+        typer.Argument(
+            help=pick(
+                "Kỳ trước: ket_qua_doi_sanh.csv, hoặc thư mục Phụ lục 2 do asxh export ghi.",
+                "Last payout: ket_qua_doi_sanh.csv, or the Phụ lục 2 folder asxh export wrote.",
+            ),
+            show_default=False,
+        ),
+    ],
+    current: Annotated[
+        Path,
+        typer.Argument(
+            help=pick(
+                "Kỳ này: ket_qua_doi_sanh.csv, hoặc thư mục Phụ lục 2 do asxh export ghi.",
+                "This payout: ket_qua_doi_sanh.csv, or the Phụ lục 2 folder asxh export wrote.",
+            ),
+            show_default=False,
+        ),
+    ],
+    output: Annotated[
+        Path, typer.Option("--output", "-o", help=pick("Tệp biến động .xlsx.", "The changes workbook."))
+    ] = Path("bien_dong.xlsx"),
+    register_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--register",
+            "-r",
+            help=pick(
+                "Trích xuất CSDLQG kỳ này: ngày mất, nơi chuyển đến, lý do thôi hưởng.",
+                "This month's register extract: death dates, new places, why people left.",
+            ),
+        ),
+    ] = None,
+    paid_through: Annotated[
+        str | None,
+        typer.Option(
+            "--paid-through",
+            help=pick(
+                "Tháng đã chi trả đến (MM/YYYY): tính số tháng đã chi sau khi mất và số tiền phải thu hồi.",
+                "Last month paid (MM/YYYY): months paid after a death and the amount to recover.",
+            ),
+        ),
+    ] = None,
+    encoding: EncodingOption = None,
+    rules_dir: RulesOption = None,
+    as_json: JsonOption = False,
+    quiet: QuietOption = False,
+) -> None:
+    """So sánh kết quả đối sánh hai kỳ: người mới, thôi hưởng, đã chết, chuyển đi, thay đổi thông tin và chi trả."""
+    month = parse_month(paid_through) if paid_through else None
+    if paid_through and month is None:
+        raise typer.BadParameter(pick("cần dạng MM/YYYY", "expected MM/YYYY"), param_hint="--paid-through")
+    rules = load_rules(rules_dir)
+    run = run_diff(previous, current, output, rules, register_file, month, encoding)
+    result = run.diff
+    counts = result.counts.as_dict()
+    stops = [("died", row) for row in result.died.to_dict("records")]
+    stops += [("moved", row) for row in result.moved.to_dict("records")]
+    kinds = {"died": pick("Đã chết", "Died"), "moved": pick("Chuyển đi", "Moved away")}
+    if as_json:
+        payload = {
+            "counts": counts,
+            "balanced": True,
+            "blocking": result.blocking,
+            "stop_or_recover": [
+                {
+                    "change": kind,
+                    "row": row["row_key"],
+                    "register_id": mask_id(row["register_id"]),
+                    "on_list": bool(row["on_list"]),
+                    "months_after": row.get("months_after"),
+                    "to_recover": row.get("to_recover"),
+                }
+                for kind, row in stops
+            ],
+            "repairs": run.repairs,
+            **_outputs_json(run.outputs),
+        }
+        typer.echo(json.dumps(payload, ensure_ascii=False, indent=2, default=str))
+    else:
+        console = err_console()
+        for repair in run.repairs:
+            console.print(f"[yellow]{pick('Đã sửa', 'Repaired')}:[/] {repair}", highlight=False)
+        if not quiet:
+            table = Table(title=pick("Biến động giữa hai kỳ", "Changes between the payouts"), title_justify="left")
+            table.add_column(pick("Nội dung", "What"))
+            table.add_column(pick("Số", "Count"), justify="right")
+            for name, labels in COUNT_LABELS.items():
+                table.add_row(pick(*labels), f"{counts[name]:,}")
+            console.print(table)
+            if stops:
+                people = Table(
+                    title=pick(f"Dừng chi / thu hồi (xem {output.name})", f"Stop or recover (see {output.name})"),
+                    title_justify="left",
+                )
+                for column in (
+                    pick("Biến động", "Change"),
+                    pick("Dòng gốc", "Row"),
+                    pick("Số định danh CSDLQG", "Register ID"),
+                    pick("Còn trong danh sách", "Still listed"),
+                ):
+                    people.add_column(column)
+                for kind, row in stops[:SHOWN_STOPS]:
+                    listed = pick("Có", "Yes") if row["on_list"] else pick("Không", "No")
+                    people.add_row(kinds[kind], str(row["row_key"]), str(mask_id(row["register_id"]) or ""), listed)
+                console.print(people)
+                if len(stops) > SHOWN_STOPS:
+                    console.print(
+                        pick(
+                            f"… và {len(stops) - SHOWN_STOPS} dòng nữa (xem {output.name}).",
+                            f"… and {len(stops) - SHOWN_STOPS} more rows (see {output.name}).",
+                        ),
+                        highlight=False,
+                    )
+        console.print(
+            pick(
+                f"Kỳ trước {counts['previous']} = {counts['unchanged']} không đổi + {counts['changed']} thay đổi"
+                f" + {counts['left']} thôi hưởng · kỳ này {counts['current']} = {counts['unchanged']}"
+                f" + {counts['changed']} + {counts['new']} mới (khớp)",
+                f"Last time {counts['previous']} = {counts['unchanged']} unchanged + {counts['changed']} changed"
+                f" + {counts['left']} left · this time {counts['current']} = {counts['unchanged']}"
+                f" + {counts['changed']} + {counts['new']} new (balanced)",
+            ),
+            highlight=False,
+        )
+        _print_outputs(run.outputs)
+    if result.blocking:
+        raise typer.Exit(int(ExitCode.PROBLEMS))
 
 
 def main() -> None:

@@ -140,6 +140,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Số dòng không khớp: đọc vào {rows_in} dòng nhưng ghi ra {rows_out} dòng. Kết quả không đáng tin, hãy báo lỗi.",
         "Row accounting failed: {rows_in} rows in but {rows_out} rows out. Do not trust the output; please report it.",
     ),
+    "diff.accounting": (
+        "Đối chiếu hai kỳ không cân: {detail}. Chưa ghi gì; hãy báo lỗi.",
+        "The two payouts do not balance: {detail}. Nothing was written; please report it.",
+    ),
     "review.no_sheet": (
         "Tệp {file}: không có sheet '{sheet}' để đọc quyết định rà soát.",
         "File {file}: no '{sheet}' sheet to read review decisions from.",

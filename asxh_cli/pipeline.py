@@ -12,8 +12,11 @@ import pandas as pd
 
 from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
 from asxh_cli.contract import Result, Status
+from asxh_cli.diff import DiffResult, Month, check_accounting, compare
 from asxh_cli.errors import AsxhError
+from asxh_cli.export.diff_report import DIFF_SHEETS, write_diff_workbook
 from asxh_cli.export.match_report import CSV_NAME, XLSX_NAME, result_table, write_result_csv, write_result_workbook
+from asxh_cli.export.payout_readback import read_payout_folder
 from asxh_cli.export.phu_luc_2 import Written, export_payout
 from asxh_cli.export.template import load_template
 from asxh_cli.io.grid import check_input_file
@@ -24,7 +27,7 @@ from asxh_cli.match.engine import MatchResult, match_beneficiaries
 from asxh_cli.match.register import Register, prepare_register
 from asxh_cli.match.review import apply_decisions, read_decisions
 from asxh_cli.normalize.lookup import CategoryIndex, CategoryMatch
-from asxh_cli.payout import EXCEPTION, Assignment, assign_lists, read_result_list
+from asxh_cli.payout import EXCEPTION, Assignment, ResultList, assign_lists, read_result_list
 from asxh_cli.rules import Rules
 from asxh_cli.survey import list_check_codes, merge_answers, read_surveys
 
@@ -301,3 +304,44 @@ def list_names(rules: Rules) -> dict[str, str]:
 def _check_rows(rows_in: int, rows_out: int) -> None:
     if rows_in != rows_out:
         raise AsxhError("accounting.mismatch", rows_in=rows_in, rows_out=rows_out)
+
+
+@dataclass
+class DiffRun:
+    diff: DiffResult
+    repairs: list[str]
+    outputs: Outputs
+
+
+def run_diff(
+    previous: Path,
+    current: Path,
+    output: Path,
+    rules: Rules,
+    register_file: Path | None = None,
+    paid_through: Month | None = None,
+    encoding: str | None = None,
+) -> DiffRun:
+    """Compare last month's matched list with this month's and write bien_dong.xlsx.
+
+    The diff must balance (every row of each side followed once, or left / new) before anything is written.
+    """
+    inputs = [previous, current, *([register_file] if register_file else [])]
+    refuse_inputs([output], inputs)
+    before, after = _diff_side(previous, rules), _diff_side(current, rules)
+    register = prepare_register(read_register(register_file, rules, encoding), rules).people if register_file else None
+    diff = compare(before.frame, after.frame, register, paid_through)
+    problems = check_accounting(diff)
+    if problems:
+        raise AsxhError("diff.accounting", detail="; ".join(problems))
+    with OutputUnit.for_file(output, "diff", inputs) as unit:
+        write_diff_workbook(diff, unit.path(), str(previous), str(current))
+        unit.check(unit.path(), lambda p: openpyxl.load_workbook(p, read_only=True).sheetnames == list(DIFF_SHEETS))
+    return DiffRun(diff, [*before.repairs, *after.repairs], Outputs.of(unit))
+
+
+def _diff_side(path: Path, rules: Rules) -> ResultList:
+    """A matched list (ket_qua_doi_sanh.csv), or a folder of Phụ lục 2 workbooks written by `asxh export`."""
+    if Path(path).is_dir():
+        return ResultList(read_payout_folder(path, rules, load_template(rules)))
+    return read_result_list(path)

@@ -360,6 +360,25 @@ def damage_row(rng: random.Random, person: dict[str, str], kind: str, register: 
     return row
 
 
+def _entitled(rng: random.Random, row: dict[str, str], person: dict[str, str]) -> dict[str, str]:
+    """A list row with a category, amount and payment method drawn for the person."""
+    category = rng.choice(list(CATEGORIES))
+    method = rng.choice(METHODS)
+    has_account = method in {"Qua tài khoản", "Chuyển khoản", "Ủy quyền"}
+    row.update(
+        {
+            "category": _fitting_label(rng.choice(CATEGORIES[category]), person["birth_date"]),
+            "category_code": category,
+            "amount": str(rng.choice(AMOUNTS[category])),
+            "payment_method": method,
+            "account_number": f"{rng.randrange(10**12, 10**13)}" if has_account else "",
+            "bank": rng.choice(BANKS) if has_account else "",
+            "proxy_name": f"{rng.choice(FAMILY)} Văn {rng.choice(GIVEN_MALE)}" if method == "Ủy quyền" else "",
+        }
+    )
+    return row
+
+
 def make_beneficiaries(
     register: list[dict[str, str]], size: int, seed: int = 7
 ) -> tuple[list[dict[str, str]], list[dict[str, str]]]:
@@ -378,22 +397,7 @@ def make_beneficiaries(
             expected_id = person["national_id"]
         if kind == "old_cmnd" and not person["old_id"]:
             kind = "no_id"
-        row = damage_row(rng, person, kind, register)
-        category = rng.choice(list(CATEGORIES))
-        method = rng.choice(METHODS)
-        has_account = method in {"Qua tài khoản", "Chuyển khoản", "Ủy quyền"}
-        row.update(
-            {
-                "category": _fitting_label(rng.choice(CATEGORIES[category]), person["birth_date"]),
-                "category_code": category,
-                "amount": str(rng.choice(AMOUNTS[category])),
-                "payment_method": method,
-                "account_number": f"{rng.randrange(10**12, 10**13)}" if has_account else "",
-                "bank": rng.choice(BANKS) if has_account else "",
-                "proxy_name": f"{rng.choice(FAMILY)} Văn {rng.choice(GIVEN_MALE)}" if method == "Ủy quyền" else "",
-            }
-        )
-        rows.append(row)
+        rows.append(_entitled(rng, damage_row(rng, person, kind, register), person))
         truth.append({"damage": kind, "expected_id": expected_id, "status": person["status"] if expected_id else ""})
     return rows, truth
 
@@ -613,11 +617,90 @@ def write_household_csv(rows: list[tuple[int, dict[str, str], str]], path: Path)
     return placed
 
 
-def write_sample(outdir: Path, register_size: int = 2000, beneficiaries: int = 300, seed: int = 2026) -> SampleFiles:
-    """Write a register CSV, three beneficiary files in different messy layouts, and `dap_an.csv` (truth)."""
-    outdir.mkdir(parents=True, exist_ok=True)
+NEXT_MONTH = "thang_2"
+NEW_PLACE = ("Tổ 1", "Phường Bà Rịa")  # where people who moved out now live
+
+
+def make_next_month(
+    register: list[dict[str, str]], rows: list[dict[str, str]], truth: list[dict[str, str]], seed: int
+) -> tuple[list[dict[str, str]], list[dict[str, str]], list[dict[str, str]], list[tuple[str, str]]]:
+    """The next month's register, list rows and truth, derived from this month's, and the changes planted.
+
+    About 2 % of the listed people die (December 2025) and 1 % move out (both still on the lists: the commune
+    does not know yet), 2 % are removed and 2 % added, rows written with the old CMND now carry the 12-digit
+    ID, 2 % get a new account number and 2 % move to another commune's sheet.
+    """
+    rng = random.Random(seed + 2)
+    register = [dict(p) for p in register]
+    by_id = {p["national_id"]: p for p in register}
+    rows, truth = [dict(r) for r in rows], [dict(t) for t in truth]
+    share = max(1, len(rows) // 50)
+    alive = [i for i, t in enumerate(truth) if t["expected_id"] and by_id[t["expected_id"]]["status"] == STATUS_ALIVE]
+    rng.shuffle(alive)
+    changes: list[tuple[str, str]] = []
+    for i in alive[:share]:
+        person = by_id[truth[i]["expected_id"]]
+        person["status"], person["death_date"] = STATUS_DEAD, f"{rng.randint(1, 28):02d}/12/2025"
+        changes.append(("Đã chết", person["national_id"]))
+    for i in alive[share : share + max(1, share // 2)]:
+        person = by_id[truth[i]["expected_id"]]
+        person["status"], (person["address"], person["commune"]) = STATUS_MOVED, NEW_PLACE
+        changes.append(("Chuyển đi", person["national_id"]))
+    for i, item in enumerate(truth):
+        if item["damage"] == "old_cmnd":
+            rows[i]["national_id"], item["damage"] = item["expected_id"], "clean"
+            changes.append(("CMND → CCCD", item["expected_id"]))
+    with_account = [i for i in alive[2 * share :] if rows[i]["account_number"]]
+    for i in with_account[:share]:
+        rows[i]["account_number"] = f"{rng.randrange(10**12, 10**13)}"
+        changes.append(("Đổi số tài khoản", truth[i]["expected_id"]))
+    btxh = [i for i in alive[2 * share :] if rows[i]["category_code"] == "BTXH" and i not in with_account[:share]]
+    for i in btxh[:share]:
+        rows[i]["commune"] = rng.choice([c for c in COMMUNES if c != rows[i]["commune"]])
+        changes.append(("Chuyển sang sheet khác", truth[i]["expected_id"]))
+    removed = set(rng.sample(range(len(rows)), share)) - set(alive[: 2 * share])
+    changes += [("Thôi hưởng", truth[i]["expected_id"]) for i in sorted(removed)]
+    kept = [i for i in range(len(rows)) if i not in removed]
+    rows, truth = [rows[i] for i in kept], [truth[i] for i in kept]
+    listed = {t["expected_id"] for t in truth}
+    newcomers = [p for p in register if p["status"] == STATUS_ALIVE and p["national_id"] not in listed]
+    for person in rng.sample(newcomers, min(share, len(newcomers))):
+        rows.append(_entitled(rng, damage_row(rng, person, "clean", register), person))
+        truth.append({"damage": "clean", "expected_id": person["national_id"]})
+        changes.append(("Mới", person["national_id"]))
+    for item in truth:
+        item["status"] = by_id[item["expected_id"]]["status"] if item["expected_id"] else ""
+    return register, rows, truth, changes
+
+
+def write_sample(
+    outdir: Path, register_size: int = 2000, beneficiaries: int = 300, seed: int = 2026, months: int = 1
+) -> list[SampleFiles]:
+    """Write a register CSV, three beneficiary files in different messy layouts, and `dap_an.csv` (truth).
+
+    With `months=2`, the next month goes to `thang_2/` (register, lists, truth) with `bien_dong_dung.csv`, the
+    changes planted between the two months.
+    """
     register = make_register(register_size, seed)
     rows, truth = make_beneficiaries(register, beneficiaries, seed + 1)
+    written = [_write_month(outdir, register, rows, truth)]
+    if months >= 2:
+        register, rows, truth, changes = make_next_month(register, rows, truth, seed)
+        written.append(_write_month(outdir / NEXT_MONTH, register, rows, truth))
+        with (
+            atomic_path(outdir / NEXT_MONTH / "bien_dong_dung.csv") as temp,
+            temp.open("w", encoding="utf-8-sig", newline="") as handle,
+        ):
+            writer = csv.writer(handle)
+            writer.writerow(["Biến động", "Số định danh đúng"])
+            writer.writerows(changes)
+    return written
+
+
+def _write_month(
+    outdir: Path, register: list[dict[str, str]], rows: list[dict[str, str]], truth: list[dict[str, str]]
+) -> SampleFiles:
+    outdir.mkdir(parents=True, exist_ok=True)
     groups: dict[str, list[tuple[int, dict[str, str], str]]] = {"BTXH": [], "NCC": [], "HO": []}
     for index, row in enumerate(rows):
         code = row["category_code"]
