@@ -8,6 +8,7 @@ age fits the category; the amount is readable; and the person is not already pai
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pandas as pd
 from asxh_cli.contract import Result, Status, fingerprint, key_label, parse_result, parse_status, row_key
 from asxh_cli.errors import InputError
 from asxh_cli.export.columns import CLEAN_HEADERS, show_date
+from asxh_cli.frames import map_distinct
 from asxh_cli.io.writer import write_csv
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import CCCD, clean_id
@@ -147,36 +149,37 @@ def _keys(frame: pd.DataFrame, path: Path) -> pd.Series:
     return pd.Series(rows, index=frame.index, dtype=int)
 
 
-def _codes(values: pd.Series, parse: object, path: Path, required: bool) -> pd.Series:
-    out = []
-    for i, text in enumerate(values):
-        code = parse(text)  # type: ignore[operator]
-        if code is None and (required or text is not None):
-            raise InputError("list.bad_result", file=path.name, row=i + 2, value=text)
-        out.append(code)
-    return pd.Series(out, index=values.index, dtype=object)
+def _codes(values: pd.Series, parse: Callable[[object], object], path: Path, required: bool) -> pd.Series:
+    """Labels → codes, parsed once per distinct text; an unknown label is refused naming its first row."""
+    codes = map_distinct(values, parse)
+    wrong = codes.isna() & (values.notna() if not required else True)
+    if wrong.any():
+        i = int(wrong.to_numpy().nonzero()[0][0])
+        raise InputError("list.bad_result", file=path.name, row=i + 2, value=values.iat[i])
+    return codes
 
 
 def _recheck_ids(frame: pd.DataFrame, column: str, path: Path) -> list[str]:
     """Restore the one leading zero Excel drops from a 12-digit ID; a register ID that is still not 12 digits is
     refused (the file was damaged), naming the row."""
-    repairs = []
     header = MATCH_HEADERS.get(column) or CLEAN_HEADERS[column][0]
-    for i, value in enumerate(frame[column]):
-        if value is None:
-            continue
-        text = str(value).strip().removesuffix(".0")
-        if text.isdigit() and len(text) == 11:
-            text = "0" + text
-            repairs.append(
-                f"{path.name}, dòng {i + 2}, cột '{header}': thêm số 0 đầu bị Excel làm mất ({_masked(text)})"
-            )
-        if column == "register_id" and not (text.isdigit() and len(text) == 12):
-            problem = f"{len(text)} chữ số, cần 12" if text.isdigit() else "không phải dãy số"
+    present = frame[column].notna()
+    text = frame.loc[present, column].astype(str).str.strip().str.removesuffix(".0")
+    lost_zero = text.str.fullmatch(r"\d{11}")
+    text = text.where(~lost_zero, "0" + text)
+    repairs = [
+        f"{path.name}, dòng {i + 2}, cột '{header}': thêm số 0 đầu bị Excel làm mất ({_masked(value)})"
+        for i, value in text[lost_zero].items()
+    ]
+    if column == "register_id":
+        broken = ~text.str.fullmatch(r"\d{12}")
+        if broken.any():
+            i, value = next(iter(text[broken].items()))
+            problem = f"{len(value)} chữ số, cần 12" if value.isdigit() else "không phải dãy số"
             raise InputError(
-                "list.bad_id", file=path.name, row=i + 2, column=header, value=_masked(text), problem=problem
+                "list.bad_id", file=path.name, row=i + 2, column=header, value=_masked(value), problem=problem
             )
-        frame.at[i, column] = text
+    frame.loc[present, column] = text.astype(object)
     return repairs
 
 
