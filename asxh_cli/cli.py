@@ -20,7 +20,7 @@ from rich.table import Table
 from asxh_cli import __version__
 from asxh_cli.contract import Result, Status
 from asxh_cli.diff import COUNT_LABELS, parse_month
-from asxh_cli.errors import AsxhError, ExitCode
+from asxh_cli.errors import AsxhError, ExitCode, OutputError
 from asxh_cli.export.columns import present, write_clean_list
 from asxh_cli.export.problems import problem_counts, write_problem_report
 from asxh_cli.export.template import load_template
@@ -386,6 +386,8 @@ def sample(
     ] = 1,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp (không phải người thật): CSDLQG, danh sách lộn xộn và đáp án."""
+    if outdir.exists() and not outdir.is_dir():
+        raise OutputError("output.not_a_folder", file=outdir)
     for files in write_sample(outdir, register_size, beneficiaries, seed, months):
         for path in [files.register, *files.beneficiaries, files.truth]:
             typer.echo(str(path))
@@ -940,6 +942,8 @@ def report(
 ) -> None:
     """Báo cáo tiến độ hằng tuần: theo xã/phường, đối tượng, phương thức; tỷ lệ không dùng tiền mặt."""
     refuse_inputs([output], [list_file, *([previous] if previous else [])])
+    if output.suffix.lower() != ".xlsx":
+        raise OutputError("output.bad_format", file=output, formats="xlsx")
     rules = load_rules(rules_dir)
     weekly = weekly_report(
         load_list(list_file), rules, load_list(previous) if previous else None, _form_date(day) if day else None

@@ -115,6 +115,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "Rules file {file}, key '{key}': {problem}",
     ),
     # --- output
+    "output.not_a_file": (
+        "Không ghi được vào {file}: đó không phải một tệp thường (thư mục, thiết bị…). Hãy chọn tên tệp khác.",
+        "Cannot write to {file}: it is not a regular file (a folder, a device…). Choose another name.",
+    ),
+    "output.not_a_folder": (
+        "{file} đã có và không phải thư mục: hãy chọn một thư mục để ghi kết quả.",
+        "{file} exists and is not a folder: choose a folder for the outputs.",
+    ),
     "output.is_input": (
         "Không ghi đè tệp đầu vào: {file}. Hãy chọn tên tệp kết quả khác.",
         "Refusing to overwrite an input file: {file}. Choose another output name.",

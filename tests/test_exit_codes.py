@@ -164,3 +164,17 @@ def test_bad_option_value_of_a_real_command_is_a_usage_error(tmp_path):
     result = runner.invoke(app, ["export", str(listed), "--by", "xa", "-o", str(tmp_path / "pl2")])
     assert result.exit_code == 2
     assert "--by" in result.output and "Lỗi không mong đợi" not in result.output
+
+
+def test_user_errors_found_by_qa_are_usage_errors_not_crashes(tmp_path):
+    """A file where a folder is wanted, a report named .txt, a target that is not a regular file: exit 2."""
+    taken = tmp_path / "taken.xlsx"
+    taken.write_bytes(b"")
+    result = runner.invoke(app, ["sample", str(taken)])
+    assert result.exit_code == 2 and "không phải thư mục" in result.stderr
+    lists = ROOT / "sample_data" / "ho_ngheo.csv"
+    folder = tmp_path / "bao_cao.xlsx"
+    folder.mkdir()
+    result = runner.invoke(app, ["validate", str(lists), "--report", str(folder)])
+    assert result.exit_code == 2 and "không phải một tệp thường" in result.stderr
+    assert folder.is_dir()  # never replaced

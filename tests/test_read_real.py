@@ -632,3 +632,21 @@ def test_class10_sheet_with_more_cells_than_the_limit_is_refused_clearly(make_xl
     monkeypatch.setattr(grid, "MAX_CELLS", 5)
     with pytest.raises(InputError, match="vượt giới hạn 5"):
         read([make_xlsx({"DS": PEOPLE})], rules)
+
+
+def test_large_register_csv_whose_first_block_ends_inside_a_letter(rules, tmp_path):
+    """The encoding is sniffed on the first 256 KB; a cut inside a multi-byte letter must not break the read."""
+    from asxh_cli.io.reader import read_register
+
+    line = "079150000{:03d},Nguyễn Thị Ánh Tuyết,15/06/1950,Nữ,Còn sống\n"
+    for pad in range(80):
+        text = "Số định danh cá nhân,Họ và tên,Ngày sinh,Giới tính,Tình trạng" + "x" * pad + "\n"
+        text += "".join(line.format(i % 1000) for i in range(6000))
+        data = text.encode("utf-8")
+        if 0x80 <= data[256 * 1024] <= 0xBF:  # the cut falls inside a letter
+            break
+    assert 0x80 <= data[256 * 1024] <= 0xBF
+    path = tmp_path / "csdl.csv"
+    path.write_bytes(data)
+    frame = read_register(path, rules)
+    assert len(frame) == 6000 and frame["full_name"].iat[-1] == "Nguyễn Thị Ánh Tuyết"

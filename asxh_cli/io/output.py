@@ -122,6 +122,9 @@ class OutputUnit:
         if name is None or not _single_name(name):
             raise OutputError("output.bad_name", name=name, folder=self.target)
         refuse_inputs([self.target / name], self.inputs)
+        final = self.target / name
+        if final.exists() and not final.is_file():
+            raise OutputError("output.not_a_file", file=final)
         self._names[name] = None
         return self.folder / name
 

@@ -216,6 +216,8 @@ def _register_csv(path: Path, rules: Rules, encoding: str | None) -> pd.DataFram
         head = handle.read(256 * 1024)
     if not head.strip():
         raise InputError("file.empty", file=path.name)
+    if len(head) == 256 * 1024 and b"\n" in head:
+        head = head[: head.rindex(b"\n") + 1]  # never cut a multi-byte letter in two
     text, used = decode_bytes(path, head, encoding)
     lines = text.splitlines()[:40]
     header_at = 0
