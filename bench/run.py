@@ -92,8 +92,8 @@ def scenario(name: str, register_size: int, beneficiary_size: int) -> dict[str, 
     """One timed scenario, run inside this process (called through a subprocess by `timed`)."""
     from asxh_cli.clean import clean_beneficiaries, column_names
     from asxh_cli.io.reader import read_beneficiaries, read_register
-    from asxh_cli.match.engine import match_beneficiaries
     from asxh_cli.match.register import prepare_register
+    from asxh_cli.pipeline import ReadOptions, run_match, write_match
     from asxh_cli.rules import load_rules
 
     files = paths(register_size, beneficiary_size)
@@ -108,21 +108,31 @@ def scenario(name: str, register_size: int, beneficiary_size: int) -> dict[str, 
         clock = now
 
     result: dict[str, object] = {"scenario": name, "register": register_size, "beneficiaries": beneficiary_size}
-    if name in ("read", "clean", "match"):
+    if name in ("read", "clean"):
         read = read_beneficiaries([files["beneficiaries"]], rules)
         lap("read_xlsx")
         result["rows"] = len(read.data)
-    if name in ("clean", "match"):
-        cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
+    if name == "clean":
+        clean_beneficiaries(read.data, rules, column_names(read.tables))
         lap("clean")
-    if name in ("read", "match"):
-        raw_register = read_register(files["register"], rules)
+    if name == "read":
+        read_register(files["register"], rules)
         lap("read_register_csv")
-    if name == "match":
-        register = prepare_register(raw_register, rules)
-        lap("prepare_register")
-        matched = match_beneficiaries(cleaned.data, register, rules)
-        lap("match")
+    if name == "match":  # the same application layer the CLI runs, outputs included
+        stage: list[str] = []
+
+        def step(label: str) -> None:
+            if stage:
+                lap(stage.pop())
+            stage.append({"read": "read_xlsx", "register": "read_prepare_register"}.get(label, label))
+
+        run = run_match([files["beneficiaries"]], files["register"], rules, ReadOptions(), step=step)
+        lap(stage.pop())
+        out = DATA / "out" / f"{files['beneficiaries'].parent.name}_{files['beneficiaries'].stem}"
+        write_match(run, out, [files["beneficiaries"], files["register"]])
+        lap("write_outputs")
+        cleaned, matched, register = run.cleaned, run.result, run.register
+        result["rows"] = len(run.table)
         result["quality"] = quality(cleaned.data, matched.decisions, register.people, files["truth"])
         result["misses"] = misses(cleaned.data, matched.decisions, register.people, files["truth"])
         result["weights"] = matched.weights.bits() if matched.weights else {}
