@@ -10,50 +10,27 @@ import os
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
-import pandas as pd
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from asxh_cli import __version__
-from asxh_cli.contract import Result, Status
 from asxh_cli.errors import AsxhError, ExitCode
-from asxh_cli.export.columns import present, write_clean_list
-from asxh_cli.export.problems import problem_counts, write_problem_report
-from asxh_cli.export.template import load_template
 from asxh_cli.failures import explain_failure, new_run
-from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.output import OutputUnit
-from asxh_cli.io.reader import ReadResult, parse_overrides
 from asxh_cli.io.writer import refuse_inputs
-from asxh_cli.match.register import Register
 from asxh_cli.messages import msg, pick
-from asxh_cli.normalize.dates import parse_date
-from asxh_cli.payout import EXCEPTION, load_list, write_list
-from asxh_cli.pipeline import (
-    SKIP_REASONS,
-    CleanRun,
-    MatchRun,
-    Outputs,
-    ReadOptions,
-    counts_by_file,
-    list_names,
-    match_counts,
-    match_inputs,
-    read_lists,
-    run_clean,
-    run_export,
-    run_match,
-    write_match,
-)
-from asxh_cli.problems import severity_label
-from asxh_cli.report import weekly_report, write_report
-from asxh_cli.rules import Rules, load_rules
-from asxh_cli.sample import write_sample
-from asxh_cli.survey import list_check_codes, make_surveys, merge_answers, read_surveys
+from asxh_cli.rules import load_rules
+
+if TYPE_CHECKING:  # the heavy modules (pandas, pandera, the writers) load inside the commands that use them
+    import pandas as pd
+
+    from asxh_cli.io.reader import ReadResult
+    from asxh_cli.match.register import Register
+    from asxh_cli.pipeline import CleanRun, MatchRun, Outputs, ReadOptions
+    from asxh_cli.rules import Rules
 
 app = typer.Typer(
     name="asxh",
@@ -141,10 +118,17 @@ FilesArgument = Annotated[
 
 
 def _options(sheet: str | None, mapping: list[str] | None, encoding: str | None) -> ReadOptions:
+    from asxh_cli.io.reader import parse_overrides
+    from asxh_cli.pipeline import ReadOptions
+
     return ReadOptions(sheet, parse_overrides(mapping or []), encoding)
 
 
 def _read(files: list[Path], rules: Rules, options: ReadOptions, quiet: bool = True) -> ReadResult:
+    from rich.progress import Progress
+
+    from asxh_cli.pipeline import read_lists
+
     if quiet or len(files) < 2:
         return read_lists(files, rules, options)
     with Progress(console=err_console(), transient=True) as progress:
@@ -157,6 +141,9 @@ def _read(files: list[Path], rules: Rules, options: ReadOptions, quiet: bool = T
 
 
 def _print_problem_summary(run: CleanRun, rows_out: int, quiet: bool) -> None:
+    from asxh_cli.export.problems import problem_counts
+    from asxh_cli.problems import severity_label
+
     console = err_console()
     data = run.cleaned.data
     with_errors = int((data["errors"] > 0).sum())
@@ -197,6 +184,8 @@ def _warn_skipped(skipped: pd.DataFrame) -> None:
 
 
 def _summary_json(run: CleanRun, outputs: list[Path]) -> str:
+    from asxh_cli.export.problems import problem_counts
+
     data = run.cleaned.data
     counts = problem_counts(run.cleaned.problems)
     return json.dumps(
@@ -223,16 +212,18 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def root(
     version: Annotated[
-        bool | None,
+        bool,
         typer.Option(
             "--version", callback=version_callback, is_eager=True, help=pick("In phiên bản.", "Print the version.")
         ),
-    ] = None,
+    ] = False,
 ) -> None:
     """asxh — đối sánh và làm sạch danh sách chi trả an sinh xã hội."""
 
 
 def _reason(key: str) -> str:
+    from asxh_cli.pipeline import SKIP_REASONS
+
     vi, en = SKIP_REASONS.get(key, (key, key))
     return pick(vi, en)
 
@@ -330,6 +321,8 @@ def sample(
     seed: Annotated[int, typer.Option("--seed", help=pick("Hạt giống ngẫu nhiên.", "Random seed."))] = 2026,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp (không phải người thật): CSDLQG, danh sách lộn xộn và đáp án."""
+    from asxh_cli.sample import write_sample
+
     files = write_sample(outdir, register_size, beneficiaries, seed)
     for path in [files.register, *files.beneficiaries, files.truth]:
         typer.echo(str(path))
@@ -361,6 +354,9 @@ def validate(
     quiet: QuietOption = False,
 ) -> None:
     """Kiểm tra danh sách: mỗi lỗi ghi rõ tệp, sheet, dòng, cột, giá trị và cách sửa. Mã thoát 1 nếu có lỗi."""
+    from asxh_cli.export.problems import write_problem_report
+    from asxh_cli.pipeline import run_clean
+
     if report is not None:
         refuse_inputs([report], files)
     rules = load_rules(rules_dir)
@@ -418,6 +414,9 @@ def clean(
     quiet: QuietOption = False,
 ) -> None:
     """Làm sạch danh sách: mỗi dòng đầu vào ra đúng một dòng, giữ giá trị gốc bên cạnh giá trị đã sửa."""
+    from asxh_cli.export.columns import present, write_clean_list
+    from asxh_cli.pipeline import run_clean
+
     fmt = output_format.value if output_format else (output.suffix.lstrip(".").lower() if output else "xlsx")
     if fmt not in {f.value for f in OutputFormat}:
         raise AsxhError("output.bad_format", file=output, formats="xlsx, csv, parquet")
@@ -478,6 +477,8 @@ def match(
     quiet: QuietOption = False,
 ) -> None:
     """Đối sánh danh sách với CSDLQG: Khớp / Cần xác minh / Không tìm thấy, kèm lý do cho từng dòng."""
+    from asxh_cli.pipeline import match_counts, match_inputs, run_match, write_match
+
     inputs = match_inputs(files, register_file, decisions_file, outdir)
     rules = load_rules(rules_dir)
     labels = {
@@ -529,6 +530,9 @@ def _print_outputs(outputs: Outputs) -> None:
 
 
 def _print_match_summary(run: MatchRun, summary: dict[str, Any], quiet: bool) -> None:
+    from asxh_cli.contract import Result, Status
+    from asxh_cli.pipeline import counts_by_file
+
     console = err_console()
     if not quiet:
         by_file = Table(title=pick("Kết quả đối sánh", "Matching results"), title_justify="left")
@@ -596,6 +600,8 @@ def _warn_register(register: Register) -> None:
 @contextlib.contextmanager
 def _steps(quiet: bool) -> Iterator[Callable[[str], None]]:
     """A progress bar over the named steps of a long command (nothing when quiet)."""
+    from rich.progress import Progress
+
     if quiet:
         yield lambda _label: None
         return
@@ -639,6 +645,8 @@ DateOption = Annotated[
 
 
 def _form_date(text: str | None) -> dt.date:
+    from asxh_cli.normalize.dates import parse_date
+
     if not text:
         return dt.date.today()
     result = parse_date(text, dt.date(2100, 1, 1))
@@ -680,6 +688,11 @@ def survey_make(
     rules_dir: RulesOption = None,
 ) -> None:
     """Tạo phiếu khảo sát Phụ lục 1 theo từng xã/phường để đi khảo sát tại nhà."""
+    from asxh_cli.export.template import load_template
+    from asxh_cli.payout import load_list
+    from asxh_cli.pipeline import Outputs
+    from asxh_cli.survey import make_surveys
+
     rules = load_rules(rules_dir)
     frame = load_list(list_file)
     with OutputUnit(outdir, "survey-make", [list_file]) as unit:
@@ -729,6 +742,11 @@ def survey_read(
     as_json: JsonOption = False,
 ) -> None:
     """Đọc phiếu khảo sát đã điền, kiểm tra từng câu trả lời và ghép câu trả lời hợp lệ vào danh sách."""
+    from asxh_cli.export.problems import write_problem_report
+    from asxh_cli.io.grid import check_input_file
+    from asxh_cli.payout import load_list, write_list
+    from asxh_cli.survey import list_check_codes, merge_answers, read_surveys
+
     refuse_inputs([output, *([report] if report else [])], [*files, list_file])
     for path in files:
         check_input_file(path, {".xlsx", ".xlsm", ".xls"})
@@ -797,6 +815,9 @@ def export_lists(
     quiet: QuietOption = False,
 ) -> None:
     """Xuất Phụ lục 2: mỗi phương thức nhận một tệp, cùng danh sách các trường hợp phải xử lý."""
+    from asxh_cli.payout import EXCEPTION
+    from asxh_cli.pipeline import list_names, run_export
+
     if by not in (None, "commune"):
         raise typer.BadParameter(pick("chỉ nhận 'commune'", "only 'commune'"), param_hint="--by")
     rules = load_rules(rules_dir)
@@ -877,6 +898,9 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """Báo cáo tiến độ hằng tuần: theo xã/phường, đối tượng, phương thức; tỷ lệ không dùng tiền mặt."""
+    from asxh_cli.payout import load_list
+    from asxh_cli.report import weekly_report, write_report
+
     refuse_inputs([output], [list_file, *([previous] if previous else [])])
     rules = load_rules(rules_dir)
     weekly = weekly_report(load_list(list_file), rules, load_list(previous) if previous else None)

@@ -8,12 +8,14 @@ import os
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from asxh_cli.errors import OutputError
 from asxh_cli.messages import msg
 from asxh_cli.normalize.text import strip_controls
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 _FORMULA_START = ("=", "+", "-", "@")
 
