@@ -534,6 +534,8 @@ def _print_match_summary(run: MatchRun, summary: dict[str, Any], quiet: bool) ->
     from asxh_cli.pipeline import counts_by_file
 
     console = err_console()
+    if run.register_reused:
+        console.print(_REUSED, highlight=False)
     if not quiet:
         by_file = Table(title=pick("Kết quả đối sánh", "Matching results"), title_justify="left")
         by_file.add_column(pick("Tệp", "File"))
@@ -919,6 +921,56 @@ def report(
         table.add_row(*(str(v) for v in values))
     err_console().print(table)
     typer.echo(str(output))
+
+
+_REUSED = pick(
+    "CSDLQG: dùng bản đã chuẩn bị ở lần chạy trước (cùng tệp trích xuất, cùng quy tắc).",
+    "Register: reusing the copy prepared on an earlier run (same extract, same rules).",
+)
+register_app = typer.Typer(
+    help=pick(
+        "Chuẩn bị trước trích xuất CSDLQG để các lần đối sánh sau nhanh hơn.",
+        "Prepare the register extract once so later matching runs are faster.",
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(register_app, name="register")
+
+
+@register_app.command(
+    "prepare",
+    help=pick(
+        "Đọc và chuẩn bị trích xuất CSDLQG, lưu vào bộ nhớ đệm riêng ($ASXH_CACHE) cho các lần đối sánh sau.",
+        "Read and prepare the register extract, kept in a private cache ($ASXH_CACHE) for later matching runs.",
+    ),
+)
+@handles_errors
+def register_prepare(
+    register_file: Annotated[
+        Path, typer.Argument(help=pick("Trích xuất CSDLQG (.csv, .parquet).", "Register extract (.csv, .parquet)."))
+    ],
+    encoding: EncodingOption = None,
+    rules_dir: RulesOption = None,
+) -> None:
+    """Đọc và chuẩn bị trích xuất CSDLQG, lưu vào bộ nhớ đệm riêng cho các lần đối sánh sau."""
+    from asxh_cli.match.register_cache import prepared_register
+
+    prepared = prepared_register(register_file, load_rules(rules_dir), encoding)
+    register = prepared.register
+    if prepared.reused:
+        state = _REUSED
+    elif prepared.stored:
+        state = pick("Đã chuẩn bị và lưu để dùng lại.", "Prepared and kept for reuse.")
+    else:
+        state = pick("Đã chuẩn bị (bộ nhớ đệm đang tắt).", "Prepared (the cache is off).")
+    err_console().print(
+        pick(
+            f"{state} {register.rows_in} dòng, {len(register.people)} người dùng được.",
+            f"{state} {register.rows_in} rows, {len(register.people)} usable people.",
+        ),
+        highlight=False,
+    )
+    _warn_register(register)
 
 
 def main() -> None:
