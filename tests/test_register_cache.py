@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from asxh_cli.cli import app
 from asxh_cli.io.reader import read_register
+from asxh_cli.match import register_cache
 from asxh_cli.match.register import prepare_register
 from asxh_cli.match.register_cache import prepared_register
 from asxh_cli.rules import default_rules_dir, load_rules
@@ -75,6 +76,13 @@ def test_changed_rules_prepare_again(extract, rules, tmp_path):
     with (copy / "matching.toml").open("a", encoding="utf-8") as handle:
         handle.write("\n# an office's note\n")
     assert not prepared_register(extract, load_rules(copy), today=TODAY).reused
+
+
+def test_changed_preparing_code_prepares_again(extract, rules, monkeypatch):
+    assert not prepared_register(extract, rules, today=TODAY).reused
+    assert prepared_register(extract, rules, today=TODAY).reused
+    monkeypatch.setattr(register_cache, "PREPARING", (*register_cache.PREPARING, "clean.py"))
+    assert not prepared_register(extract, rules, today=TODAY).reused
 
 
 def test_cache_files_are_private(extract, rules, private_cache):

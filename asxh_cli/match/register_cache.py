@@ -3,8 +3,9 @@
 Preparing a province's extract (reading millions of rows, folding names, parsing dates and IDs) costs more than
 matching a list against it. The prepared frame is stored as parquet in a private cache folder, keyed by the
 extract's content (size, modification time and a hash of sampled bytes), how it was read (encoding), the rules'
-content and the year (two-digit years and the oldest plausible age depend on it). A changed extract or changed
-rules give another key, so a stale copy is never used; the copies of the same extract under other keys are
+content, the source of the code that prepares it, and the year (two-digit years and the oldest plausible age
+depend on it; a birth date "in the future" is judged on the day the copy was made). A changed extract, rules or
+code give another key, so a stale copy is never used; the copies of the same extract under other keys are
 deleted when a new one is stored. The cache holds personal data: folder 0700, files 0600.
 
 `$ASXH_CACHE` names the folder (`off` turns caching off); default: the user's cache folder.
@@ -28,7 +29,17 @@ from asxh_cli.io.writer import atomic_path, make_private_folder
 from asxh_cli.match.register import Register, prepare_register
 from asxh_cli.rules import Rules
 
-FORMAT = 1  # bump when the prepared frame's columns or their meaning change
+FORMAT = 1  # bump when the stored files' layout changes
+# The code that prepares the register: any change to it (a new column, another normaliser) is another key.
+PREPARING = (
+    "match/register.py",
+    "frames.py",
+    "schema.py",
+    "normalize/dates.py",
+    "normalize/status.py",
+    "normalize/text.py",
+    "normalize/values.py",
+)
 SAMPLE_BLOCK = 1 << 16
 SAMPLE_BLOCKS = 64
 PREFIX = "register-"
@@ -81,10 +92,19 @@ def rules_version(rules: Rules) -> str:
     return digest.hexdigest()
 
 
+def code_version() -> str:
+    """A hash of the source of the modules that prepare the register."""
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.blake2b(str(FORMAT).encode(), digest_size=16)
+    for name in PREPARING:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
 def _names(path: Path, rules: Rules, encoding: str | None, today: dt.date) -> tuple[str, str]:
     """(prefix shared by every copy of this extract, full key of this copy)."""
     where = hashlib.blake2b(str(path.resolve()).encode(), digest_size=8).hexdigest()
-    parts = [str(FORMAT), content_hash(path), rules_version(rules), encoding or "", str(today.year)]
+    parts = [code_version(), content_hash(path), rules_version(rules), encoding or "", str(today.year)]
     key = hashlib.blake2b("|".join(parts).encode(), digest_size=16).hexdigest()
     return f"{PREFIX}{where}-", f"{PREFIX}{where}-{key}"
 
