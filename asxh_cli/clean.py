@@ -6,12 +6,13 @@ import datetime as dt
 import re
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Any
 
 import pandas as pd
 
 from asxh_cli.contract import key_label, row_key
-from asxh_cli.frames import map_distinct
+from asxh_cli.frames import attribute, map_distinct
 from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, clean_old_id, id_disagreements
@@ -102,10 +103,13 @@ def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
         for positions in groups.values():
             values = column[positions]
             hint = column_hint(v for v in values if isinstance(v, str))
+            known: dict[str, tuple[str, Encoding]] = {}
             for position, value in zip(positions, values, strict=True):
                 if not isinstance(value, str) or value.isascii():
                     continue
-                converted, encoding = fix_legacy(value, hint)
+                if value not in known:
+                    known[value] = fix_legacy(value, hint)
+                converted, encoding = known[value]
                 if encoding is not Encoding.UNICODE:
                     fixed[position] = converted
                     recorder.add(int(position), field, f"text-{encoding.value}")
@@ -153,7 +157,9 @@ def clean_beneficiaries(
         "category",
     ):
         before = originals[field].astype(object)
-        after = data[field].astype(object).map(lambda v: None if v is None or v is pd.NA else str(v))
+        after = pd.Series(
+            [None if v is None or v is pd.NA else str(v) for v in data[field].astype(object)], index=data.index
+        )
         changed = before.notna() & (before.astype(str) != after.fillna("\0"))
         data[f"{field}_raw"] = before.where(changed, None)
     data["repairs"] = _summaries(recorder, len(data))
@@ -187,19 +193,19 @@ def _commune_from_sheets(data: pd.DataFrame, recorder: _Recorder) -> None:
 
 def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> None:
     raw = data["birth_date"].astype(object)
-    first = raw.map(lambda v: v.split(" | ")[0] if isinstance(v, str) else v)
-    for position in raw.map(lambda v: isinstance(v, str) and " | " in v).to_numpy().nonzero()[0]:
+    two = map_distinct(raw, lambda v: isinstance(v, str) and " | " in v).to_numpy(dtype=bool)
+    for position in two.nonzero()[0]:
         recorder.add(int(position), "birth_date", "birth-two-columns")
+    first = map_distinct(raw, lambda v: v.split(" | ")[0] if isinstance(v, str) else v)
     parsed = map_distinct(first, lambda v: parse_date(str(v) if v is not None else None, today))
-    data["birth_date"] = parsed.map(lambda r: r.value)
-    data["birth_precision"] = parsed.map(lambda r: r.precision)
-    data["birth_year"] = pd.array(parsed.map(lambda r: r.year).tolist(), dtype="Int64")
-    data["birth_month"] = pd.array(parsed.map(lambda r: r.month).tolist(), dtype="Int64")
-    data["birth_day"] = pd.array(parsed.map(lambda r: r.day).tolist(), dtype="Int64")
-    data["birth_problem"] = parsed.map(lambda r: r.problem)
-    for position, result in enumerate(parsed):
-        if result.repair:
-            recorder.add(position, "birth_date", result.repair)
+    data["birth_date"] = parsed.map(attrgetter("value"))
+    data["birth_precision"] = parsed.map(attrgetter("precision"))
+    for part in ("year", "month", "day"):
+        data[f"birth_{part}"] = attribute(parsed, part, "Int64")
+    data["birth_problem"] = parsed.map(attrgetter("problem"))
+    for position, repair in enumerate(attribute(parsed, "repair")):
+        if repair:
+            recorder.add(position, "birth_date", repair)
 
 
 def _clean_sex(data: pd.DataFrame, recorder: _Recorder) -> None:
@@ -324,9 +330,10 @@ def duplicate_groups(data: pd.DataFrame) -> pd.Series:
             links.setdefault(p, set()).update(q for q in positions if q != p)
 
     valid_id = data["id_kind"].isin([CCCD, CMND]) & data["national_id"].notna()
+    with_id = data.index[valid_id]
     for positions in data[valid_id].groupby("national_id", sort=False).indices.values():
         if len(positions) > 1:
-            link([int(i) for i in data.index[valid_id][positions]])
+            link([int(i) for i in with_id[positions]])
     full_date = (data["birth_precision"] == "day") & data["name_key"].notna()
     subset = data[full_date]
     for positions in subset.groupby(["name_key", "birth_date"], sort=False).indices.values():
@@ -337,15 +344,14 @@ def duplicate_groups(data: pd.DataFrame) -> pd.Series:
 
 def _mark_duplicates(data: pd.DataFrame, recorder: _Recorder) -> None:
     others = duplicate_groups(data)
-    labels = [
-        key_label(row_key(f, s, r))
-        for f, s, r in zip(data["source_file"], data["source_sheet"], data["source_row"], strict=True)
-    ]
+    files, sheets, rows = (data[c].to_numpy(dtype=object) for c in ("source_file", "source_sheet", "source_row"))
+    labels = {o: key_label(row_key(files[o], sheets[o], rows[o])) for group in others for o in group}
+    duplicate_of = [", ".join(labels[o] for o in group) or None for group in others]
     data["duplicate_positions"] = others
-    data["duplicate_of"] = pd.Series([", ".join(labels[o] for o in group) or None for group in others], dtype=object)
+    data["duplicate_of"] = pd.Series(duplicate_of, dtype=object)
     for position, group in enumerate(others):
         if group:
-            recorder.add(position, "full_name", "duplicate", data["duplicate_of"].iat[position])
+            recorder.add(position, "full_name", "duplicate", duplicate_of[position])
 
 
 _SCHEMA_CODES: dict[str, Callable[[pd.DataFrame, int], str]] = {

@@ -10,65 +10,25 @@ import os
 from collections.abc import Callable, Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 from rich.console import Console
-from rich.progress import Progress
 from rich.table import Table
 
 from asxh_cli import __version__
-from asxh_cli.contract import Result, Status
-from asxh_cli.diff import COUNT_LABELS, parse_month
 from asxh_cli.errors import AsxhError, ExitCode, OutputError
-from asxh_cli.export.columns import present, write_clean_list
-from asxh_cli.export.problems import problem_counts, write_problem_report
-from asxh_cli.export.template import load_template
 from asxh_cli.failures import explain_failure, new_run
 from asxh_cli.io.output import OutputUnit
-from asxh_cli.io.reader import ReadResult, parse_overrides
 from asxh_cli.io.writer import refuse_inputs
-from asxh_cli.match.register import Register
 from asxh_cli.messages import msg, pick
-from asxh_cli.normalize.dates import parse_date
-from asxh_cli.normalize.lookup import category_index
-from asxh_cli.payout import EXCEPTION, load_list, write_list
-from asxh_cli.pipeline import (
-    SKIP_REASONS,
-    CleanRun,
-    MatchRun,
-    Outputs,
-    ReadOptions,
-    category_rules,
-    counts_by_file,
-    list_names,
-    match_counts,
-    match_inputs,
-    read_lists,
-    read_messages,
-    run_clean,
-    run_diff,
-    run_export,
-    run_match,
-    run_survey_read,
-    write_match,
-)
-from asxh_cli.problems import severity_label
-from asxh_cli.report import (
-    COMMUNE,
-    EXCEPTIONS,
-    MATCHED,
-    NON_CASH_COUNT,
-    ON_LISTS,
-    PENDING,
-    SHARE,
-    TOTAL,
-    weekly_report,
-    write_report,
-)
-from asxh_cli.rules import Rules, load_rules
-from asxh_cli.sample import write_sample
-from asxh_cli.survey import make_surveys, mask_id
+from asxh_cli.rules import load_rules
+
+if TYPE_CHECKING:  # the heavy modules (pandas, pandera, the writers) load inside the commands that use them
+    from asxh_cli.io.reader import ReadResult
+    from asxh_cli.match.register import Register
+    from asxh_cli.pipeline import CleanRun, MatchRun, Outputs, ReadOptions
+    from asxh_cli.rules import Rules
 
 app = typer.Typer(
     name="asxh",
@@ -156,10 +116,17 @@ FilesArgument = Annotated[
 
 
 def _options(sheet: str | None, mapping: list[str] | None, encoding: str | None) -> ReadOptions:
+    from asxh_cli.io.reader import parse_overrides
+    from asxh_cli.pipeline import ReadOptions
+
     return ReadOptions(sheet, parse_overrides(mapping or []), encoding)
 
 
 def _read(files: list[Path], rules: Rules, options: ReadOptions, quiet: bool = True) -> ReadResult:
+    from rich.progress import Progress
+
+    from asxh_cli.pipeline import read_lists
+
     if quiet or len(files) < 2:
         return read_lists(files, rules, options)
     with Progress(console=err_console(), transient=True) as progress:
@@ -172,6 +139,9 @@ def _read(files: list[Path], rules: Rules, options: ReadOptions, quiet: bool = T
 
 
 def _print_problem_summary(run: CleanRun, rows_out: int, quiet: bool) -> None:
+    from asxh_cli.export.problems import problem_counts
+    from asxh_cli.problems import severity_label
+
     console = err_console()
     data = run.cleaned.data
     with_errors = int((data["errors"] > 0).sum())
@@ -200,6 +170,8 @@ def _print_problem_summary(run: CleanRun, rows_out: int, quiet: bool) -> None:
 
 def _print_read_messages(read: ReadResult, limit: int = 20) -> None:
     """The reader's warnings (no names or IDs in them) and notices, at most `limit` lines of each."""
+    from asxh_cli.pipeline import read_messages
+
     console = err_console()
     messages = read_messages(read)
     for kind, style in (("warnings", "yellow"), ("notices", "cyan")):
@@ -218,6 +190,9 @@ def _print_read_messages(read: ReadResult, limit: int = 20) -> None:
 
 
 def _summary_json(run: CleanRun, outputs: list[Path]) -> str:
+    from asxh_cli.export.problems import problem_counts
+    from asxh_cli.pipeline import read_messages
+
     data = run.cleaned.data
     counts = problem_counts(run.cleaned.problems)
     return json.dumps(
@@ -245,16 +220,18 @@ def version_callback(value: bool) -> None:
 @app.callback()
 def root(
     version: Annotated[
-        bool | None,
+        bool,
         typer.Option(
             "--version", callback=version_callback, is_eager=True, help=pick("In phiên bản.", "Print the version.")
         ),
-    ] = None,
+    ] = False,
 ) -> None:
     """asxh — đối sánh và làm sạch danh sách chi trả an sinh xã hội."""
 
 
 def _reason(key: str) -> str:
+    from asxh_cli.pipeline import SKIP_REASONS
+
     vi, en = SKIP_REASONS.get(key, (key, key))
     return pick(vi, en)
 
@@ -275,6 +252,9 @@ def inspect(
     as_json: JsonOption = False,
 ) -> None:
     """Xem công cụ hiểu tệp thế nào: dòng tiêu đề, ý nghĩa từng cột, số người và các dòng bỏ qua."""
+    from asxh_cli.normalize.lookup import category_index
+    from asxh_cli.pipeline import category_rules, read_messages
+
     rules = load_rules(rules_dir)
     result = _read(files, rules, _options(sheet, mapping, encoding))
     categories = category_index(rules)
@@ -386,6 +366,8 @@ def sample(
     ] = 1,
 ) -> None:
     """Sinh dữ liệu mẫu tổng hợp (không phải người thật): CSDLQG, danh sách lộn xộn và đáp án."""
+    from asxh_cli.sample import write_sample
+
     if outdir.exists() and not outdir.is_dir():
         raise OutputError("output.not_a_folder", file=outdir)
     for files in write_sample(outdir, register_size, beneficiaries, seed, months):
@@ -419,6 +401,9 @@ def validate(
     quiet: QuietOption = False,
 ) -> None:
     """Kiểm tra danh sách: mỗi lỗi ghi rõ tệp, sheet, dòng, cột, giá trị và cách sửa. Mã thoát 1 nếu có lỗi."""
+    from asxh_cli.export.problems import write_problem_report
+    from asxh_cli.pipeline import run_clean
+
     if report is not None:
         refuse_inputs([report], files)
     rules = load_rules(rules_dir)
@@ -476,6 +461,9 @@ def clean(
     quiet: QuietOption = False,
 ) -> None:
     """Làm sạch danh sách: mỗi dòng đầu vào ra đúng một dòng, giữ giá trị gốc bên cạnh giá trị đã sửa."""
+    from asxh_cli.export.columns import present, write_clean_list
+    from asxh_cli.pipeline import run_clean
+
     fmt = output_format.value if output_format else (output.suffix.lstrip(".").lower() if output else "xlsx")
     if fmt not in {f.value for f in OutputFormat}:
         raise AsxhError("output.bad_format", file=output, formats="xlsx, csv, parquet")
@@ -536,6 +524,8 @@ def match(
     quiet: QuietOption = False,
 ) -> None:
     """Đối sánh danh sách với CSDLQG: Khớp / Cần xác minh / Không tìm thấy, kèm lý do cho từng dòng."""
+    from asxh_cli.pipeline import match_counts, match_inputs, run_match, write_match
+
     inputs = match_inputs(files, register_file, decisions_file, outdir)
     rules = load_rules(rules_dir)
     labels = {
@@ -587,7 +577,12 @@ def _print_outputs(outputs: Outputs) -> None:
 
 
 def _print_match_summary(run: MatchRun, summary: dict[str, Any], quiet: bool) -> None:
+    from asxh_cli.contract import Result, Status
+    from asxh_cli.pipeline import counts_by_file
+
     console = err_console()
+    if run.register_reused:
+        console.print(_REUSED, highlight=False)
     if not quiet:
         by_file = Table(title=pick("Kết quả đối sánh", "Matching results"), title_justify="left")
         by_file.add_column(pick("Tệp", "File"))
@@ -654,6 +649,8 @@ def _warn_register(register: Register) -> None:
 @contextlib.contextmanager
 def _steps(quiet: bool) -> Iterator[Callable[[str], None]]:
     """A progress bar over the named steps of a long command (nothing when quiet)."""
+    from rich.progress import Progress
+
     if quiet:
         yield lambda _label: None
         return
@@ -697,6 +694,8 @@ DateOption = Annotated[
 
 
 def _form_date(text: str | None) -> dt.date:
+    from asxh_cli.normalize.dates import parse_date
+
     if not text:
         return dt.date.today()
     result = parse_date(text, dt.date(2100, 1, 1))
@@ -738,6 +737,11 @@ def survey_make(
     rules_dir: RulesOption = None,
 ) -> None:
     """Tạo phiếu khảo sát Phụ lục 1 theo từng xã/phường để đi khảo sát tại nhà."""
+    from asxh_cli.export.template import load_template
+    from asxh_cli.payout import load_list
+    from asxh_cli.pipeline import Outputs
+    from asxh_cli.survey import make_surveys
+
     rules = load_rules(rules_dir)
     frame = load_list(list_file)
     with OutputUnit(outdir, "survey-make", [list_file]) as unit:
@@ -787,6 +791,10 @@ def survey_read(
     as_json: JsonOption = False,
 ) -> None:
     """Đọc phiếu khảo sát đã điền, kiểm tra từng câu trả lời và ghép câu trả lời hợp lệ vào danh sách."""
+    from asxh_cli.export.problems import write_problem_report
+    from asxh_cli.payout import write_list
+    from asxh_cli.pipeline import run_survey_read
+
     refuse_inputs([output, *([report] if report else [])], [*files, list_file])
     rules = load_rules(rules_dir)
     run = run_survey_read(files, list_file, rules)
@@ -852,6 +860,9 @@ def export_lists(
     quiet: QuietOption = False,
 ) -> None:
     """Xuất Phụ lục 2: mỗi phương thức nhận một tệp, cùng danh sách các trường hợp phải xử lý."""
+    from asxh_cli.payout import EXCEPTION
+    from asxh_cli.pipeline import list_names, run_export
+
     if by not in (None, "commune"):
         raise typer.BadParameter(pick("chỉ nhận 'commune'", "only 'commune'"), param_hint="--by")
     rules = load_rules(rules_dir)
@@ -941,6 +952,9 @@ def report(
     as_json: JsonOption = False,
 ) -> None:
     """Báo cáo tiến độ hằng tuần: theo xã/phường, đối tượng, phương thức; tỷ lệ không dùng tiền mặt."""
+    from asxh_cli.payout import load_list
+    from asxh_cli.report import weekly_report, write_report
+
     refuse_inputs([output], [list_file, *([previous] if previous else [])])
     if output.suffix.lower() != ".xlsx":
         raise OutputError("output.bad_format", file=output, formats="xlsx")
@@ -956,6 +970,8 @@ def report(
     if as_json:
         typer.echo(weekly.by_commune.to_json(orient="records", force_ascii=False, indent=2))
         return
+    from asxh_cli.report import COMMUNE, TERMINAL_COLUMNS
+
     shown = [c for c in TERMINAL_COLUMNS if c in weekly.by_commune.columns]
     table = Table(title=pick("Tiến độ theo xã/phường", "Progress by commune"), title_justify="left")
     for column in shown:
@@ -964,10 +980,6 @@ def report(
         table.add_row(*(str(v) for v in values))
     err_console().print(table)
     typer.echo(str(output))
-
-
-# The report's columns that fit a terminal; the workbook and --json have them all.
-TERMINAL_COLUMNS = (COMMUNE, TOTAL, MATCHED, ON_LISTS, PENDING, EXCEPTIONS, NON_CASH_COUNT, SHARE)
 
 
 SHOWN_STOPS = 20  # deaths and moves listed on the terminal; the workbook has them all
@@ -1033,6 +1045,10 @@ def diff(
     quiet: QuietOption = False,
 ) -> None:
     """So sánh kết quả đối sánh hai kỳ: người mới, thôi hưởng, đã chết, chuyển đi, thay đổi thông tin và chi trả."""
+    from asxh_cli.diff import COUNT_LABELS, parse_month
+    from asxh_cli.pipeline import run_diff
+    from asxh_cli.survey import mask_id
+
     month = parse_month(paid_through) if paid_through else None
     if paid_through and month is None:
         raise typer.BadParameter(pick("cần dạng MM/YYYY", "expected MM/YYYY"), param_hint="--paid-through")
@@ -1112,6 +1128,56 @@ def diff(
         _print_outputs(run.outputs)
     if result.blocking:
         raise typer.Exit(int(ExitCode.PROBLEMS))
+
+
+_REUSED = pick(
+    "CSDLQG: dùng bản đã chuẩn bị ở lần chạy trước (cùng tệp trích xuất, cùng quy tắc).",
+    "Register: reusing the copy prepared on an earlier run (same extract, same rules).",
+)
+register_app = typer.Typer(
+    help=pick(
+        "Chuẩn bị trước trích xuất CSDLQG để các lần đối sánh sau nhanh hơn.",
+        "Prepare the register extract once so later matching runs are faster.",
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(register_app, name="register")
+
+
+@register_app.command(
+    "prepare",
+    help=pick(
+        "Đọc và chuẩn bị trích xuất CSDLQG, lưu vào bộ nhớ đệm riêng ($ASXH_CACHE) cho các lần đối sánh sau.",
+        "Read and prepare the register extract, kept in a private cache ($ASXH_CACHE) for later matching runs.",
+    ),
+)
+@handles_errors
+def register_prepare(
+    register_file: Annotated[
+        Path, typer.Argument(help=pick("Trích xuất CSDLQG (.csv, .parquet).", "Register extract (.csv, .parquet)."))
+    ],
+    encoding: EncodingOption = None,
+    rules_dir: RulesOption = None,
+) -> None:
+    """Đọc và chuẩn bị trích xuất CSDLQG, lưu vào bộ nhớ đệm riêng cho các lần đối sánh sau."""
+    from asxh_cli.match.register_cache import prepared_register
+
+    prepared = prepared_register(register_file, load_rules(rules_dir), encoding)
+    register = prepared.register
+    if prepared.reused:
+        state = _REUSED
+    elif prepared.stored:
+        state = pick("Đã chuẩn bị và lưu để dùng lại.", "Prepared and kept for reuse.")
+    else:
+        state = pick("Đã chuẩn bị (bộ nhớ đệm đang tắt).", "Prepared (the cache is off).")
+    err_console().print(
+        pick(
+            f"{state} {register.rows_in} dòng, {len(register.people)} người dùng được.",
+            f"{state} {register.rows_in} rows, {len(register.people)} usable people.",
+        ),
+        highlight=False,
+    )
+    _warn_register(register)
 
 
 def main() -> None:

@@ -21,10 +21,11 @@ from asxh_cli.export.phu_luc_2 import Written, export_payout
 from asxh_cli.export.template import load_template
 from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.output import OutputUnit
-from asxh_cli.io.reader import ReadResult, read_beneficiaries, read_register, refuse_repeated
+from asxh_cli.io.reader import ReadResult, read_beneficiaries, refuse_repeated
 from asxh_cli.io.writer import refuse_inputs
 from asxh_cli.match.engine import MatchResult, match_beneficiaries
-from asxh_cli.match.register import Register, prepare_register
+from asxh_cli.match.register import Register
+from asxh_cli.match.register_cache import prepared_register
 from asxh_cli.match.review import apply_decisions, read_decisions
 from asxh_cli.normalize.lookup import CategoryIndex, CategoryMatch
 from asxh_cli.payout import EXCEPTION, Assignment, ResultList, assign_lists, read_result_list
@@ -133,6 +134,7 @@ class MatchRun:
     table: pd.DataFrame  # the contract table of ket_qua_doi_sanh.csv
     skipped: pd.DataFrame
     review_problems: list[str] = field(default_factory=list)
+    register_reused: bool = False  # the prepared register came from the cache (match/register_cache.py)
 
 
 def run_match(
@@ -151,7 +153,8 @@ def run_match(
     step("clean")
     cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
     step("register")
-    register = prepare_register(read_register(register_file, rules, options.encoding), rules)
+    prepared = prepared_register(register_file, rules, options.encoding)
+    register = prepared.register
     step("match")
     result = match_beneficiaries(cleaned.data, register, rules)
     problems: list[str] = []
@@ -159,7 +162,7 @@ def run_match(
         result, problems = apply_decisions(result, cleaned.data, register.people, review, rules)
     table = result_table(cleaned.data, result, register.people)
     _check_rows(len(read.data), len(table))
-    return MatchRun(read, cleaned, register, result, table, skipped_rows(read), problems)
+    return MatchRun(read, cleaned, register, result, table, skipped_rows(read), problems, prepared.reused)
 
 
 def match_inputs(files: Sequence[Path], register_file: Path, decisions_file: Path | None, outdir: Path) -> list[Path]:
@@ -329,7 +332,7 @@ def run_diff(
     inputs = [previous, current, *([register_file] if register_file else [])]
     refuse_inputs([output], inputs)
     before, after = _diff_side(previous, rules), _diff_side(current, rules)
-    register = prepare_register(read_register(register_file, rules, encoding), rules).people if register_file else None
+    register = prepared_register(register_file, rules, encoding).register.people if register_file else None
     diff = compare(before.frame, after.frame, register, paid_through)
     problems = check_accounting(diff)
     if problems:

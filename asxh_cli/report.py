@@ -38,6 +38,8 @@ COMMUNE, TOTAL, MATCHED, REVIEW, NOT_FOUND, DEAD, MOVED = (
 )
 ON_LISTS, PENDING, EXCEPTIONS = "Trên danh sách chi trả", "Trong đó chờ khảo sát", "Ngoại lệ phải xử lý"
 NON_CASH_COUNT, SHARE = "Không dùng tiền mặt", "Tỷ lệ không dùng tiền mặt (%)"
+# The columns that fit a terminal; the workbook and --json have them all.
+TERMINAL_COLUMNS = (COMMUNE, TOTAL, MATCHED, ON_LISTS, PENDING, EXCEPTIONS, NON_CASH_COUNT, SHARE)
 WEDNESDAY = 2
 
 

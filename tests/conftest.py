@@ -22,6 +22,14 @@ from asxh_cli.rules import Rules, load_rules
 Rows = Sequence[Sequence[object]]
 
 
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test its own register cache: none reaches the user's cache folder or another test."""
+    folder = tmp_path / "asxh_cache"
+    monkeypatch.setenv("ASXH_CACHE", str(folder))
+    return folder
+
+
 @pytest.fixture(scope="session")
 def rules() -> Rules:
     return load_rules()

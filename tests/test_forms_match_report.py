@@ -114,3 +114,13 @@ def test_result_workbook_for_people(tmp_path):
     read = read_decisions(path)
     assert not read.problems
     assert [d.national_id for d in read.decisions.values()] == ["079150000022"]
+
+
+def test_long_reasons_make_their_rows_taller(tmp_path):
+    people = table()
+    people.loc[people["Họ và tên"] == "Người E", "Lý do"] = "không có ai cùng họ tên và năm sinh; " * 6
+    path = tmp_path / "kq.xlsx"
+    write_result_workbook(people, people, result(), register(), path)
+    sheet = openpyxl.load_workbook(path)["Không tìm thấy"]
+    short = openpyxl.load_workbook(path)["Khớp"].row_dimensions[2].height
+    assert sheet.row_dimensions[2].height >= 3 * short

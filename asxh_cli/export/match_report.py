@@ -208,11 +208,47 @@ def _number(value: object) -> float | None:
         return None
 
 
+def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, list[float | None], list[str | None]]:
+    """Per cell of one column: missing?, the number to write (or None), the text to write (or None); decided by
+    the column's type where it can be (numbers, text), per cell only in a column of mixed objects."""
+    missing = column.isna().to_numpy(dtype=bool)
+    values = column.tolist()
+    kind = column.dtype.kind
+    if number_column:
+        numbers = [None if m else _number(v) for v, m in zip(values, missing, strict=True)]
+    elif kind in "iuf":
+        numbers = [None if m else float(v) for v, m in zip(values, missing, strict=True)]
+    elif kind == "O":
+        numbers = [
+            float(v) if not m and isinstance(v, int | float) and not isinstance(v, bool) else None  # type: ignore[arg-type]
+            for v, m in zip(values, missing, strict=True)
+        ]
+    else:
+        numbers = [None] * len(values)
+    texts = [None if m or n is not None else str(v) for v, m, n in zip(values, missing, numbers, strict=True)]
+    return missing, numbers, texts
+
+
+def _line_counts(texts: list[str | None], width: float, size: float) -> list[int]:
+    """Lines each text takes wrapped in a column `width` wide (as `text_height` counts them)."""
+    room = max(1, int(width / (0.85 * size / 11)) - 1)
+    return [
+        1
+        if t is None
+        else math.ceil(len(t) / room) or 1
+        if "\n" not in t
+        else sum(max(1, math.ceil(len(part) / room)) for part in t.split("\n"))
+        for t in texts
+    ]
+
+
 def _people_sheet(
     book: xlsxwriter.Workbook, style: Styles, name: str, title: str | None, table: pd.DataFrame, texts: set[str]
 ) -> None:
     """One table for people: title (if any), header, typed cells, frozen header and name columns, print set-up;
-    without a title the header is row 1, where `--decisions` and scripts look for it."""
+    without a title the header is row 1, where `--decisions` and scripts look for it.
+
+    Written column by column, each cell's kind decided once per column (the per-cell work is xlsxwriter's)."""
     sheet = book.add_worksheet(name)
     size = 11
     money, numbers = header("amount"), NUMBER_COLUMNS | {header("errors")}
@@ -224,35 +260,41 @@ def _people_sheet(
         merge(sheet, 0, 0, min(last, 8), title, style("title", 13))
         sheet.set_row(0, 22)
         header_row = 2
+    first = header_row + 1
     widths = []
+    lines = [1] * len(table)
     for c, column in enumerate(columns):
         sheet.write_string(header_row, c, column, style("header", size))
-        values = table[column]
-        longest = max((len(str(v)) for v in values if not is_missing(v)), default=0)
-        width = wrapped.get(column, min(30, max(8, longest + 2)))
         if column == DECISION:
-            width = 12
+            widths.append(12)
+            sheet.set_column(c, c, 12)
+            for r in range(first, first + len(table)):
+                sheet.write_blank(r, c, None, style("decision", size))
+            continue
+        missing, values, shown = _cells(table[column], column == money or column in numbers)
+        longest = max((len(t) for t in shown if t is not None), default=0)
+        if any(v is not None for v in values):
+            originals = table[column].tolist()  # a number's width is that of its text as given
+            longest = max(longest, *(len(str(o)) for o, v in zip(originals, values, strict=True) if v is not None))
+        width = wrapped.get(column, min(30, max(8, longest + 2)))
         widths.append(width)
         sheet.set_column(c, c, width)
-    sheet.set_row(header_row, text_height([(c, w) for c, w in zip(columns, widths, strict=True)], size, 30))
-    for r, values in enumerate(table.itertuples(index=False, name=None), start=header_row + 1):
-        wrapped = []
-        for c, value in enumerate(values):
-            column = columns[c]
-            typed = isinstance(value, int | float) and not isinstance(value, bool)
-            number = _number(value) if typed or column == money or column in numbers else None
-            if column == DECISION:
-                sheet.write_blank(r, c, None, style("decision", size))
-            elif is_missing(value):
-                sheet.write_blank(r, c, None, style("text" if column in texts else "cell", size))
-            elif number is not None:
-                sheet.write_number(r, c, number, style("money" if column == money else "number", size))
+        blank = style("text" if column in texts else "cell", size)
+        number = style("money" if column == money else "number", size)
+        write_blank, write_number, write_string = sheet.write_blank, sheet.write_number, sheet.write_string
+        for r, (gap, value, text) in enumerate(zip(missing, values, shown, strict=True), start=first):
+            if gap:
+                write_blank(r, c, None, blank)
+            elif value is not None:
+                write_number(r, c, value, number)
             else:
-                text = str(value)
-                sheet.write_string(r, c, text, style("text" if column in texts else "cell", size))
-                if column in wrapped:
-                    wrapped.append((text, widths[c]))
-        sheet.set_row(r, text_height(wrapped, size, 15))
+                write_string(r, c, text, blank)
+        if column in wrapped:
+            lines = [max(a, b) for a, b in zip(lines, _line_counts(shown, width, size), strict=True)]
+    sheet.set_row(header_row, text_height([(c, w) for c, w in zip(columns, widths, strict=True)], size, 30))
+    heights = {n: max(15, n * size * 1.25 + 4) for n in set(lines)}
+    for r, n in enumerate(lines, start=first):
+        sheet.set_row(r, heights[n])
     last_row = header_row + len(table)
     if DECISION in columns:
         c = columns.index(DECISION)
