@@ -45,10 +45,10 @@ class SheetGrid:
 
 def cell_text(value: object) -> Cell:
     """A cell value as text exactly as it was stored: integral numbers without '.0', dates as ISO."""
-    if value is None or value == "":
+    if type(value) is str:  # most cells: checked first
+        return value or None
+    if value is None:
         return None
-    if isinstance(value, str):
-        return value
     if isinstance(value, bool):
         return "TRUE" if value else "FALSE"
     if isinstance(value, int):
@@ -260,8 +260,9 @@ def _stream_rows(path: Path, sheet: str) -> list[list[Cell]]:
 
 def _trimmed(rows: list[list[object]]) -> list[list[Cell]]:
     result = []
+    text = cell_text
     for values in rows:
-        row = [cell_text(v) for v in values]
+        row = [v if type(v) is str and v else text(v) for v in values]
         while row and row[-1] is None:
             row.pop()
         result.append(row)

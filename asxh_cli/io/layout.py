@@ -345,25 +345,29 @@ class _Classifier:
             self._sex_cache[value] = fold(value) in _SEX_WORDS
         return self._sex_cache[value]
 
-    def person_data(self, cells: list[Cell]) -> tuple[bool, bool, bool]:
-        """(has ID, has birth date, has sex or category)."""
-        has_id = any(_ID.match(v) and len(v) - v.count(" ") - v.count(".") >= 8 for v in self._values(cells, self.ids))
-        has_id = has_id or any(_ID.match(v) for v in self._values(cells, self.old_ids))
+    def has_id(self, cells: list[Cell]) -> bool:
+        """An ID-like value in an ID column (most person rows: decided without looking further)."""
+        return any(
+            _ID.match(v) and len(v) - v.count(" ") - v.count(".") >= 8 for v in self._values(cells, self.ids)
+        ) or any(_ID.match(v) for v in self._values(cells, self.old_ids))
+
+    def birth_or_other(self, cells: list[Cell]) -> tuple[bool, bool]:
+        """(has birth date, has sex or category)."""
         birth = any(_DATE.match(v) for v in self._values(cells, self.births))
         other = any(self._is_sex(v) for v in self._values(cells, self.sexes)) or any(
             self.categories.find(v) for v in self._values(cells, self.categories_at)
         )
-        return has_id, birth, other
+        return birth, other
 
     def classify(self, cells: list[Cell]) -> tuple[str, str] | None:
         """None for a person, else (reason, detail); ("blank", "") for an empty row."""
-        has_id, birth, other = self.person_data(cells)
+        if self.has_id(cells):
+            self.after_signature = False
+            return None
+        birth, other = self.birth_or_other(cells)
         names = self._values(cells, self.names)
         name = names[0] if names else ""
         named = bool(name) and bool(_LETTER.search(name)) and not _NUMBER.match(name)
-        if has_id:
-            self.after_signature = False
-            return None
         if named and (birth or other) and fold(name[:1]) not in self.total_initials:
             self.after_signature = False
             return None
