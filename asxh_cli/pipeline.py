@@ -20,6 +20,7 @@ from asxh_cli.export.payout_readback import read_payout_folder
 from asxh_cli.export.phu_luc_2 import Written, export_payout
 from asxh_cli.export.template import load_template
 from asxh_cli.io.grid import check_input_file
+from asxh_cli.io.layout import SKIP_REASONS
 from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, read_beneficiaries, refuse_repeated
 from asxh_cli.io.writer import refuse_inputs
@@ -34,13 +35,6 @@ from asxh_cli.survey import list_check_codes, merge_answers, read_surveys
 
 Step = Callable[[str], None]
 SKIPPED_COLUMNS = ["Tệp gốc", "Sheet gốc", "Dòng gốc", "Lý do bỏ qua", "Chi tiết", "Giống một người", "Nội dung dòng"]
-SKIP_REASONS = {
-    "blank": ("dòng trống", "blank"),
-    "total": ("dòng tổng cộng", "totals"),
-    "signature": ("chữ ký / ngày tháng", "signature block"),
-    "heading": ("tiêu đề / tiêu đề nhóm", "title or group heading"),
-    "column_numbers": ("dòng đánh số cột", "column numbers"),
-}
 
 
 def _no_step(_label: str) -> None:

@@ -399,3 +399,18 @@ def test_a_decision_that_is_not_understood_is_echoed_masked(tmp_path):
     result, _ = match(tmp_path, [lists], reg, reviewed, out="lan2")
     assert "0790015200001" not in result.stdout + result.stderr
     assert any("không hiểu quyết định 'ID 079" in p for p in json.loads(result.stdout)["review_problems"])
+
+
+def test_hidden_rows_are_not_paid_unseen(tmp_path):
+    """Offices hide the rows of people taken off a list: such a row is skipped, listed and warned about."""
+    path = workbook(
+        tmp_path / "ds.xlsx",
+        {"DS": [person(r[1], r[2], r[3], r[0]) for r in ALIVE[:3]]},
+    )
+    book = openpyxl.load_workbook(path)
+    book["DS"].row_dimensions[4].hidden = True  # the second person
+    book.save(path)
+    result, csv = match(tmp_path, [path], register(tmp_path / "reg.csv", ALIVE))
+    summary = json.loads(result.stdout)
+    assert summary["rows_in"] == 2 and any("dòng 4" in w and "ẩn" in w for w in summary["warnings"])
+    assert "079048000102" not in set(payment_rows(csv)["register_id"])

@@ -41,6 +41,7 @@ class SheetGrid:
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)
     encoding: str | None = None
     hidden: bool = False  # Excel hides this sheet
+    hidden_rows: frozenset[int] = frozenset()  # Excel row numbers hidden in the sheet (xlsx only)
 
 
 def cell_text(value: object) -> Cell:
@@ -182,6 +183,7 @@ class Extent:
     columns: int
     cells: int
     merged: tuple[tuple[int, int, int, int], ...]
+    hidden_rows: frozenset[int] = frozenset()  # Excel row numbers (1-based) the sheet hides
 
 
 def _column_number(letters: bytes) -> int:
@@ -209,6 +211,9 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
     return members
 
 
+_HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
+
+
 def xlsx_extents(path: Path) -> dict[str, Extent]:
     """Real extent of every sheet of an .xlsx (streamed; memory does not grow with the sheet)."""
     extents: dict[str, Extent] = {}
@@ -222,6 +227,7 @@ def xlsx_extents(path: Path) -> dict[str, Extent]:
             columns: set[bytes] = set()
             merged: list[tuple[int, int, int, int]] = []
             tail = b""
+            hidden: set[int] = set()
             with handle:
                 while chunk := handle.read(4 * 1024 * 1024):
                     data = tail + chunk
@@ -233,11 +239,12 @@ def xlsx_extents(path: Path) -> dict[str, Extent]:
                     if found:
                         max_row = max(max_row, *map(int, found))
                     columns.update(_WIDE_REF.findall(data))
+                    hidden.update(int(r) for r in _HIDDEN_ROW.findall(data))
                     for c0, r0, c1, r1 in _MERGE_REF.findall(data):
                         first = (int(r0) - 1, _column_number(c0) - 1)
                         merged.append((*first, int(r1 or r0) - 1, _column_number(c1 or c0) - 1))
             width = max((_column_number(c) for c in columns), default=26 if cells else 0)
-            extents[name] = Extent(max(rows, max_row), width, cells, tuple(merged))
+            extents[name] = Extent(max(rows, max_row), width, cells, tuple(merged), frozenset(hidden))
     return extents
 
 
@@ -301,7 +308,8 @@ def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool 
             raise
         except Exception as exc:  # damaged sheet XML
             raise InputError("file.corrupt", file=path, detail=f"sheet '{info.name}': {type(exc).__name__}") from None
-        grids.append(SheetGrid(path, info.name, rows, merged, hidden=info.hidden))
+        hidden_rows = extent.hidden_rows if extent is not None else frozenset()
+        grids.append(SheetGrid(path, info.name, rows, merged, hidden=info.hidden, hidden_rows=hidden_rows))
     return grids
 
 

@@ -55,11 +55,22 @@ class Column:
         return column_letter(self.index)
 
 
+# Why a row is not a person: code → (Vietnamese, English) as people read it.
+SKIP_REASONS = {
+    "blank": ("dòng trống", "blank"),
+    "total": ("dòng tổng cộng", "totals"),
+    "signature": ("chữ ký / ngày tháng", "signature block"),
+    "heading": ("tiêu đề / tiêu đề nhóm", "title or group heading"),
+    "column_numbers": ("dòng đánh số cột", "column numbers"),
+    "hidden": ("dòng bị ẩn trong Excel", "row hidden in Excel"),
+}
+
+
 @dataclass(frozen=True)
 class SkippedRow:
     """A non-empty row under the header that was not read as a person, and why.
 
-    `reason` is one of total / signature / heading / column_numbers; `detail` says more (e.g. numbers_only,
+    `reason` is one of total / signature / heading / column_numbers / hidden; `detail` says more (e.g. numbers_only,
     sub_header, repeated_header, after_signature, marker text); `looks_like_person` is True when the row holds a
     name-like cell and a birth date or ID; `text` is the row's non-empty cells joined by " | " (personal data:
     write it to workbooks, never to the terminal).
@@ -464,6 +475,8 @@ def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None 
             continue
         cells = grid.rows[r]
         verdict = classifier.classify(cells) if r >= first_data else _above_header(cells)
+        if verdict is None and r + 1 in grid.hidden_rows:
+            verdict = ("hidden", "hidden_row")  # offices hide the rows of people taken off the list: never paid unseen
         if verdict is None:
             kept.append(cells)
             kept_rows.append(r + 1)

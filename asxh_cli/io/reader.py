@@ -23,8 +23,8 @@ from asxh_cli.io.grid import (
     format_notice,
     read_grids,
 )
-from asxh_cli.io.layout import PROVENANCE, SheetTable, SkippedRow, parse_sheet
-from asxh_cli.messages import msg
+from asxh_cli.io.layout import PROVENANCE, SKIP_REASONS, SheetTable, SkippedRow, parse_sheet
+from asxh_cli.messages import msg, pick
 from asxh_cli.normalize.text import fold
 from asxh_cli.rules import CANONICAL_FIELDS, Rules
 
@@ -78,7 +78,7 @@ class ReadResult:
             if h.people
         ]
         found += [
-            msg("rows.skipped_person", file=s.file, sheet=s.sheet, row=s.row, reason=s.reason)
+            msg("rows.skipped_person", file=s.file, sheet=s.sheet, row=s.row, reason=pick(*SKIP_REASONS[s.reason]))
             for s in self.skipped_rows
             if s.looks_like_person
         ]
