@@ -22,7 +22,7 @@ from asxh_cli.contract import Result
 from asxh_cli.match.candidates import candidate_pairs
 from asxh_cli.match.features import add_shared_keys, address_keys, listed_id_digits, unpadded_id
 from asxh_cli.match.register import Register, given_accented, name_parts
-from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, compare_pairs
+from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, Sides, compare_pairs
 from asxh_cli.match.weights import (
     SIGNALS,
     Weights,
@@ -279,11 +279,13 @@ def match_pairs(
         return MatchResult(
             empty, pairs.assign(rank=pd.Series(dtype="int64"), score=pd.Series(dtype="float64")), weights
         )
-    compared = _owner_rule(compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m), rules)
+    sides = Sides(ben, reg)
+    compared = compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m, sides)
+    compared = _owner_rule(compared, rules)
     if weights is None:
         weights = default_weights(m, size)
         if m.em and len(compared) >= m.em_min_pairs:
-            measure_u(ben, reg, weights, m)
+            measure_u(ben, reg, weights, m, sides=sides)
             estimate(compared, reg, weights, m, len(ben))
     bits = pair_bits(compared, pair_u(compared, reg, weights), weights)
     for signal in SIGNALS:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from asxh_cli.match.scoring import ABSENT, BIRTH, NAME, compare_pairs
+from asxh_cli.match.scoring import ABSENT, BIRTH, NAME, Sides, compare_pairs
 from asxh_cli.rules import LEVELS, Matching
 
 SIGNALS = tuple(LEVELS)
@@ -48,14 +48,16 @@ def default_weights(rules: Matching, register_size: int) -> Weights:
     return Weights(m, u, rules.in_register, max(1, register_size), False)
 
 
-def measure_u(ben: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Matching, seed: int = 0) -> None:
+def measure_u(
+    ben: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Matching, seed: int = 0, sides: Sides | None = None
+) -> None:
     """u from random pairs, smoothed towards the defaults; ID agreement never rarer than 1 / register size."""
     if ben.empty or reg.empty:
         return
     rng = np.random.default_rng(seed)
     size = rules.sample_pairs
     b, r = rng.integers(0, len(ben), size), rng.integers(0, len(reg), size)
-    levels = compare_pairs(ben, reg, b, r, rules)
+    levels = compare_pairs(ben, reg, b, r, rules, sides)
     for s in SIGNALS:
         column = levels[f"l_{s}"].to_numpy()
         present = column != ABSENT
