@@ -282,12 +282,14 @@ def match_pairs(
     sides = Sides(ben, reg)
     compared = compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m, sides)
     compared = _owner_rule(compared, rules)
+    us = None
     if weights is None:
         weights = default_weights(m, size)
         if m.em and len(compared) >= m.em_min_pairs:
             measure_u(ben, reg, weights, m, sides=sides)
-            estimate(compared, reg, weights, m, len(ben))
-    bits = pair_bits(compared, pair_u(compared, reg, weights), weights)
+            us = pair_u(compared, reg, weights)
+            estimate(compared, reg, weights, m, len(ben), us)
+    bits = pair_bits(compared, us if us is not None else pair_u(compared, reg, weights), weights)
     for signal in SIGNALS:
         compared[f"w_{signal}"] = np.round(bits[signal], 2)
     compared["p"] = probabilities(compared["b"].to_numpy(), sum(bits.values()), weights)

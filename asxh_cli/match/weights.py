@@ -116,20 +116,43 @@ def probabilities(b: np.ndarray, total_bits: np.ndarray, weights: Weights) -> np
     return mass / denominator
 
 
-def estimate(pairs: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Matching, list_size: int) -> None:
-    """Re-estimate m (and the share in the register) by EM on the candidate pairs, in place."""
+def estimate(
+    pairs: pd.DataFrame,
+    reg: pd.DataFrame,
+    weights: Weights,
+    rules: Matching,
+    list_size: int,
+    us: dict[str, np.ndarray] | None = None,
+) -> None:
+    """Re-estimate m (and the share in the register) by EM on the candidate pairs, in place.
+
+    Pairs are grouped by their pattern of levels: each iteration weighs the few distinct patterns, not every
+    pair (the u part of a pair's weight does not change between iterations)."""
     if not rules.em or len(pairs) < rules.em_min_pairs:
         return
-    us = pair_u(pairs, reg, weights)
+    us = us if us is not None else pair_u(pairs, reg, weights)
     b = pairs["b"].to_numpy()
+    levels = {s: pairs[f"l_{s}"].to_numpy().astype(np.int64) for s in SIGNALS}
+    key = np.zeros(len(pairs), dtype=np.int64)
+    log_u = np.zeros(len(pairs))
+    for s in SIGNALS:
+        key = key * (len(LEVELS[s]) + 1) + levels[s] + 1
+        log_u += np.where(levels[s] == ABSENT, 0.0, np.log2(us[s]))
+    pattern, distinct = pd.factorize(key)
+    table = {}
+    for s in reversed(SIGNALS):
+        table[s] = distinct % (len(LEVELS[s]) + 1) - 1
+        distinct = distinct // (len(LEVELS[s]) + 1)
     prior_m = {s: weights.m[s].copy() for s in SIGNALS}
     for _ in range(rules.em_iterations):
-        bits = pair_bits(pairs, us, weights)
-        p = probabilities(b, sum(bits.values()), weights)
+        log_m = sum(
+            np.where(table[s] == ABSENT, 0.0, np.log2(weights.m[s][np.clip(table[s], 0, None)])) for s in SIGNALS
+        )
+        p = probabilities(b, log_m[pattern] - log_u, weights)
+        mass = np.bincount(pattern, weights=p, minlength=len(table[SIGNALS[0]]))
         for s in SIGNALS:
-            level = pairs[f"l_{s}"].to_numpy()
-            present = level != ABSENT
-            counts = np.bincount(level[present], weights=p[present], minlength=len(LEVELS[s]))
+            present = table[s] != ABSENT
+            counts = np.bincount(table[s][present], weights=mass[present], minlength=len(LEVELS[s]))
             m = (counts + rules.em_prior_pairs * prior_m[s]) / (counts.sum() + rules.em_prior_pairs)
             weights.m[s] = np.maximum(m, FLOOR)
         weights.in_register = float(np.clip(p.sum() / max(1, list_size), 0.05, 0.99))
