@@ -151,5 +151,8 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
                 ["birth_year", "sex", "initials"],
             )
         )
-    pairs = pd.concat([strong, *others], ignore_index=True).drop_duplicates()
-    return pairs.astype({"b": "int64", "r": "int64"}).sort_values(["b", "r"], kind="stable").reset_index(drop=True)
+    pairs = pd.concat([strong, *others], ignore_index=True)
+    width = max(1, len(reg))
+    key = np.sort(pairs["b"].to_numpy(dtype=np.int64) * width + pairs["r"].to_numpy(dtype=np.int64))
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
+    return pd.DataFrame({"b": key // width, "r": key % width})

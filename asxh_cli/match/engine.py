@@ -262,6 +262,17 @@ def _routes(best: pd.DataFrame) -> np.ndarray:
     return by_id | ((by_date | by_place) & ~id_conflict)
 
 
+def _ranked(compared: pd.DataFrame, keep: int) -> pd.DataFrame:
+    """The `keep` best candidates of each row, best first (probability, then name similarity), with their rank."""
+    b = compared["b"].to_numpy()
+    order = np.lexsort((-compared["name_similarity"].to_numpy(), -compared["p"].to_numpy(), b))
+    b = b[order]
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    rank = np.arange(len(b)) - np.repeat(starts, np.diff(np.r_[starts, len(b)]))
+    ranked = compared.iloc[order[rank < keep]]
+    return ranked.assign(rank=rank[rank < keep])
+
+
 def match_pairs(
     ben: pd.DataFrame, reg: pd.DataFrame, rules: Rules, register_size: int | None = None, weights: Weights | None = None
 ) -> MatchResult:
@@ -295,9 +306,7 @@ def match_pairs(
     compared["p"] = probabilities(compared["b"].to_numpy(), sum(bits.values()), weights)
     compared["score"] = np.round(100 * compared["p"], 1)
     compared["name_count"] = reg["name_count"].to_numpy()[compared["r"].to_numpy()]
-    ranked = compared.sort_values(["b", "p", "name_similarity"], ascending=[True, False, False], kind="stable")
-    ranked["rank"] = ranked.groupby("b").cumcount()
-    ranked = ranked[ranked["rank"] < m.max_candidates]
+    ranked = _ranked(compared, m.max_candidates)
     best = ranked[ranked["rank"] == 0].set_index("b")
     owner = ranked[ranked["id_owner"]].drop_duplicates("b").set_index("b")["r"]
 

@@ -30,7 +30,7 @@ class Sides:
     def __init__(self, ben: pd.DataFrame, reg: pd.DataFrame) -> None:
         self.ben, self.reg = ben, reg
         self._codes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
-        self._arrays: dict[tuple[int, str, str], np.ndarray] = {}
+        self._arrays: dict[tuple, object] = {}
 
     def codes(self, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(list codes, register codes, distinct values) with one code space for both sides."""
@@ -47,6 +47,25 @@ class Sides:
     def pair_codes(self, column: str, b: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         left, right, _ = self.codes(column)
         return left[b], right[r]
+
+    def id_ends(self, column: str, width: int, side: str) -> tuple[np.ndarray, ...]:
+        """(first `width` digits, last `width` digits) of an ID column as integers (-1 when the ID is missing
+        or shorter), whether the value is not all digits, whether it is present at all."""
+        frame = self.ben if side == "ben" else self.reg
+        key = (id(frame), column, "numbers")
+        if key not in self._arrays:
+            text = frame[column].astype(object)
+            present = text.notna().to_numpy() & (text != "").to_numpy()
+            length = text.str.len().to_numpy(dtype="float64", na_value=0).astype(np.int64)
+            digits = text.str.isdigit().to_numpy(dtype=bool, na_value=False) & (length <= 15)  # exact in float64
+            value = pd.to_numeric(text.where(digits), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            exact = digits & ~np.isnan(value)
+            self._arrays[key] = (np.where(exact, value, 0).astype(np.int64), length, exact, present)
+        number, length, exact, present = self._arrays[key]  # type: ignore[misc]
+        whole = exact & (length >= width)
+        head = np.where(whole, number // 10 ** np.clip(length - width, 0, None), -1)
+        tail = np.where(whole, number % 10**width, -1)
+        return head, tail, present & ~exact, present
 
     def array(self, side: str, column: str, kind: str) -> np.ndarray:
         frame = self.ben if side == "ben" else self.reg
@@ -79,22 +98,19 @@ def _per_distinct(
     return np.asarray(score(strings[distinct // width].tolist(), strings[distinct % width].tolist()))[inverse]
 
 
-def _id_prefilter(sides: Sides, column: str, listed: str, r: np.ndarray, b: np.ndarray, width: int) -> np.ndarray:
+def _id_prefilter(sides: Sides, column: str, listed: str, b: np.ndarray, r: np.ndarray, width: int) -> np.ndarray:
     """Pairs whose IDs may be one slip apart: the first or the last `width` digits agree (one typed, swapped,
-    dropped or added digit leaves one end of the ID intact when the longer ID has 2 × width + 1 digits or more)."""
-    ends = []
-    for part in (slice(None, width), slice(-width, None)):
-        left = sides.ben[listed].astype(object).str[part].to_numpy(dtype=object)
-        right = sides.reg[column].astype(object).str[part].to_numpy(dtype=object)
-        codes, _ = pd.factorize(np.concatenate([left, right]))
-        ends.append((codes[: len(left)][b] == codes[len(left) :][r]) & (codes[len(left) :][r] >= 0))
-    return ends[0] | ends[1]
+    dropped or added digit leaves one end of the ID intact when the longer ID has 2 × width + 1 digits or more).
+    An ID that is not all digits is always compared."""
+    left, right = sides.id_ends(listed, width, "ben"), sides.id_ends(column, width, "reg")
+    odd = (left[2][b] | right[2][r]) & (left[3][b] & right[3][r])
+    return odd | (left[0][b] == right[0][r]) & (left[0][b] >= 0) | (left[1][b] == right[1][r]) & (left[1][b] >= 0)
 
 
 def _distance(sides: Sides, listed: str, column: str, b: np.ndarray, r: np.ndarray, width: int) -> np.ndarray:
     """OSA distance between the listed ID and the register's, computed only where it may be 0 or 1 (else 2)."""
     distance = np.full(len(b), 2, dtype=np.int64)
-    near = np.flatnonzero(_id_prefilter(sides, column, listed, r, b, width))
+    near = np.flatnonzero(_id_prefilter(sides, column, listed, b, r, width))
     if len(near):
         left = sides.ben[listed].astype(object).to_numpy(dtype=object)[b[near]]
         right = sides.reg[column].astype(object).to_numpy(dtype=object)[r[near]]
