@@ -100,10 +100,13 @@ def pair_bits(pairs: pd.DataFrame, us: dict[str, np.ndarray], weights: Weights) 
     return bits
 
 
-def probabilities(b: np.ndarray, total_bits: np.ndarray, weights: Weights) -> np.ndarray:
+def probabilities(
+    b: np.ndarray, total_bits: np.ndarray, weights: Weights, counts: np.ndarray | None = None
+) -> np.ndarray:
     """P(pair is the listed person) among all candidates of its row and "not in the register".
 
-    Pairs of one row must be contiguous (candidate pairs come sorted by `b`)."""
+    Pairs of one row must be contiguous (candidate pairs come sorted by `b`); `counts`, when given, says how many
+    identical pairs each entry stands for."""
     if len(b) == 0:
         return np.zeros(0)
     starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
@@ -112,7 +115,8 @@ def probabilities(b: np.ndarray, total_bits: np.ndarray, weights: Weights) -> np
     base = np.log2(1 - weights.in_register)
     shift = np.repeat(np.maximum(np.maximum.reduceat(logit, starts), base), sizes)
     mass = np.exp2(logit - shift)
-    denominator = np.repeat(np.add.reduceat(mass, starts), sizes) + np.exp2(base - shift)
+    total = mass if counts is None else mass * counts
+    denominator = np.repeat(np.add.reduceat(total, starts), sizes) + np.exp2(base - shift)
     return mass / denominator
 
 
@@ -126,8 +130,8 @@ def estimate(
 ) -> None:
     """Re-estimate m (and the share in the register) by EM on the candidate pairs, in place.
 
-    Pairs are grouped by their pattern of levels: each iteration weighs the few distinct patterns, not every
-    pair (the u part of a pair's weight does not change between iterations)."""
+    Each iteration weighs one entry per row and kind of pair (same levels, same u), and counts per distinct
+    pattern of levels, not per pair."""
     if not rules.em or len(pairs) < rules.em_min_pairs:
         return
     us = us if us is not None else pair_u(pairs, reg, weights)
@@ -138,6 +142,10 @@ def estimate(
     for s in SIGNALS:
         key = key * (len(LEVELS[s]) + 1) + levels[s] + 1
         log_u += np.where(levels[s] == ABSENT, 0.0, np.log2(us[s]))
+    # Pairs of one row with the same levels and the same u weigh alike: EM runs on one entry per kind.
+    kind = pd.DataFrame({"b": b, "key": key, "u": log_u}).groupby(["b", "key", "u"], sort=False).ngroup().to_numpy()
+    first = np.flatnonzero(kind > np.r_[-1, np.maximum.accumulate(kind)[:-1]])  # numbered as they first appear
+    b, key, log_u, copies = b[first], key[first], log_u[first], np.bincount(kind).astype("float64")
     pattern, distinct = pd.factorize(key)
     table = {}
     for s in reversed(SIGNALS):
@@ -148,7 +156,7 @@ def estimate(
         log_m = sum(
             np.where(table[s] == ABSENT, 0.0, np.log2(weights.m[s][np.clip(table[s], 0, None)])) for s in SIGNALS
         )
-        p = probabilities(b, log_m[pattern] - log_u, weights)
+        p = probabilities(b, log_m[pattern] - log_u, weights, copies) * copies
         mass = np.bincount(pattern, weights=p, minlength=len(table[SIGNALS[0]]))
         for s in SIGNALS:
             present = table[s] != ABSENT
