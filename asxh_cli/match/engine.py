@@ -301,12 +301,16 @@ def match_pairs(
             us = pair_u(compared, reg, weights)
             estimate(compared, reg, weights, m, len(ben), us)
     bits = pair_bits(compared, us if us is not None else pair_u(compared, reg, weights), weights)
-    for signal in SIGNALS:
-        compared[f"w_{signal}"] = np.round(bits[signal], 2)
     compared["p"] = probabilities(compared["b"].to_numpy(), sum(bits.values()), weights)
-    compared["score"] = np.round(100 * compared["p"], 1)
-    compared["name_count"] = reg["name_count"].to_numpy()[compared["r"].to_numpy()]
     ranked = _ranked(compared, m.max_candidates)
+    kept = ranked.index.to_numpy()  # positions in `compared`
+    ranked = ranked.assign(
+        **{f"w_{signal}": np.round(bits[signal][kept], 2) for signal in SIGNALS},
+        score=np.round(100 * ranked["p"].to_numpy(), 1),
+        name_count=reg["name_count"].to_numpy()[ranked["r"].to_numpy()],
+    )
+    weighed = [f"w_{signal}" for signal in SIGNALS]
+    ranked = ranked[[*compared.columns.drop("p"), *weighed, "p", "score", "name_count", "rank"]]
     best = ranked[ranked["rank"] == 0].set_index("b")
     owner = ranked[ranked["id_owner"]].drop_duplicates("b").set_index("b")["r"]
 

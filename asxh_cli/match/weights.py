@@ -72,22 +72,20 @@ def measure_u(
 def pair_u(pairs: pd.DataFrame, reg: pd.DataFrame, weights: Weights) -> dict[str, np.ndarray]:
     """Per pair u of each signal's level, with term frequencies for names and for name + year."""
     r = pairs["r"].to_numpy()
-    out = {}
-    for s in SIGNALS:
-        level = pairs[f"l_{s}"].to_numpy()
-        out[s] = weights.u[s][np.clip(level, 0, None)]
+    out = {s: np.maximum(weights.u[s], FLOOR)[np.clip(pairs[f"l_{s}"].to_numpy(), 0, None)] for s in SIGNALS}
     size = float(weights.register_size)
     name = pairs["l_name"].to_numpy()
-    name_count = reg["name_count"].to_numpy(dtype="float64")[r]
-    pair_count = reg["pair_count"].to_numpy(dtype="float64")[r]
-    by_name = np.isin(name, [NAME.index("exact"), NAME.index("accent")])
-    out["name"] = np.where(by_name, name_count / size, out["name"])
-    out["name"] = np.where(name == NAME.index("middle"), pair_count / size, out["name"])
+    by_name = np.flatnonzero((name == NAME.index("exact")) | (name == NAME.index("accent")))
+    middle = np.flatnonzero(name == NAME.index("middle"))
+    name_count = reg["name_count"].to_numpy(dtype="float64")
+    out["name"][by_name] = np.maximum(name_count[r[by_name]] / size, FLOOR)
+    out["name"][middle] = np.maximum(reg["pair_count"].to_numpy(dtype="float64")[r[middle]] / size, FLOOR)
     # Among namesakes, how many share the year: a common name + year proves less than a rare one.
-    same_year = reg["name_year_count"].to_numpy(dtype="float64")[r]
-    year_u = (same_year - 1 + 10 * weights.u["birth"][BIRTH.index("year")]) / (name_count - 1 + 10)
-    out["birth"] = np.where(by_name & (pairs["l_birth"].to_numpy() == BIRTH.index("year")), year_u, out["birth"])
-    return {s: np.maximum(v, FLOOR) for s, v in out.items()}
+    year = by_name[pairs["l_birth"].to_numpy()[by_name] == BIRTH.index("year")]
+    same_year = reg["name_year_count"].to_numpy(dtype="float64")[r[year]]
+    year_u = (same_year - 1 + 10 * weights.u["birth"][BIRTH.index("year")]) / (name_count[r[year]] - 1 + 10)
+    out["birth"][year] = np.maximum(year_u, FLOOR)
+    return out
 
 
 def pair_bits(pairs: pd.DataFrame, us: dict[str, np.ndarray], weights: Weights) -> dict[str, np.ndarray]:
