@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from asxh_cli.match.scoring import Sides
+
 POWERS = 10 ** np.arange(14, dtype=np.int64)
 
 
@@ -76,19 +78,37 @@ def _int_ids(values: pd.Series) -> pd.Series:
 
 
 def _merge(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> pd.DataFrame:
-    """Inner join on integer key codes (-1 = unknown, never joined)."""
-    left = left[(left[on] >= 0).all(axis=1)]
-    right = right[(right[on] >= 0).all(axis=1)]
-    return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
+    """Inner join on integer key codes (-1 = unknown, never joined), folded into one integer key."""
+    radix = [int(max(left[c].to_numpy().max(initial=0), right[c].to_numpy().max(initial=0))) + 1 for c in on]
+    if float(np.prod(radix, dtype="float64")) >= 2.0**62:
+        left = left[(left[on] >= 0).all(axis=1)]
+        right = right[(right[on] >= 0).all(axis=1)]
+        return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
+    keys = []
+    for frame in (left, right):
+        key, known = np.zeros(len(frame), dtype=np.int64), np.ones(len(frame), dtype=bool)
+        for column, size in zip(on, radix, strict=True):
+            codes = frame[column].to_numpy(dtype=np.int64)
+            key, known = key * size + codes, known & (codes >= 0)
+        keys.append((key, known))
+    (left_key, left_known), (right_key, right_known) = keys
+    joined = pd.DataFrame({"b": left["b"].to_numpy()[left_known], "key": left_key[left_known]}).merge(
+        pd.DataFrame({"r": right["r"].to_numpy()[right_known], "key": right_key[right_known]}), on="key"
+    )
+    return joined[["b", "r"]]
 
 
-def _coded(ben: pd.DataFrame, reg: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both sides' key columns as shared integer codes; `columns` maps a list-side column to its register column."""
+def _coded(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both sides' blocking keys as shared integer codes (-1 = unknown); birth parts are their own codes."""
     left, right = pd.DataFrame({"b": ben["b"].to_numpy()}), pd.DataFrame({"r": np.arange(len(reg))})
-    for ben_column, reg_column in columns.items():
-        values = pd.concat([ben[ben_column].astype(object), reg[reg_column].astype(object)], ignore_index=True)
-        codes, _ = pd.factorize(values)
-        left[ben_column], right[ben_column] = codes[: len(ben)], codes[len(ben) :]
+    for column in ("family", "given", "birth_date", "commune_key", "locality", "sex"):
+        left[column], right[column], _ = sides.codes(column, keep_empty=True)
+    for column in ("birth_year", "birth_month", "birth_day"):
+        left[column], right[column] = (
+            frame[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64) for frame in (ben, reg)
+        )
+    _, _, dates = sides.codes("birth_date", keep_empty=True)
+    left["birth_swapped"] = pd.Index(dates).get_indexer(ben["birth_swapped"].astype(object).to_numpy())
     return left, right
 
 
@@ -115,14 +135,14 @@ def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.nd
     return settled
 
 
-def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
-    """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames."""
+def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = None) -> pd.DataFrame:
+    """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames
+    (`sides`: their shared codes, reused by the comparisons)."""
     by_id = [_id_pairs(ben, _int_ids(reg["national_id"]), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
         by_id.append(_id_pairs(ben, _int_ids(reg["old_id"]), (8, 9, 10), 9))
     settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
-    same = ["family", "given", "birth_year", "birth_month", "birth_day", "birth_date", "commune_key", "locality", "sex"]
-    left, right = _coded(ben, reg, {**{c: c for c in same}, "birth_swapped": "birth_date"})
+    left, right = _coded(ben, reg, sides or Sides(ben, reg))
     full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]
     left = left[~settled]
     by_name = [

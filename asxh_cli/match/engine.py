@@ -283,14 +283,14 @@ def match_pairs(
     """
     m = rules.matching
     size = register_size or len(reg)
-    pairs = candidate_pairs(ben, reg)
+    sides = Sides(ben, reg)
+    pairs = candidate_pairs(ben, reg, sides)
     if pairs.empty:
         empty = pd.DataFrame({"result": pd.Series(dtype=object), "r": pd.Series(dtype="float64")})
         empty = empty.assign(score=pd.Series(dtype="float64"), reason=pd.Series(dtype=object))
         return MatchResult(
             empty, pairs.assign(rank=pd.Series(dtype="int64"), score=pd.Series(dtype="float64")), weights
         )
-    sides = Sides(ben, reg)
     compared = compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m, sides)
     compared = _owner_rule(compared, rules)
     us = None

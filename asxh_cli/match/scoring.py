@@ -32,17 +32,21 @@ class Sides:
         self._codes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._arrays: dict[tuple, object] = {}
 
-    def codes(self, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(list codes, register codes, distinct values) with one code space for both sides."""
+    def codes(self, column: str, keep_empty: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(list codes, register codes, distinct values) with one code space for both sides; "" is missing (-1)
+        unless `keep_empty` (blocking joins "" with "")."""
         if column not in self._codes:
             left, right = (_objects(frame, column) for frame in (self.ben, self.reg))
             codes, values = pd.factorize(np.concatenate([left, right]))
-            values = np.asarray(values, dtype=object)
-            empty = np.flatnonzero(values == "")
-            if len(empty):
-                codes = np.where(codes == empty[0], -1, codes)
-            self._codes[column] = (codes[: len(left)], codes[len(left) :], values)
-        return self._codes[column]
+            self._codes[column] = (codes[: len(left)], codes[len(left) :], np.asarray(values, dtype=object))
+        left, right, values = self._codes[column]
+        empty = np.flatnonzero(values == "")
+        if keep_empty or not len(empty):
+            return left, right, values
+        if (column, "empty") not in self._arrays:
+            self._arrays[(column, "empty")] = tuple(np.where(c == empty[0], -1, c) for c in (left, right))
+        left, right = self._arrays[(column, "empty")]  # type: ignore[misc]
+        return left, right, values
 
     def pair_codes(self, column: str, b: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         left, right, _ = self.codes(column)
