@@ -73,10 +73,6 @@ def _id_pairs(ben: pd.DataFrame, reg_keys: pd.Series, lengths: tuple[int, ...], 
     return pd.concat(parts, ignore_index=True)
 
 
-def _int_ids(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce").astype("Int64")
-
-
 def _merge(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> pd.DataFrame:
     """Inner join on integer key codes (-1 = unknown, never joined), folded into one integer key."""
     radix = [int(max(left[c].to_numpy().max(initial=0), right[c].to_numpy().max(initial=0))) + 1 for c in on]
@@ -138,11 +134,16 @@ def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.nd
 def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = None) -> pd.DataFrame:
     """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames
     (`sides`: their shared codes, reused by the comparisons)."""
-    by_id = [_id_pairs(ben, _int_ids(reg["national_id"]), (11, 12, 13), 12)]
+    sides = sides or Sides(ben, reg)
+
+    def ids(column: str) -> pd.Series:
+        return pd.Series(sides.numbers("reg", column), index=reg.index).astype("Int64")
+
+    by_id = [_id_pairs(ben, ids("national_id"), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
-        by_id.append(_id_pairs(ben, _int_ids(reg["old_id"]), (8, 9, 10), 9))
+        by_id.append(_id_pairs(ben, ids("old_id"), (8, 9, 10), 9))
     settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
-    left, right = _coded(ben, reg, sides or Sides(ben, reg))
+    left, right = _coded(ben, reg, sides)
     full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]
     left = left[~settled]
     by_name = [

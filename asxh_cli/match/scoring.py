@@ -52,6 +52,15 @@ class Sides:
         left, right, _ = self.codes(column)
         return left[b], right[r]
 
+    def numbers(self, side: str, column: str) -> np.ndarray:
+        """An ID column read as numbers (NaN where it is not one), for blocking and comparing alike."""
+        frame = self.ben if side == "ben" else self.reg
+        key = (id(frame), column, "numeric")
+        if key not in self._arrays:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            self._arrays[key] = pd.Series(values).to_numpy(dtype="float64", na_value=np.nan)
+        return self._arrays[key]  # type: ignore[return-value]
+
     def id_ends(self, column: str, width: int, side: str) -> tuple[np.ndarray, ...]:
         """(first `width` digits, last `width` digits) of an ID column as integers (-1 when the ID is missing
         or shorter), whether the value is not all digits, whether it is present at all."""
@@ -62,7 +71,7 @@ class Sides:
             present = text.notna().to_numpy() & (text != "").to_numpy()
             length = text.str.len().to_numpy(dtype="float64", na_value=0).astype(np.int64)
             digits = text.str.isdigit().to_numpy(dtype=bool, na_value=False) & (length <= 15)  # exact in float64
-            value = pd.to_numeric(text.where(digits), errors="coerce").to_numpy(dtype="float64", na_value=np.nan)
+            value = np.where(digits, self.numbers(side, column), np.nan)
             exact = digits & ~np.isnan(value)
             self._arrays[key] = (np.where(exact, value, 0).astype(np.int64), length, exact, present)
         number, length, exact, present = self._arrays[key]  # type: ignore[misc]
