@@ -141,7 +141,9 @@ def estimate(
         key = key * (len(LEVELS[s]) + 1) + levels[s] + 1
         log_u += np.where(levels[s] == ABSENT, 0.0, np.log2(us[s]))
     # Pairs of one row with the same levels and the same u weigh alike: EM runs on one entry per kind.
-    kind = pd.DataFrame({"b": b, "key": key, "u": log_u}).groupby(["b", "key", "u"], sort=False).ngroup().to_numpy()
+    row_key = pd.factorize(b * (key.max(initial=0) + 1) + key)[0].astype(np.int64)
+    u_code, u_values = pd.factorize(log_u)
+    kind = pd.factorize(row_key * len(u_values) + u_code)[0]
     first = np.flatnonzero(kind > np.r_[-1, np.maximum.accumulate(kind)[:-1]])  # numbered as they first appear
     b, key, log_u, copies = b[first], key[first], log_u[first], np.bincount(kind).astype("float64")
     pattern, distinct = pd.factorize(key)
