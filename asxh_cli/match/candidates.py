@@ -164,7 +164,9 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = 
     if unresolved.any():
         ben_initials = initials(ben["canon_key"].iloc[left["b"].to_numpy()[unresolved]])
         codes, distinct = pd.factorize(ben_initials)
-        reg_codes = pd.Index(distinct).get_indexer(initials(reg["canon_key"]).to_numpy(dtype=object))
+        _, name_codes, names = sides.codes("canon_key", keep_empty=True)  # initials once per distinct name
+        per_name = pd.Index(distinct).get_indexer(initials(pd.Series(names, dtype=object)).to_numpy(dtype=object))
+        reg_codes = np.append(per_name, -1)[name_codes]  # -1: no name
         others.append(
             _merge(
                 left[unresolved].assign(initials=codes),
