@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from asxh_cli.match.scoring import Sides
+
 POWERS = 10 ** np.arange(14, dtype=np.int64)
 
 
@@ -71,24 +73,38 @@ def _id_pairs(ben: pd.DataFrame, reg_keys: pd.Series, lengths: tuple[int, ...], 
     return pd.concat(parts, ignore_index=True)
 
 
-def _int_ids(values: pd.Series) -> pd.Series:
-    return pd.to_numeric(values, errors="coerce").astype("Int64")
-
-
 def _merge(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> pd.DataFrame:
-    """Inner join on integer key codes (-1 = unknown, never joined)."""
-    left = left[(left[on] >= 0).all(axis=1)]
-    right = right[(right[on] >= 0).all(axis=1)]
-    return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
+    """Inner join on integer key codes (-1 = unknown, never joined), folded into one integer key."""
+    radix = [int(max(left[c].to_numpy().max(initial=0), right[c].to_numpy().max(initial=0))) + 1 for c in on]
+    if float(np.prod(radix, dtype="float64")) >= 2.0**62:
+        left = left[(left[on] >= 0).all(axis=1)]
+        right = right[(right[on] >= 0).all(axis=1)]
+        return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
+    keys = []
+    for frame in (left, right):
+        key, known = np.zeros(len(frame), dtype=np.int64), np.ones(len(frame), dtype=bool)
+        for column, size in zip(on, radix, strict=True):
+            codes = frame[column].to_numpy(dtype=np.int64)
+            key, known = key * size + codes, known & (codes >= 0)
+        keys.append((key, known))
+    (left_key, left_known), (right_key, right_known) = keys
+    joined = pd.DataFrame({"b": left["b"].to_numpy()[left_known], "key": left_key[left_known]}).merge(
+        pd.DataFrame({"r": right["r"].to_numpy()[right_known], "key": right_key[right_known]}), on="key"
+    )
+    return joined[["b", "r"]]
 
 
-def _coded(ben: pd.DataFrame, reg: pd.DataFrame, columns: dict[str, str]) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Both sides' key columns as shared integer codes; `columns` maps a list-side column to its register column."""
+def _coded(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Both sides' blocking keys as shared integer codes (-1 = unknown); birth parts are their own codes."""
     left, right = pd.DataFrame({"b": ben["b"].to_numpy()}), pd.DataFrame({"r": np.arange(len(reg))})
-    for ben_column, reg_column in columns.items():
-        values = pd.concat([ben[ben_column].astype(object), reg[reg_column].astype(object)], ignore_index=True)
-        codes, _ = pd.factorize(values)
-        left[ben_column], right[ben_column] = codes[: len(ben)], codes[len(ben) :]
+    for column in ("family", "given", "birth_date", "commune_key", "locality", "sex"):
+        left[column], right[column], _ = sides.codes(column, keep_empty=True)
+    for column in ("birth_year", "birth_month", "birth_day"):
+        left[column], right[column] = (
+            frame[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64) for frame in (ben, reg)
+        )
+    _, _, dates = sides.codes("birth_date", keep_empty=True)
+    left["birth_swapped"] = pd.Index(dates).get_indexer(ben["birth_swapped"].astype(object).to_numpy())
     return left, right
 
 
@@ -115,14 +131,19 @@ def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.nd
     return settled
 
 
-def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
-    """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames."""
-    by_id = [_id_pairs(ben, _int_ids(reg["national_id"]), (11, 12, 13), 12)]
+def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = None) -> pd.DataFrame:
+    """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames
+    (`sides`: their shared codes, reused by the comparisons)."""
+    sides = sides or Sides(ben, reg)
+
+    def ids(column: str) -> pd.Series:
+        return pd.Series(sides.numbers("reg", column), index=reg.index).astype("Int64")
+
+    by_id = [_id_pairs(ben, ids("national_id"), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
-        by_id.append(_id_pairs(ben, _int_ids(reg["old_id"]), (8, 9, 10), 9))
+        by_id.append(_id_pairs(ben, ids("old_id"), (8, 9, 10), 9))
     settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
-    same = ["family", "given", "birth_year", "birth_month", "birth_day", "birth_date", "commune_key", "locality", "sex"]
-    left, right = _coded(ben, reg, {**{c: c for c in same}, "birth_swapped": "birth_date"})
+    left, right = _coded(ben, reg, sides)
     full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]
     left = left[~settled]
     by_name = [
@@ -143,7 +164,9 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
     if unresolved.any():
         ben_initials = initials(ben["canon_key"].iloc[left["b"].to_numpy()[unresolved]])
         codes, distinct = pd.factorize(ben_initials)
-        reg_codes = pd.Index(distinct).get_indexer(initials(reg["canon_key"]).to_numpy(dtype=object))
+        _, name_codes, names = sides.codes("canon_key", keep_empty=True)  # initials once per distinct name
+        per_name = pd.Index(distinct).get_indexer(initials(pd.Series(names, dtype=object)).to_numpy(dtype=object))
+        reg_codes = np.append(per_name, -1)[name_codes]  # -1: no name
         others.append(
             _merge(
                 left[unresolved].assign(initials=codes),
@@ -151,5 +174,8 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame) -> pd.DataFrame:
                 ["birth_year", "sex", "initials"],
             )
         )
-    pairs = pd.concat([strong, *others], ignore_index=True).drop_duplicates()
-    return pairs.astype({"b": "int64", "r": "int64"}).sort_values(["b", "r"], kind="stable").reset_index(drop=True)
+    pairs = pd.concat([strong, *others], ignore_index=True)
+    width = max(1, len(reg))
+    key = np.sort(pairs["b"].to_numpy(dtype=np.int64) * width + pairs["r"].to_numpy(dtype=np.int64))
+    key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
+    return pd.DataFrame({"b": key // width, "r": key % width})

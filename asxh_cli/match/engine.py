@@ -22,7 +22,7 @@ from asxh_cli.contract import Result
 from asxh_cli.match.candidates import candidate_pairs
 from asxh_cli.match.features import add_shared_keys, address_keys, listed_id_digits, unpadded_id
 from asxh_cli.match.register import Register, given_accented, name_parts
-from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, compare_pairs
+from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, Sides, compare_pairs
 from asxh_cli.match.weights import (
     SIGNALS,
     Weights,
@@ -262,6 +262,17 @@ def _routes(best: pd.DataFrame) -> np.ndarray:
     return by_id | ((by_date | by_place) & ~id_conflict)
 
 
+def _ranked(compared: pd.DataFrame, keep: int) -> pd.DataFrame:
+    """The `keep` best candidates of each row, best first (probability, then name similarity), with their rank."""
+    b = compared["b"].to_numpy()
+    order = np.lexsort((-compared["name_similarity"].to_numpy(), -compared["p"].to_numpy(), b))
+    b = b[order]
+    starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
+    rank = np.arange(len(b)) - np.repeat(starts, np.diff(np.r_[starts, len(b)]))
+    ranked = compared.iloc[order[rank < keep]]
+    return ranked.assign(rank=rank[rank < keep])
+
+
 def match_pairs(
     ben: pd.DataFrame, reg: pd.DataFrame, rules: Rules, register_size: int | None = None, weights: Weights | None = None
 ) -> MatchResult:
@@ -272,28 +283,34 @@ def match_pairs(
     """
     m = rules.matching
     size = register_size or len(reg)
-    pairs = candidate_pairs(ben, reg)
+    sides = Sides(ben, reg)
+    pairs = candidate_pairs(ben, reg, sides)
     if pairs.empty:
         empty = pd.DataFrame({"result": pd.Series(dtype=object), "r": pd.Series(dtype="float64")})
         empty = empty.assign(score=pd.Series(dtype="float64"), reason=pd.Series(dtype=object))
         return MatchResult(
             empty, pairs.assign(rank=pd.Series(dtype="int64"), score=pd.Series(dtype="float64")), weights
         )
-    compared = _owner_rule(compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m), rules)
+    compared = compare_pairs(ben, reg, pairs["b"].to_numpy(), pairs["r"].to_numpy(), m, sides)
+    compared = _owner_rule(compared, rules)
+    us = None
     if weights is None:
         weights = default_weights(m, size)
         if m.em and len(compared) >= m.em_min_pairs:
-            measure_u(ben, reg, weights, m)
-            estimate(compared, reg, weights, m, len(ben))
-    bits = pair_bits(compared, pair_u(compared, reg, weights), weights)
-    for signal in SIGNALS:
-        compared[f"w_{signal}"] = np.round(bits[signal], 2)
+            measure_u(ben, reg, weights, m, sides=sides)
+            us = pair_u(compared, reg, weights)
+            estimate(compared, reg, weights, m, len(ben), us)
+    bits = pair_bits(compared, us if us is not None else pair_u(compared, reg, weights), weights)
     compared["p"] = probabilities(compared["b"].to_numpy(), sum(bits.values()), weights)
-    compared["score"] = np.round(100 * compared["p"], 1)
-    compared["name_count"] = reg["name_count"].to_numpy()[compared["r"].to_numpy()]
-    ranked = compared.sort_values(["b", "p", "name_similarity"], ascending=[True, False, False], kind="stable")
-    ranked["rank"] = ranked.groupby("b").cumcount()
-    ranked = ranked[ranked["rank"] < m.max_candidates]
+    ranked = _ranked(compared, m.max_candidates)
+    kept = ranked.index.to_numpy()  # positions in `compared`
+    ranked = ranked.assign(
+        **{f"w_{signal}": np.round(bits[signal][kept], 2) for signal in SIGNALS},
+        score=np.round(100 * ranked["p"].to_numpy(), 1),
+        name_count=reg["name_count"].to_numpy()[ranked["r"].to_numpy()],
+    )
+    weighed = [f"w_{signal}" for signal in SIGNALS]
+    ranked = ranked[[*compared.columns.drop("p"), *weighed, "p", "score", "name_count", "rank"]]
     best = ranked[ranked["rank"] == 0].set_index("b")
     owner = ranked[ranked["id_owner"]].drop_duplicates("b").set_index("b")["r"]
 

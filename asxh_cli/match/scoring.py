@@ -6,6 +6,8 @@ when one side does not carry the signal. Weights are attached later (`weights.py
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -21,97 +23,184 @@ def _code(levels: tuple[str, ...], name: str) -> int:
     return levels.index(name)
 
 
-class _Side:
-    """One side's columns as numpy arrays, converted once per comparison run (not once per use)."""
+class Sides:
+    """Both sides' columns as numpy arrays and shared integer codes (-1 = missing or empty), made once per
+    run and reused by every comparison (random pairs for u, candidate pairs)."""
 
-    def __init__(self, frame: pd.DataFrame) -> None:
-        self.frame = frame
-        self._cache: dict[tuple[str, str], np.ndarray] = {}
+    def __init__(self, ben: pd.DataFrame, reg: pd.DataFrame) -> None:
+        self.ben, self.reg = ben, reg
+        self._codes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
+        self._arrays: dict[tuple, object] = {}
 
-    def _array(self, column: str, kind: str) -> np.ndarray:
-        key = (column, kind)
-        if key not in self._cache:
-            if column not in self.frame.columns:
-                values = np.full(len(self.frame), None, dtype=object)
-            elif kind == "float":
-                values = self.frame[column].to_numpy(dtype="float64", na_value=np.nan)
+    def codes(self, column: str, keep_empty: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(list codes, register codes, distinct values) with one code space for both sides; "" is missing (-1)
+        unless `keep_empty` (blocking joins "" with "")."""
+        if column not in self._codes:
+            left, right = (_objects(frame, column) for frame in (self.ben, self.reg))
+            codes, values = pd.factorize(np.concatenate([left, right]))
+            self._codes[column] = (codes[: len(left)], codes[len(left) :], np.asarray(values, dtype=object))
+        left, right, values = self._codes[column]
+        empty = np.flatnonzero(values == "")
+        if keep_empty or not len(empty):
+            return left, right, values
+        if (column, "empty") not in self._arrays:
+            self._arrays[(column, "empty")] = tuple(np.where(c == empty[0], -1, c) for c in (left, right))
+        left, right = self._arrays[(column, "empty")]  # type: ignore[misc]
+        return left, right, values
+
+    def pair_codes(self, column: str, b: np.ndarray, r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        left, right, _ = self.codes(column)
+        return left[b], right[r]
+
+    def numbers(self, side: str, column: str) -> np.ndarray:
+        """An ID column read as numbers (NaN where it is not one), for blocking and comparing alike."""
+        frame = self.ben if side == "ben" else self.reg
+        key = (id(frame), column, "numeric")
+        if key not in self._arrays:
+            values = pd.to_numeric(frame[column], errors="coerce")
+            self._arrays[key] = pd.Series(values).to_numpy(dtype="float64", na_value=np.nan)
+        return self._arrays[key]  # type: ignore[return-value]
+
+    def id_ends(self, column: str, width: int, side: str) -> tuple[np.ndarray, ...]:
+        """(first `width` digits, last `width` digits) of an ID column as integers (-1 when the ID is missing
+        or shorter), whether the value is not all digits, whether it is present at all."""
+        frame = self.ben if side == "ben" else self.reg
+        key = (id(frame), column, "numbers")
+        if key not in self._arrays:
+            text = frame[column].astype(object)
+            present = text.notna().to_numpy() & (text != "").to_numpy()
+            length = text.str.len().to_numpy(dtype="float64", na_value=0).astype(np.int64)
+            digits = text.str.isdigit().to_numpy(dtype=bool, na_value=False) & (length <= 15)  # exact in float64
+            value = np.where(digits, self.numbers(side, column), np.nan)
+            exact = digits & ~np.isnan(value)
+            self._arrays[key] = (np.where(exact, value, 0).astype(np.int64), length, exact, present)
+        number, length, exact, present = self._arrays[key]  # type: ignore[misc]
+        whole = exact & (length >= width)
+        head = np.where(whole, number // 10 ** np.clip(length - width, 0, None), -1)
+        tail = np.where(whole, number % 10**width, -1)
+        return head, tail, present & ~exact, present
+
+    def array(self, side: str, column: str, kind: str) -> np.ndarray:
+        frame = self.ben if side == "ben" else self.reg
+        key = (id(frame), column, kind)
+        if key not in self._arrays:
+            if kind == "float":
+                self._arrays[key] = frame[column].to_numpy(dtype="float64", na_value=np.nan)
             else:
-                values = self.frame[column].to_numpy(dtype=object)
-            if kind == "text":
-                values = np.where(pd.isna(values), "", values).astype(object)
-            self._cache[key] = values
-        return self._cache[key]
-
-    def raw(self, column: str, index: np.ndarray) -> np.ndarray:
-        return self._array(column, "raw")[index]
-
-    def text(self, column: str, index: np.ndarray) -> np.ndarray:
-        """Strings, "" where missing."""
-        return self._array(column, "text")[index]
-
-    def floats(self, column: str, index: np.ndarray) -> np.ndarray:
-        return self._array(column, "float")[index]
+                self._arrays[key] = frame[column].to_numpy(dtype=bool, na_value=False)
+        return self._arrays[key]
 
 
-def id_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+def _objects(frame: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in frame.columns:
+        return np.full(len(frame), None, dtype=object)
+    return frame[column].to_numpy(dtype=object)
+
+
+def _per_distinct(
+    sides: Sides, column: str, b: np.ndarray, r: np.ndarray, score: Callable[[list, list], np.ndarray]
+) -> np.ndarray:
+    """`score(left strings, right strings)` computed once per distinct pair of values ("" where missing)."""
+    left, right, values = sides.codes(column)
+    strings = np.append(np.array([""], dtype=object), values)
+    width = len(strings)
+    key = (left[b].astype(np.int64) + 1) * width + right[r] + 1
+    inverse, distinct = pd.factorize(key)
+    if len(distinct) == 0:
+        return np.zeros(len(b))
+    return np.asarray(score(strings[distinct // width].tolist(), strings[distinct % width].tolist()))[inverse]
+
+
+def _id_prefilter(sides: Sides, column: str, listed: str, b: np.ndarray, r: np.ndarray, width: int) -> np.ndarray:
+    """Pairs whose IDs may be one slip apart: the first or the last `width` digits agree (one typed, swapped,
+    dropped or added digit leaves one end of the ID intact when the longer ID has 2 × width + 1 digits or more).
+    An ID that is not all digits is always compared."""
+    left, right = sides.id_ends(listed, width, "ben"), sides.id_ends(column, width, "reg")
+    odd = (left[2][b] | right[2][r]) & (left[3][b] & right[3][r])
+    return odd | (left[0][b] == right[0][r]) & (left[0][b] >= 0) | (left[1][b] == right[1][r]) & (left[1][b] >= 0)
+
+
+def _distance(sides: Sides, listed: str, column: str, b: np.ndarray, r: np.ndarray, width: int) -> np.ndarray:
+    """OSA distance between the listed ID and the register's, computed only where it may be 0 or 1 (else 2)."""
+    distance = np.full(len(b), 2, dtype=np.int64)
+    near = np.flatnonzero(_id_prefilter(sides, column, listed, b, r, width))
+    if len(near):
+        left = sides.ben[listed].astype(object).to_numpy(dtype=object)[b[near]]
+        right = sides.reg[column].astype(object).to_numpy(dtype=object)[r[near]]
+        left = np.where(pd.isna(left), "", left).tolist()
+        right = np.where(pd.isna(right), "", right).tolist()
+        distance[near] = process.cpdist(left, right, scorer=OSA.distance, workers=-1)
+    return distance
+
+
+def id_levels(sides: Sides, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Exact, one slip (typed, swapped, dropped or added digit), old CMND, different well-formed ID, or ABSENT.
 
     The listed ID counts whenever it has 9 or 12 digits, whatever its structure; 12-ish IDs are compared with
     the register ID, 9-ish ones with the register's old CMND.
     """
-    listed = ben.text("id_digits", b)
-    lengths = ben.frame["id_digits"].astype(object).str.len().to_numpy(dtype="float64", na_value=0)[b]
+    ben, reg = sides.ben, sides.reg
+    lengths = ben["id_digits"].astype(object).str.len().to_numpy(dtype="float64", na_value=0)[b]
     long_id, short_id = lengths >= 11, (lengths >= 8) & (lengths <= 10)
     level = np.full(len(b), ABSENT, dtype=np.int8)
     if long_id.any():
-        register_ids = reg.text("national_id", r).tolist()
-        distance = process.cpdist(listed.tolist(), register_ids, scorer=OSA.distance, workers=-1)
-        alternative = ben.text("id_alt", b)
-        if (alternative != "").any():
-            other = process.cpdist(alternative.tolist(), register_ids, scorer=OSA.distance, workers=-1)
-            distance = np.where(alternative != "", np.minimum(distance, other), distance)
-        level = np.where(long_id & (lengths == 12), _code(ID, "different"), level)
-        level = np.where(long_id & (distance == 1), _code(ID, "slip"), level)
-        level = np.where(long_id & (distance == 0), _code(ID, "exact"), level)
-    old = reg.text("old_id", r)
-    has_old = short_id & (old != "")
-    if has_old.any():
-        distance = process.cpdist(listed.tolist(), old.tolist(), scorer=OSA.distance, workers=-1)
-        level = np.where(has_old & (lengths == 9), _code(ID, "different"), level)
-        level = np.where(has_old & (distance == 1), _code(ID, "slip"), level)
-        level = np.where(has_old & (distance == 0), _code(ID, "old"), level)
+        at = np.flatnonzero(long_id)
+        distance = _distance(sides, "id_digits", "national_id", b[at], r[at], 5)
+        alternative = ben["id_alt"].notna().to_numpy()[b[at]]
+        if alternative.any():
+            other = _distance(sides, "id_alt", "national_id", b[at], r[at], 4)
+            distance = np.where(alternative, np.minimum(distance, other), distance)
+        level[at] = np.where(lengths[at] == 12, _code(ID, "different"), level[at])
+        level[at] = np.where(distance == 1, _code(ID, "slip"), level[at])
+        level[at] = np.where(distance == 0, _code(ID, "exact"), level[at])
+    if "old_id" in reg.columns:
+        has_old = short_id & reg["old_id"].notna().to_numpy()[r]
+        has_old[has_old] = reg["old_id"].astype(object).to_numpy(dtype=object)[r[has_old]] != ""
+        if has_old.any():
+            at = np.flatnonzero(has_old)
+            distance = _distance(sides, "id_digits", "old_id", b[at], r[at], 3)
+            level[at] = np.where(lengths[at] == 9, _code(ID, "different"), level[at])
+            level[at] = np.where(distance == 1, _code(ID, "slip"), level[at])
+            level[at] = np.where(distance == 0, _code(ID, "old"), level[at])
     return level.astype(np.int8)
 
 
-def name_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray, rules: Matching) -> tuple[np.ndarray, np.ndarray]:
+def name_levels(sides: Sides, b: np.ndarray, r: np.ndarray, rules: Matching) -> tuple[np.ndarray, np.ndarray]:
     """(level, similarity 0–100 of the folded names): exact, accent-only difference, close, middle name missing,
-    different."""
-    left, right = ben.text("canon_key", b), reg.text("canon_key", r)
-    similarity = process.cpdist(left.tolist(), right.tolist(), scorer=fuzz.ratio, workers=-1)
-    left_given, right_given = ben.text("given", b).tolist(), reg.text("given", r).tolist()
-    given = process.cpdist(left_given, right_given, scorer=fuzz.ratio, workers=-1)
-    one_slip = process.cpdist(left_given, right_given, scorer=Levenshtein.distance, workers=-1) <= 1
+    different. String comparisons run once per distinct pair of names (names repeat)."""
+
+    def ratio(left: list, right: list) -> np.ndarray:
+        return process.cpdist(left, right, scorer=fuzz.ratio, workers=-1)
+
+    def given_close(left: list, right: list) -> np.ndarray:
+        similar = process.cpdist(left, right, scorer=fuzz.ratio, workers=-1) >= rules.name_given_similarity
+        return similar | (process.cpdist(left, right, scorer=Levenshtein.distance, workers=-1) <= 1)
+
+    similarity = _per_distinct(sides, "canon_key", b, r, ratio)
+    left, right = sides.pair_codes("canon_key", b, r)
     same = left == right
-    accents = ben.raw("given_accented", b) != reg.raw("given_accented", r)
-    marked = ben.raw("given_marked", b).astype(bool) & reg.raw("given_marked", r).astype(bool)
-    same_pair = ben.raw("pair_key", b) == reg.raw("pair_key", r)
-    middle = same_pair & (ben.raw("words", b) != reg.raw("words", r))
-    close = (similarity >= rules.name_close_similarity) & ((given >= rules.name_given_similarity) | one_slip)
+    accent_left, accent_right = sides.pair_codes("given_accented", b, r)
+    accents = accent_left != accent_right
+    marked = sides.array("ben", "given_marked", "bool")[b] & sides.array("reg", "given_marked", "bool")[r]
+    pair_left, pair_right = sides.pair_codes("pair_key", b, r)
+    words = sides.ben["words"].to_numpy()[b] != sides.reg["words"].to_numpy()[r]
+    middle = (pair_left == pair_right) & words
+    close = (similarity >= rules.name_close_similarity) & _per_distinct(sides, "given", b, r, given_close)
     level = np.select(
         [same & accents & marked, same, middle, close],
         [_code(NAME, "accent"), _code(NAME, "exact"), _code(NAME, "middle"), _code(NAME, "close")],
         _code(NAME, "different"),
     )
-    level = np.where((left != "") & (right != ""), level, ABSENT)
+    level = np.where((left >= 0) & (right >= 0), level, ABSENT)
     return level.astype(np.int8), np.round(similarity, 1)
 
 
-def birth_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+def birth_levels(sides: Sides, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Exact, day and month swapped, year only (either side; 01/01/yyyy counts as year only), near (one year
     off, or one of day and month off), different, or ABSENT."""
-    by, bm, bd = (ben.floats(f"birth_{p}", b) for p in ("year", "month", "day"))
-    ry, rm, rd = (reg.floats(f"birth_{p}", r) for p in ("year", "month", "day"))
-    partial = ben.raw("year_only", b).astype(bool) | reg.raw("year_only", r).astype(bool)
+    by, bm, bd = (sides.array("ben", f"birth_{p}", "float")[b] for p in ("year", "month", "day"))
+    ry, rm, rd = (sides.array("reg", f"birth_{p}", "float")[r] for p in ("year", "month", "day"))
+    partial = sides.array("ben", "year_only", "bool")[b] | sides.array("reg", "year_only", "bool")[r]
     same_year, year_off = by == ry, np.abs(by - ry) == 1
     full = ~partial
     level = np.select(
@@ -134,18 +223,18 @@ def birth_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.nda
     return np.where(np.isnan(by) | np.isnan(ry), ABSENT, level).astype(np.int8)
 
 
-def sex_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
-    left, right = ben.text("sex", b), reg.text("sex", r)
+def sex_levels(sides: Sides, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+    left, right = sides.pair_codes("sex", b, r)
     level = np.where(left == right, _code(SEX, "same"), _code(SEX, "different"))
-    return np.where((left != "") & (right != ""), level, ABSENT).astype(np.int8)
+    return np.where((left >= 0) & (right >= 0), level, ABSENT).astype(np.int8)
 
 
-def address_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.ndarray:
+def address_levels(sides: Sides, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Same thôn/tổ or street (in the same commune when both name one), same commune, same province, different."""
     both, equal = {}, {}
     for key in ("locality", "commune_key", "province_key"):
-        left, right = ben.text(key, b), reg.text(key, r)
-        both[key] = (left != "") & (right != "")
+        left, right = sides.pair_codes(key, b, r)
+        both[key] = (left >= 0) & (right >= 0)
         equal[key] = both[key] & (left == right)
     commune_clash = both["commune_key"] & ~equal["commune_key"]
     level = np.select(
@@ -166,19 +255,27 @@ def address_levels(ben: _Side, reg: _Side, b: np.ndarray, r: np.ndarray) -> np.n
     return level.astype(np.int8)
 
 
-def compare_pairs(ben: pd.DataFrame, reg: pd.DataFrame, b: np.ndarray, r: np.ndarray, rules: Matching) -> pd.DataFrame:
-    """One row per pair: b, r, the level of each signal and the folded-name similarity."""
-    left, right = _Side(ben), _Side(reg)
-    name, similarity = name_levels(left, right, b, r, rules)
+def compare_pairs(
+    ben: pd.DataFrame,
+    reg: pd.DataFrame,
+    b: np.ndarray,
+    r: np.ndarray,
+    rules: Matching,
+    sides: Sides | None = None,
+) -> pd.DataFrame:
+    """One row per pair: b, r, the level of each signal and the folded-name similarity; pass the same `sides`
+    to several calls on the same frames to convert their columns once."""
+    sides = sides or Sides(ben, reg)
+    name, similarity = name_levels(sides, b, r, rules)
     return pd.DataFrame(
         {
             "b": b,
             "r": r,
-            "l_id": id_levels(left, right, b, r),
+            "l_id": id_levels(sides, b, r),
             "l_name": name,
-            "l_birth": birth_levels(left, right, b, r),
-            "l_sex": sex_levels(left, right, b, r),
-            "l_address": address_levels(left, right, b, r),
+            "l_birth": birth_levels(sides, b, r),
+            "l_sex": sex_levels(sides, b, r),
+            "l_address": address_levels(sides, b, r),
             "name_similarity": similarity,
         }
     )

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from asxh_cli.match.scoring import ABSENT, BIRTH, NAME, compare_pairs
+from asxh_cli.match.scoring import ABSENT, BIRTH, NAME, Sides, compare_pairs
 from asxh_cli.rules import LEVELS, Matching
 
 SIGNALS = tuple(LEVELS)
@@ -48,14 +48,16 @@ def default_weights(rules: Matching, register_size: int) -> Weights:
     return Weights(m, u, rules.in_register, max(1, register_size), False)
 
 
-def measure_u(ben: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Matching, seed: int = 0) -> None:
+def measure_u(
+    ben: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Matching, seed: int = 0, sides: Sides | None = None
+) -> None:
     """u from random pairs, smoothed towards the defaults; ID agreement never rarer than 1 / register size."""
     if ben.empty or reg.empty:
         return
     rng = np.random.default_rng(seed)
     size = rules.sample_pairs
     b, r = rng.integers(0, len(ben), size), rng.integers(0, len(reg), size)
-    levels = compare_pairs(ben, reg, b, r, rules)
+    levels = compare_pairs(ben, reg, b, r, rules, sides)
     for s in SIGNALS:
         column = levels[f"l_{s}"].to_numpy()
         present = column != ABSENT
@@ -70,22 +72,20 @@ def measure_u(ben: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Mat
 def pair_u(pairs: pd.DataFrame, reg: pd.DataFrame, weights: Weights) -> dict[str, np.ndarray]:
     """Per pair u of each signal's level, with term frequencies for names and for name + year."""
     r = pairs["r"].to_numpy()
-    out = {}
-    for s in SIGNALS:
-        level = pairs[f"l_{s}"].to_numpy()
-        out[s] = weights.u[s][np.clip(level, 0, None)]
+    out = {s: np.maximum(weights.u[s], FLOOR)[np.clip(pairs[f"l_{s}"].to_numpy(), 0, None)] for s in SIGNALS}
     size = float(weights.register_size)
     name = pairs["l_name"].to_numpy()
-    name_count = reg["name_count"].to_numpy(dtype="float64")[r]
-    pair_count = reg["pair_count"].to_numpy(dtype="float64")[r]
-    by_name = np.isin(name, [NAME.index("exact"), NAME.index("accent")])
-    out["name"] = np.where(by_name, name_count / size, out["name"])
-    out["name"] = np.where(name == NAME.index("middle"), pair_count / size, out["name"])
+    by_name = np.flatnonzero((name == NAME.index("exact")) | (name == NAME.index("accent")))
+    middle = np.flatnonzero(name == NAME.index("middle"))
+    name_count = reg["name_count"].to_numpy(dtype="float64")
+    out["name"][by_name] = np.maximum(name_count[r[by_name]] / size, FLOOR)
+    out["name"][middle] = np.maximum(reg["pair_count"].to_numpy(dtype="float64")[r[middle]] / size, FLOOR)
     # Among namesakes, how many share the year: a common name + year proves less than a rare one.
-    same_year = reg["name_year_count"].to_numpy(dtype="float64")[r]
-    year_u = (same_year - 1 + 10 * weights.u["birth"][BIRTH.index("year")]) / (name_count - 1 + 10)
-    out["birth"] = np.where(by_name & (pairs["l_birth"].to_numpy() == BIRTH.index("year")), year_u, out["birth"])
-    return {s: np.maximum(v, FLOOR) for s, v in out.items()}
+    year = by_name[pairs["l_birth"].to_numpy()[by_name] == BIRTH.index("year")]
+    same_year = reg["name_year_count"].to_numpy(dtype="float64")[r[year]]
+    year_u = (same_year - 1 + 10 * weights.u["birth"][BIRTH.index("year")]) / (name_count[r[year]] - 1 + 10)
+    out["birth"][year] = np.maximum(year_u, FLOOR)
+    return out
 
 
 def pair_bits(pairs: pd.DataFrame, us: dict[str, np.ndarray], weights: Weights) -> dict[str, np.ndarray]:
@@ -98,10 +98,13 @@ def pair_bits(pairs: pd.DataFrame, us: dict[str, np.ndarray], weights: Weights) 
     return bits
 
 
-def probabilities(b: np.ndarray, total_bits: np.ndarray, weights: Weights) -> np.ndarray:
+def probabilities(
+    b: np.ndarray, total_bits: np.ndarray, weights: Weights, counts: np.ndarray | None = None
+) -> np.ndarray:
     """P(pair is the listed person) among all candidates of its row and "not in the register".
 
-    Pairs of one row must be contiguous (candidate pairs come sorted by `b`)."""
+    Pairs of one row must be contiguous (candidate pairs come sorted by `b`); `counts`, when given, says how many
+    identical pairs each entry stands for."""
     if len(b) == 0:
         return np.zeros(0)
     starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
@@ -110,24 +113,54 @@ def probabilities(b: np.ndarray, total_bits: np.ndarray, weights: Weights) -> np
     base = np.log2(1 - weights.in_register)
     shift = np.repeat(np.maximum(np.maximum.reduceat(logit, starts), base), sizes)
     mass = np.exp2(logit - shift)
-    denominator = np.repeat(np.add.reduceat(mass, starts), sizes) + np.exp2(base - shift)
+    total = mass if counts is None else mass * counts
+    denominator = np.repeat(np.add.reduceat(total, starts), sizes) + np.exp2(base - shift)
     return mass / denominator
 
 
-def estimate(pairs: pd.DataFrame, reg: pd.DataFrame, weights: Weights, rules: Matching, list_size: int) -> None:
-    """Re-estimate m (and the share in the register) by EM on the candidate pairs, in place."""
+def estimate(
+    pairs: pd.DataFrame,
+    reg: pd.DataFrame,
+    weights: Weights,
+    rules: Matching,
+    list_size: int,
+    us: dict[str, np.ndarray] | None = None,
+) -> None:
+    """Re-estimate m (and the share in the register) by EM on the candidate pairs, in place.
+
+    Each iteration weighs one entry per row and kind of pair (same levels, same u), and counts per distinct
+    pattern of levels, not per pair."""
     if not rules.em or len(pairs) < rules.em_min_pairs:
         return
-    us = pair_u(pairs, reg, weights)
+    us = us if us is not None else pair_u(pairs, reg, weights)
     b = pairs["b"].to_numpy()
+    levels = {s: pairs[f"l_{s}"].to_numpy().astype(np.int64) for s in SIGNALS}
+    key = np.zeros(len(pairs), dtype=np.int64)
+    log_u = np.zeros(len(pairs))
+    for s in SIGNALS:
+        key = key * (len(LEVELS[s]) + 1) + levels[s] + 1
+        log_u += np.where(levels[s] == ABSENT, 0.0, np.log2(us[s]))
+    # Pairs of one row with the same levels and the same u weigh alike: EM runs on one entry per kind.
+    row_key = pd.factorize(b * (key.max(initial=0) + 1) + key)[0].astype(np.int64)
+    u_code, u_values = pd.factorize(log_u)
+    kind = pd.factorize(row_key * len(u_values) + u_code)[0]
+    first = np.flatnonzero(kind > np.r_[-1, np.maximum.accumulate(kind)[:-1]])  # numbered as they first appear
+    b, key, log_u, copies = b[first], key[first], log_u[first], np.bincount(kind).astype("float64")
+    pattern, distinct = pd.factorize(key)
+    table = {}
+    for s in reversed(SIGNALS):
+        table[s] = distinct % (len(LEVELS[s]) + 1) - 1
+        distinct = distinct // (len(LEVELS[s]) + 1)
     prior_m = {s: weights.m[s].copy() for s in SIGNALS}
     for _ in range(rules.em_iterations):
-        bits = pair_bits(pairs, us, weights)
-        p = probabilities(b, sum(bits.values()), weights)
+        log_m = sum(
+            np.where(table[s] == ABSENT, 0.0, np.log2(weights.m[s][np.clip(table[s], 0, None)])) for s in SIGNALS
+        )
+        p = probabilities(b, log_m[pattern] - log_u, weights, copies) * copies
+        mass = np.bincount(pattern, weights=p, minlength=len(table[SIGNALS[0]]))
         for s in SIGNALS:
-            level = pairs[f"l_{s}"].to_numpy()
-            present = level != ABSENT
-            counts = np.bincount(level[present], weights=p[present], minlength=len(LEVELS[s]))
+            present = table[s] != ABSENT
+            counts = np.bincount(table[s][present], weights=mass[present], minlength=len(LEVELS[s]))
             m = (counts + rules.em_prior_pairs * prior_m[s]) / (counts.sum() + rules.em_prior_pairs)
             weights.m[s] = np.maximum(m, FLOOR)
         weights.in_register = float(np.clip(p.sum() / max(1, list_size), 0.05, 0.99))
