@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+import io
+import re
+import zipfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 import xlsxwriter
+from xlsxwriter.format import Format
+from xlsxwriter.utility import xl_col_to_name
+from xlsxwriter.worksheet import Worksheet
 
 from asxh_cli.io.writer import atomic_path
 
@@ -32,10 +38,13 @@ def _is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def new_workbook(path: Path) -> xlsxwriter.Workbook:
+def new_workbook(path: Path | io.BytesIO) -> xlsxwriter.Workbook:
     """An xlsxwriter workbook the way every output is made: strings stay strings (never formulas or links),
     built in memory (no temporary files with personal data in the system temp folder), fixed creation date."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True})
+    book = xlsxwriter.Workbook(
+        path if isinstance(path, io.BytesIO) else str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "in_memory": True},
+    )
     book.set_properties({"created": FIXED_CREATED})
     return book
 
@@ -93,3 +102,122 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
             if len(spec.table):
                 sheet.autofilter(header_row, 0, row, max(0, len(columns) - 1))
         book.close()
+
+
+@dataclass
+class Column:
+    """One column of a table written in bulk: per cell a number or a text; neither is a blank that keeps the
+    column's format (borders, fill)."""
+
+    numbers: Sequence[float | None]
+    texts: Sequence[str | None]
+    text_format: Format
+    number_format: Format
+
+
+@dataclass
+class _Rows:
+    first: int  # 0-based sheet row of the table's first row
+    columns: list[Column]
+    heights: Sequence[float]
+
+
+STRING_MAX = 32767  # characters Excel keeps in one cell
+DEFAULT_PIXELS = 20  # Excel's default row height (15 points), written as no height
+CHUNK = 4096  # rows assembled at a time (bounds memory)
+_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
+_LITERAL_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
+_DIMENSION = re.compile(r'<dimension ref="([A-Z]+[0-9]+)[^"]*"/>')
+
+
+def _xml_text(text: str) -> str:
+    """Text as it goes inside `<t>`: XML escapes, control characters as Excel's `_xHHHH_` (a literal `_xHHHH_`
+    escaped itself), as xlsxwriter writes them."""
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
+    text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
+    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
+
+
+def _column_cells(column: Column, letter: str, first: int, start: int, stop: int) -> list[str]:
+    """The `<c>` elements of one column for table rows `start`..`stop`; the table starts at sheet row `first`."""
+    text_style, number_style = column.text_format.xf_index, column.number_format.xf_index
+    cells = []
+    for row, number, text in zip(
+        range(first + start + 1, first + stop + 1), column.numbers[start:stop], column.texts[start:stop], strict=True
+    ):
+        if number is not None:
+            cells.append(f'<c r="{letter}{row}" s="{number_style}"><v>{number:.16G}</v></c>')
+        elif text is None:
+            cells.append(f'<c r="{letter}{row}" s="{text_style}"/>')
+        else:
+            text = text[:STRING_MAX]
+            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
+            shown = _xml_text(text) if _SPECIAL.search(text) else text
+            cells.append(f'<c r="{letter}{row}" s="{text_style}" t="inlineStr"><is><t{space}>{shown}</t></is></c>')
+    return cells
+
+
+def _height(points: float) -> str:
+    """A row's height attributes as xlsxwriter's `set_row` writes them: whole pixels, none at the default."""
+    pixels = int(points * 4 / 3 + 0.5)
+    return "" if pixels == DEFAULT_PIXELS else f' ht="{pixels * 0.75:.16g}" customHeight="1"'
+
+
+def _row_xml(rows: _Rows) -> Iterator[str]:
+    """The table's `<row>` elements, a chunk of rows at a time."""
+    letters = [xl_col_to_name(c) for c in range(len(rows.columns))]
+    count = len(rows.heights)
+    for start in range(0, count, CHUNK):
+        stop = min(count, start + CHUNK)
+        cells = [
+            _column_cells(column, letter, rows.first, start, stop)
+            for column, letter in zip(rows.columns, letters, strict=True)
+        ]
+        yield "".join(
+            f'<row r="{rows.first + i + 1}"{_height(height)}>{"".join(row)}</row>'
+            for i, height, row in zip(
+                range(start, stop), rows.heights[start:stop], zip(*cells, strict=True), strict=True
+            )
+        )
+
+
+class BulkWorkbook:
+    """A workbook made by xlsxwriter (see `new_workbook`) whose large tables are written in bulk: xlsxwriter lays
+    out every sheet (formats, header, widths, print set-up, validation), and the rows given to `add_rows` go
+    straight into the sheet's XML when the file is written (strings inline, never formulas), without xlsxwriter's
+    per-cell work. Built in memory; only the finished file reaches `path`."""
+
+    def __init__(self, path: Path) -> None:
+        self.path, self.buffer = path, io.BytesIO()
+        self.book = new_workbook(self.buffer)
+        self.tables: dict[str, _Rows] = {}
+
+    def add_rows(self, sheet: Worksheet, first: int, columns: list[Column], heights: Sequence[float]) -> None:
+        """The table rows of `sheet` from 0-based row `first` on (below everything written through xlsxwriter),
+        one height per row."""
+        for column in columns:
+            column.text_format._get_xf_index()  # register the formats used only here
+            column.number_format._get_xf_index()
+        self.tables[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = _Rows(first, columns, heights)
+
+    def close(self) -> None:
+        """Write the file: xlsxwriter's parts, each bulk table inserted into its sheet."""
+        self.book.close()
+        with zipfile.ZipFile(self.buffer) as source, zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                data = source.read(info)
+                rows = self.tables.get(info.filename)
+                if rows is None or not rows.heights:
+                    target.writestr(info, data)
+                    continue
+                xml = data.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>")
+                last = f"{xl_col_to_name(max(0, len(rows.columns) - 1))}{rows.first + len(rows.heights)}"
+                xml = _DIMENSION.sub(lambda m, end=last: f'<dimension ref="{m.group(1)}:{end}"/>', xml, count=1)
+                head, tail = xml.split("</sheetData>", 1)
+                with target.open(info, "w", force_zip64=True) as part:
+                    part.write(head.encode("utf-8"))
+                    for chunk in _row_xml(rows):
+                        part.write(chunk.encode("utf-8"))
+                    part.write(("</sheetData>" + tail).encode("utf-8"))
