@@ -119,44 +119,31 @@ class Column:
 class _Rows:
     first: int  # 0-based sheet row of the table's first row
     columns: list[Column]
+    strings: list[list[int | None]]  # per column, each text's index in the shared string table
     heights: Sequence[float]
 
 
 STRING_MAX = 32767  # characters Excel keeps in one cell
 DEFAULT_PIXELS = 20  # Excel's default row height (15 points), written as no height
 CHUNK = 4096  # rows assembled at a time (bounds memory)
-_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f\ufffe\uffff]|_x[0-9a-fA-F]{4}_")
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f]")
-_LITERAL_ESCAPE = re.compile(r"(_x[0-9a-fA-F]{4}_)")
 _DIMENSION = re.compile(r'<dimension ref="([A-Z]+[0-9]+)[^"]*"/>')
 
 
-def _xml_text(text: str) -> str:
-    """Text as it goes inside `<t>`: XML escapes, control characters as Excel's `_xHHHH_` (a literal `_xHHHH_`
-    escaped itself), as xlsxwriter writes them."""
-    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = _LITERAL_ESCAPE.sub(r"_x005F\1", text)
-    text = _CONTROL.sub(lambda m: f"_x{ord(m.group()):04X}_", text)
-    return text.replace("\ufffe", "_xFFFE_").replace("\uffff", "_xFFFF_")
-
-
-def _column_cells(column: Column, letter: str, first: int, start: int, stop: int) -> list[str]:
-    """The `<c>` elements of one column for table rows `start`..`stop`; the table starts at sheet row `first`."""
+def _column_cells(rows: _Rows, c: int, letter: str, start: int, stop: int) -> list[str]:
+    """The `<c>` elements of column `c` for table rows `start`..`stop` (text as shared strings, as xlsxwriter)."""
+    column = rows.columns[c]
     text_style, number_style = column.text_format.xf_index, column.number_format.xf_index
-    cells = []
-    for row, number, text in zip(
-        range(first + start + 1, first + stop + 1), column.numbers[start:stop], column.texts[start:stop], strict=True
-    ):
-        if number is not None:
-            cells.append(f'<c r="{letter}{row}" s="{number_style}"><v>{number:.16G}</v></c>')
-        elif text is None:
-            cells.append(f'<c r="{letter}{row}" s="{text_style}"/>')
-        else:
-            text = text[:STRING_MAX]
-            space = ' xml:space="preserve"' if text[:1].isspace() or text[-1:].isspace() else ""
-            shown = _xml_text(text) if _SPECIAL.search(text) else text
-            cells.append(f'<c r="{letter}{row}" s="{text_style}" t="inlineStr"><is><t{space}>{shown}</t></is></c>')
-    return cells
+    first = rows.first + 1  # 1-based sheet row of table row 0
+    return [
+        f'<c r="{letter}{row}" s="{number_style}"><v>{number:.16G}</v></c>'
+        if number is not None
+        else f'<c r="{letter}{row}" s="{text_style}"/>'
+        if string is None
+        else f'<c r="{letter}{row}" s="{text_style}" t="s"><v>{string}</v></c>'
+        for row, number, string in zip(
+            range(first + start, first + stop), column.numbers[start:stop], rows.strings[c][start:stop], strict=True
+        )
+    ]
 
 
 def _height(points: float) -> str:
@@ -171,10 +158,7 @@ def _row_xml(rows: _Rows) -> Iterator[str]:
     count = len(rows.heights)
     for start in range(0, count, CHUNK):
         stop = min(count, start + CHUNK)
-        cells = [
-            _column_cells(column, letter, rows.first, start, stop)
-            for column, letter in zip(rows.columns, letters, strict=True)
-        ]
+        cells = [_column_cells(rows, c, letter, start, stop) for c, letter in enumerate(letters)]
         yield "".join(
             f'<row r="{rows.first + i + 1}"{_height(height)}>{"".join(row)}</row>'
             for i, height, row in zip(
@@ -186,8 +170,9 @@ def _row_xml(rows: _Rows) -> Iterator[str]:
 class BulkWorkbook:
     """A workbook made by xlsxwriter (see `new_workbook`) whose large tables are written in bulk: xlsxwriter lays
     out every sheet (formats, header, widths, print set-up, validation), and the rows given to `add_rows` go
-    straight into the sheet's XML when the file is written (strings inline, never formulas), without xlsxwriter's
-    per-cell work. Built in memory; only the finished file reaches `path`."""
+    straight into the sheet's XML when the file is written (texts in xlsxwriter's shared string table, so always
+    strings, never formulas), without xlsxwriter's per-cell work. Built in memory; only the finished file reaches
+    `path`. Relies on xlsxwriter's format indices and string table (pinned below version 4)."""
 
     def __init__(self, path: Path) -> None:
         self.path, self.buffer = path, io.BytesIO()
@@ -197,15 +182,23 @@ class BulkWorkbook:
     def add_rows(self, sheet: Worksheet, first: int, columns: list[Column], heights: Sequence[float]) -> None:
         """The table rows of `sheet` from 0-based row `first` on (below everything written through xlsxwriter),
         one height per row."""
+        shared = self.book.str_table._get_shared_string_index
+        strings = []
         for column in columns:
             column.text_format._get_xf_index()  # register the formats used only here
             column.number_format._get_xf_index()
-        self.tables[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = _Rows(first, columns, heights)
+            codes, texts = pd.factorize(pd.Series(column.texts, dtype=object))  # each distinct text once
+            indices = [shared(t[:STRING_MAX]) for t in texts]
+            strings.append([None if code < 0 else indices[code] for code in codes.tolist()])
+        self.tables[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = _Rows(first, columns, strings, heights)
 
     def close(self) -> None:
         """Write the file: xlsxwriter's parts, each bulk table inserted into its sheet."""
         self.book.close()
-        with zipfile.ZipFile(self.buffer) as source, zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as target:
+        with (
+            zipfile.ZipFile(self.buffer) as source,
+            zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as target,
+        ):
             for info in source.infolist():
                 data = source.read(info)
                 rows = self.tables.get(info.filename)
