@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -121,10 +122,17 @@ PAGE_UNITS = 150  # column-width units printed across one A4 landscape page at a
 WRAPPED_FIELDS = {"repairs": 40, "address": 18, "duplicate_of": 24}
 
 
+def _parsed(column: pd.Series, parse: Callable[[object], object]) -> pd.Series:
+    """`parse` of each cell, called once per distinct value (a missing cell is parsed as None)."""
+    codes, distinct = pd.factorize(column)
+    parsed = np.array([*(parse(v) for v in distinct), parse(None)], dtype=object)  # code -1 (missing): the last
+    return pd.Series(parsed[codes], index=column.index)
+
+
 def _summary_class(table: pd.DataFrame) -> pd.Series:
     """Each row's one summary class: matched and alive / dead / moved / unknown status, review, not found."""
-    result = table["Kết quả"].map(parse_result)
-    status = table["Tình trạng CSDLQG"].map(parse_status)
+    result = _parsed(table["Kết quả"], parse_result)
+    status = _parsed(table["Tình trạng CSDLQG"], parse_status)
     matched = {
         Status.ALIVE: SUMMARY_COLUMNS[0],
         Status.DEAD: SUMMARY_COLUMNS[1],
@@ -328,7 +336,7 @@ def write_result_workbook(
     """The people's version: summary, one sheet per result, the dead, and duplicates; every sheet printable."""
     texts = {*text_headers(), "Số định danh CSDLQG", *(f"Ứng viên {i} - số định danh" for i in (1, 2, 3))}
     texts |= {f"Ứng viên {i} - ngày sinh" for i in (1, 2, 3)}
-    status = table["Tình trạng CSDLQG"].map(parse_status)
+    status = _parsed(table["Tình trạng CSDLQG"], parse_status)
     sheets: list[tuple[str, str | None, pd.DataFrame]] = [
         ("Tổng hợp", "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ", summary_table(table))
     ]
