@@ -24,6 +24,7 @@ def test_bulk_rows_read_back_exactly(tmp_path):
     plain = bulk.book.add_format({"border": 1, "font_name": "Times New Roman"})
     money = bulk.book.add_format({"border": 1, "num_format": "#,##0"})
     fill = bulk.book.add_format({"border": 2, "bg_color": "#FFF2CC"})
+    same = bulk.book.add_format({"border": 1, "num_format": "#,##0"})  # equal to `money`: shares its index
     sheet.write_string(0, 0, "Chữ", plain)
     n = len(TEXTS)
     numbers = [72.0, 1.5, None, 500000.0, None, None, None, 3.0]
@@ -34,6 +35,7 @@ def test_bulk_rows_read_back_exactly(tmp_path):
             Column([None] * n, TEXTS, plain, money),
             Column(numbers, [None] * n, plain, money),
             Column([None] * n, [None] * n, fill, fill),
+            Column([1.0] * n, [None] * n, same, same),
         ],
         [15.0, 40.0] + [17.75] * (n - 2),
     )
@@ -41,7 +43,7 @@ def test_bulk_rows_read_back_exactly(tmp_path):
 
     book = openpyxl.load_workbook(path)
     sheet = book["Bảng"]
-    assert sheet.max_row == n + 1 and sheet.max_column == 3
+    assert sheet.max_row == n + 1 and sheet.max_column == 4
     grid = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Bảng").to_python()
     assert [row[0] for row in grid[1:]] == TEXTS  # escapes (`&`, `_xHHHH_`, control characters) read back exactly
     texts = [sheet.cell(row=r, column=1) for r in range(2, n + 2)]
@@ -54,6 +56,7 @@ def test_bulk_rows_read_back_exactly(tmp_path):
     assert blank.value is None and blank.border.left.style == "thin"  # blanks keep the column's format
     decision = sheet.cell(row=3, column=3)
     assert decision.value is None and decision.fill.fgColor.rgb == "FFFFF2CC" and decision.border.left.style == "medium"
+    assert sheet.cell(row=2, column=4).number_format == "#,##0"
     assert sheet.row_dimensions[2].height is None  # the default height is not written
     assert sheet.row_dimensions[3].height == 39.75 and sheet.row_dimensions[4].height == 18  # whole pixels
 

@@ -120,6 +120,7 @@ class _Rows:
     first: int  # 0-based sheet row of the table's first row
     columns: list[Column]
     strings: list[list[int | None]]  # per column, each text's index in the shared string table
+    styles: list[tuple[int, int]]  # per column, the cell format indices of its texts and blanks, of its numbers
     heights: Sequence[float]
 
 
@@ -132,7 +133,7 @@ _DIMENSION = re.compile(r'<dimension ref="([A-Z]+[0-9]+)[^"]*"/>')
 def _column_cells(rows: _Rows, c: int, letter: str, start: int, stop: int) -> list[str]:
     """The `<c>` elements of column `c` for table rows `start`..`stop` (text as shared strings, as xlsxwriter)."""
     column = rows.columns[c]
-    text_style, number_style = column.text_format.xf_index, column.number_format.xf_index
+    text_style, number_style = rows.styles[c]
     first = rows.first + 1  # 1-based sheet row of table row 0
     return [
         f'<c r="{letter}{row}" s="{number_style}"><v>{number:.16G}</v></c>'
@@ -184,13 +185,13 @@ class BulkWorkbook:
         one height per row."""
         shared = self.book.str_table._get_shared_string_index
         strings = []
+        # registers the formats used only here; a format equal to an earlier one gets that one's index
+        styles = [(column.text_format._get_xf_index(), column.number_format._get_xf_index()) for column in columns]
         for column in columns:
-            column.text_format._get_xf_index()  # register the formats used only here
-            column.number_format._get_xf_index()
             codes, texts = pd.factorize(pd.Series(column.texts, dtype=object))  # each distinct text once
             indices = [shared(t[:STRING_MAX]) for t in texts]
             strings.append([None if code < 0 else indices[code] for code in codes.tolist()])
-        self.tables[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = _Rows(first, columns, strings, heights)
+        self.tables[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = _Rows(first, columns, strings, styles, heights)
 
     def close(self) -> None:
         """Write the file: xlsxwriter's parts, each bulk table inserted into its sheet."""
