@@ -1,6 +1,7 @@
 """Tables written in bulk into xlsxwriter's sheets read back as xlsxwriter would have written them."""
 
 import openpyxl
+import pandas as pd
 import python_calamine
 
 from asxh_cli.io.xlsx import BulkWorkbook, Column
@@ -62,3 +63,11 @@ def test_bulk_rows_read_back_exactly(tmp_path):
 
     streamed = openpyxl.load_workbook(path, read_only=True)["Bảng"]
     assert len(list(streamed.iter_rows(values_only=True))) == n + 1  # the sheet's dimension covers the rows
+
+
+def test_numbers_excel_cannot_hold_stay_text():
+    from asxh_cli.export.match_report import _cells
+
+    _, numbers, texts = _cells(pd.Series(["500000", "inf", None, "1e999"], dtype=object), True)
+    assert numbers == [500000.0, None, None, None]
+    assert texts == [None, "inf", None, "1e999"]  # as given, never an INF cell that Excel must repair

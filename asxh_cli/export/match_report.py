@@ -232,6 +232,7 @@ def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, list[flo
         ]
     else:
         numbers = [None] * len(values)
+    numbers = [n if n is None or math.isfinite(n) else None for n in numbers]  # inf, nan: kept as the text given
     texts = [None if m or n is not None else str(v) for v, m, n in zip(values, missing, numbers, strict=True)]
     return missing, numbers, texts
 
