@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
-import xlsxwriter
 
 from asxh_cli.contract import Result, Status, key_label, parse_result, parse_status, row_fingerprints
 from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, text_headers
 from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_height
 from asxh_cli.io.writer import atomic_path, write_csv
-from asxh_cli.io.xlsx import FONT, new_workbook
+from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
@@ -122,10 +122,17 @@ PAGE_UNITS = 150  # column-width units printed across one A4 landscape page at a
 WRAPPED_FIELDS = {"repairs": 40, "address": 18, "duplicate_of": 24}
 
 
+def _parsed(column: pd.Series, parse: Callable[[object], object]) -> pd.Series:
+    """`parse` of each cell, called once per distinct value (a missing cell is parsed as None)."""
+    codes, distinct = pd.factorize(column)
+    parsed = np.array([*(parse(v) for v in distinct), parse(None)], dtype=object)  # code -1 (missing): the last
+    return pd.Series(parsed[codes], index=column.index)
+
+
 def _summary_class(table: pd.DataFrame) -> pd.Series:
     """Each row's one summary class: matched and alive / dead / moved / unknown status, review, not found."""
-    result = table["Kết quả"].map(parse_result)
-    status = table["Tình trạng CSDLQG"].map(parse_status)
+    result = _parsed(table["Kết quả"], parse_result)
+    status = _parsed(table["Tình trạng CSDLQG"], parse_status)
     matched = {
         Status.ALIVE: SUMMARY_COLUMNS[0],
         Status.DEAD: SUMMARY_COLUMNS[1],
@@ -225,6 +232,7 @@ def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, list[flo
         ]
     else:
         numbers = [None] * len(values)
+    numbers = [n if n is None or math.isfinite(n) else None for n in numbers]  # inf, nan: kept as the text given
     texts = [None if m or n is not None else str(v) for v, m, n in zip(values, missing, numbers, strict=True)]
     return missing, numbers, texts
 
@@ -243,13 +251,13 @@ def _line_counts(texts: list[str | None], width: float, size: float) -> list[int
 
 
 def _people_sheet(
-    book: xlsxwriter.Workbook, style: Styles, name: str, title: str | None, table: pd.DataFrame, texts: set[str]
+    bulk: BulkWorkbook, style: Styles, name: str, title: str | None, table: pd.DataFrame, texts: set[str]
 ) -> None:
     """One table for people: title (if any), header, typed cells, frozen header and name columns, print set-up;
     without a title the header is row 1, where `--decisions` and scripts look for it.
 
-    Written column by column, each cell's kind decided once per column (the per-cell work is xlsxwriter's)."""
-    sheet = book.add_worksheet(name)
+    Each cell's kind is decided once per column; the rows are written in bulk (see `BulkWorkbook`)."""
+    sheet = bulk.book.add_worksheet(name)
     size = 11
     money, numbers = header("amount"), NUMBER_COLUMNS | {header("errors")}
     wrapped = {"Lý do": 40} | {header(f): width for f, width in WRAPPED_FIELDS.items()}
@@ -261,40 +269,32 @@ def _people_sheet(
         sheet.set_row(0, 22)
         header_row = 2
     first = header_row + 1
-    widths = []
+    widths: list[float] = []
     lines = [1] * len(table)
-    for c, column in enumerate(columns):
-        sheet.write_string(header_row, c, column, style("header", size))
+    cells: list[Column] = []
+    for column in columns:
         if column == DECISION:
             widths.append(12)
-            sheet.set_column(c, c, 12)
-            for r in range(first, first + len(table)):
-                sheet.write_blank(r, c, None, style("decision", size))
+            decision = style("decision", size)
+            cells.append(Column([None] * len(table), [None] * len(table), decision, decision))
             continue
-        missing, values, shown = _cells(table[column], column == money or column in numbers)
+        _, values, shown = _cells(table[column], column == money or column in numbers)
         longest = max((len(t) for t in shown if t is not None), default=0)
         if any(v is not None for v in values):
             originals = table[column].tolist()  # a number's width is that of its text as given
             longest = max(longest, *(len(str(o)) for o, v in zip(originals, values, strict=True) if v is not None))
         width = wrapped.get(column, min(30, max(8, longest + 2)))
         widths.append(width)
-        sheet.set_column(c, c, width)
-        blank = style("text" if column in texts else "cell", size)
         number = style("money" if column == money else "number", size)
-        write_blank, write_number, write_string = sheet.write_blank, sheet.write_number, sheet.write_string
-        for r, (gap, value, text) in enumerate(zip(missing, values, shown, strict=True), start=first):
-            if gap:
-                write_blank(r, c, None, blank)
-            elif value is not None:
-                write_number(r, c, value, number)
-            else:
-                write_string(r, c, text, blank)
+        cells.append(Column(values, shown, style("text" if column in texts else "cell", size), number))
         if column in wrapped:
             lines = [max(a, b) for a, b in zip(lines, _line_counts(shown, width, size), strict=True)]
+    for c, (column, width) in enumerate(zip(columns, widths, strict=True)):
+        sheet.set_column(c, c, width)
+        sheet.write_string(header_row, c, column, style("header", size))
     sheet.set_row(header_row, text_height([(c, w) for c, w in zip(columns, widths, strict=True)], size, 30))
     heights = {n: max(15, n * size * 1.25 + 4) for n in set(lines)}
-    for r, n in enumerate(lines, start=first):
-        sheet.set_row(r, heights[n])
+    bulk.add_rows(sheet, first, cells, [heights[n] for n in lines])
     last_row = header_row + len(table)
     if DECISION in columns:
         c = columns.index(DECISION)
@@ -337,7 +337,7 @@ def write_result_workbook(
     """The people's version: summary, one sheet per result, the dead, and duplicates; every sheet printable."""
     texts = {*text_headers(), "Số định danh CSDLQG", *(f"Ứng viên {i} - số định danh" for i in (1, 2, 3))}
     texts |= {f"Ứng viên {i} - ngày sinh" for i in (1, 2, 3)}
-    status = table["Tình trạng CSDLQG"].map(parse_status)
+    status = _parsed(table["Tình trạng CSDLQG"], parse_status)
     sheets: list[tuple[str, str | None, pd.DataFrame]] = [
         ("Tổng hợp", "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ", summary_table(table))
     ]
@@ -351,8 +351,8 @@ def write_result_workbook(
     if skipped is not None:
         sheets.append((SKIPPED_SHEET, None, skipped))
     with atomic_path(path) as temp:
-        book = new_workbook(temp)
-        style = Styles(book, FONT)
+        bulk = BulkWorkbook(temp)
+        style = Styles(bulk.book, FONT)
         for name, title, part in sheets:
-            _people_sheet(book, style, name, title, part, texts)
-        book.close()
+            _people_sheet(bulk, style, name, title, part, texts)
+        bulk.close()

@@ -1,0 +1,73 @@
+"""Tables written in bulk into xlsxwriter's sheets read back as xlsxwriter would have written them."""
+
+import openpyxl
+import pandas as pd
+import python_calamine
+
+from asxh_cli.io.xlsx import BulkWorkbook, Column
+
+TEXTS = [
+    "=1+1",
+    "a & <b> > c",
+    "_x0041_ literal",
+    "bell\x07here",
+    " leading space",
+    "",
+    "Nguyễn Văn Á",
+    "line\nbreak",
+]
+
+
+def test_bulk_rows_read_back_exactly(tmp_path):
+    path = tmp_path / "bulk.xlsx"
+    bulk = BulkWorkbook(path)
+    sheet = bulk.book.add_worksheet("Bảng")
+    plain = bulk.book.add_format({"border": 1, "font_name": "Times New Roman"})
+    money = bulk.book.add_format({"border": 1, "num_format": "#,##0"})
+    fill = bulk.book.add_format({"border": 2, "bg_color": "#FFF2CC"})
+    same = bulk.book.add_format({"border": 1, "num_format": "#,##0"})  # equal to `money`: shares its index
+    sheet.write_string(0, 0, "Chữ", plain)
+    n = len(TEXTS)
+    numbers = [72.0, 1.5, None, 500000.0, None, None, None, 3.0]
+    bulk.add_rows(
+        sheet,
+        1,
+        [
+            Column([None] * n, TEXTS, plain, money),
+            Column(numbers, [None] * n, plain, money),
+            Column([None] * n, [None] * n, fill, fill),
+            Column([1.0] * n, [None] * n, same, same),
+        ],
+        [15.0, 40.0] + [17.75] * (n - 2),
+    )
+    bulk.close()
+
+    book = openpyxl.load_workbook(path)
+    sheet = book["Bảng"]
+    assert sheet.max_row == n + 1 and sheet.max_column == 4
+    grid = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Bảng").to_python()
+    assert [row[0] for row in grid[1:]] == TEXTS  # escapes (`&`, `_xHHHH_`, control characters) read back exactly
+    texts = [sheet.cell(row=r, column=1) for r in range(2, n + 2)]
+    assert all(c.data_type == "s" for c in texts if c.value)  # "=1+1" stays text, never a formula
+    assert all(c.font.name == "Times New Roman" and c.border.left.style == "thin" for c in texts)
+    values = [sheet.cell(row=r, column=2).value for r in range(2, n + 2)]
+    assert values == [72, 1.5, None, 500000, None, None, None, 3]
+    assert isinstance(values[0], int) and sheet.cell(row=5, column=2).number_format == "#,##0"
+    blank = sheet.cell(row=4, column=2)
+    assert blank.value is None and blank.border.left.style == "thin"  # blanks keep the column's format
+    decision = sheet.cell(row=3, column=3)
+    assert decision.value is None and decision.fill.fgColor.rgb == "FFFFF2CC" and decision.border.left.style == "medium"
+    assert sheet.cell(row=2, column=4).number_format == "#,##0"
+    assert sheet.row_dimensions[2].height is None  # the default height is not written
+    assert sheet.row_dimensions[3].height == 39.75 and sheet.row_dimensions[4].height == 18  # whole pixels
+
+    streamed = openpyxl.load_workbook(path, read_only=True)["Bảng"]
+    assert len(list(streamed.iter_rows(values_only=True))) == n + 1  # the sheet's dimension covers the rows
+
+
+def test_numbers_excel_cannot_hold_stay_text():
+    from asxh_cli.export.match_report import _cells
+
+    _, numbers, texts = _cells(pd.Series(["500000", "inf", None, "1e999"], dtype=object), True)
+    assert numbers == [500000.0, None, None, None]
+    assert texts == [None, "inf", None, "1e999"]  # as given, never an INF cell that Excel must repair
