@@ -982,6 +982,17 @@ def report(
     typer.echo(str(output))
 
 
+def _payout_side(vi: str, en: str) -> Any:
+    """One side of `asxh diff`: a result CSV or the Phụ lục 2 folder export wrote."""
+    return typer.Argument(
+        help=pick(
+            f"{vi}: ket_qua_doi_sanh.csv, hoặc thư mục Phụ lục 2 do asxh export ghi.",
+            f"{en}: ket_qua_doi_sanh.csv, or the Phụ lục 2 folder asxh export wrote.",
+        ),
+        show_default=False,
+    )
+
+
 SHOWN_STOPS = 20  # deaths and moves listed on the terminal; the workbook has them all
 
 
@@ -995,26 +1006,8 @@ SHOWN_STOPS = 20  # deaths and moves listed on the terminal; the workbook has th
 )
 @handles_errors
 def diff(
-    previous: Annotated[
-        Path,
-        typer.Argument(
-            help=pick(
-                "Kỳ trước: ket_qua_doi_sanh.csv, hoặc thư mục Phụ lục 2 do asxh export ghi.",
-                "Last payout: ket_qua_doi_sanh.csv, or the Phụ lục 2 folder asxh export wrote.",
-            ),
-            show_default=False,
-        ),
-    ],
-    current: Annotated[
-        Path,
-        typer.Argument(
-            help=pick(
-                "Kỳ này: ket_qua_doi_sanh.csv, hoặc thư mục Phụ lục 2 do asxh export ghi.",
-                "This payout: ket_qua_doi_sanh.csv, or the Phụ lục 2 folder asxh export wrote.",
-            ),
-            show_default=False,
-        ),
-    ],
+    previous: Annotated[Path, _payout_side("Kỳ trước", "Last payout")],
+    current: Annotated[Path, _payout_side("Kỳ này", "This payout")],
     output: Annotated[
         Path, typer.Option("--output", "-o", help=pick("Tệp biến động .xlsx.", "The changes workbook."))
     ] = Path("bien_dong.xlsx"),
