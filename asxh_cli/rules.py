@@ -113,6 +113,7 @@ class Matching:
     name_given_similarity: float
     name_typo_similarity: float
     max_candidates: int
+    max_block: int  # a blocking key shared by more register people than this is narrowed (commune or sex)
     surname_canon: dict[str, str]  # folded surname → folded canonical surname
     status: dict[str, str]  # folded status text → "alive" / "dead" / "moved"
 
@@ -417,6 +418,7 @@ def _matching(directory: Path) -> Matching:
         name_given_similarity=_number(path, "name", name, "given_similarity", 0, 100),
         name_typo_similarity=_number(path, "name", name, "typo_similarity", 0, 100),
         max_candidates=int(_number(path, "blocking", data.get("blocking", {}), "max_candidates", 1, 1000)),
+        max_block=int(_number(path, "blocking", data.get("blocking", {}), "max_block", 1, 1e9)),
         surname_canon=canon,
         status=status,
     )

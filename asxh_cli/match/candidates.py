@@ -2,7 +2,8 @@
 
 - the listed ID, exactly and one slip away (a digit typed wrong anywhere, including the province code;
   two neighbours swapped; a digit dropped or added), as integer keys against the register ID or old CMND;
-- family + given name with the birth year, or with day and month (a wrong year);
+- family + given name with the birth year and the month or the day (all namesakes of the year when either
+  side knows only the year), or with day and month (a wrong year);
 - the full birth date (or day and month swapped) with the family or the given name (a typo in the other);
 - the birth year with the commune and the thôn/tổ or the given name (name typos, year-only dates);
   without a birth year, the commune with family and given name;
@@ -73,25 +74,51 @@ def _id_pairs(ben: pd.DataFrame, reg_keys: pd.Series, lengths: tuple[int, ...], 
     return pd.concat(parts, ignore_index=True)
 
 
-def _merge(left: pd.DataFrame, right: pd.DataFrame, on: list[str]) -> pd.DataFrame:
-    """Inner join on integer key codes (-1 = unknown, never joined), folded into one integer key."""
+def _keys(frame: pd.DataFrame, on: list[str], radix: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The columns' codes folded into one integer per row, and whether every code is known (>= 0)."""
+    key, known = np.zeros(len(frame), dtype=np.int64), np.ones(len(frame), dtype=bool)
+    for column, size in zip(on, radix, strict=True):
+        codes = frame[column].to_numpy(dtype=np.int64)
+        key, known = key * size + codes, known & (codes >= 0)
+    return key, known
+
+
+def _merge(
+    left: pd.DataFrame, right: pd.DataFrame, on: list[str], cap: int | None = None, narrow: str | None = None
+) -> pd.DataFrame:
+    """Inner join on integer key codes (-1 = unknown, never joined), folded into one integer key.
+
+    With `cap`, a list row whose key more than `cap` register people share is joined on `narrow` too (its
+    commune, say), unless the row does not know `narrow`. The register side is only scanned once: the join is
+    a lookup of its keys among the list's distinct keys, then a gather, so a register of millions costs one
+    pass, not a hash join of millions.
+    """
     radix = [int(max(left[c].to_numpy().max(initial=0), right[c].to_numpy().max(initial=0))) + 1 for c in on]
     if float(np.prod(radix, dtype="float64")) >= 2.0**62:
         left = left[(left[on] >= 0).all(axis=1)]
         right = right[(right[on] >= 0).all(axis=1)]
         return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
-    keys = []
-    for frame in (left, right):
-        key, known = np.zeros(len(frame), dtype=np.int64), np.ones(len(frame), dtype=bool)
-        for column, size in zip(on, radix, strict=True):
-            codes = frame[column].to_numpy(dtype=np.int64)
-            key, known = key * size + codes, known & (codes >= 0)
-        keys.append((key, known))
-    (left_key, left_known), (right_key, right_known) = keys
-    joined = pd.DataFrame({"b": left["b"].to_numpy()[left_known], "key": left_key[left_known]}).merge(
-        pd.DataFrame({"r": right["r"].to_numpy()[right_known], "key": right_key[right_known]}), on="key"
-    )
-    return joined[["b", "r"]]
+    left_key, left_known = _keys(left, on, radix)
+    right_key, right_known = _keys(right, on, radix)
+    b, key = left["b"].to_numpy()[left_known], left_key[left_known]
+    wanted = pd.Index(np.unique(key))
+    where = np.where(right_known, wanted.get_indexer(right_key), -1)
+    hit = np.flatnonzero(where >= 0)
+    sizes = np.bincount(where[hit], minlength=len(wanted))
+    block = wanted.get_indexer(key)
+    parts = []
+    if cap is not None and narrow is not None:
+        crowded = (sizes[block] > cap) & (left[narrow].to_numpy(dtype=np.int64)[left_known] >= 0)
+        if crowded.any():
+            parts.append(_merge(left[left_known][crowded], right, [*on, narrow]))
+            b, block = b[~crowded], block[~crowded]
+    order = hit[np.argsort(where[hit], kind="stable")]
+    starts = np.r_[0, np.cumsum(sizes)[:-1]]
+    counts = sizes[block]
+    first = np.repeat(starts[block] - np.r_[0, np.cumsum(counts)[:-1]], counts)
+    r = right["r"].to_numpy()[order[first + np.arange(counts.sum())]]
+    parts.append(pd.DataFrame({"b": np.repeat(b, counts), "r": r}))
+    return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
 def _coded(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -131,9 +158,12 @@ def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.nd
     return settled
 
 
-def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = None) -> pd.DataFrame:
+def candidate_pairs(
+    ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = None, max_block: int | None = None
+) -> pd.DataFrame:
     """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames
-    (`sides`: their shared codes, reused by the comparisons)."""
+    (`sides`: their shared codes, reused by the comparisons). A name or date block shared by more than
+    `max_block` register people is narrowed to the row's commune (or sex, when the block is by commune)."""
     sides = sides or Sides(ben, reg)
 
     def ids(column: str) -> pd.Series:
@@ -145,20 +175,32 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = 
     settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
     left, right = _coded(ben, reg, sides)
     full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]
+    partial = left[~settled & ben["year_only"].to_numpy(dtype=bool)]
     left = left[~settled]
+    # Namesakes born the same year: all of them for a year-only date (on either side); for a full date only those
+    # sharing the month or the day too (the rest differ in both, which no typing slip explains), so that a
+    # common name in a province-sized register does not bring thousands of pairs per row.
+    year_only_people = right[reg["year_only"].to_numpy(dtype=bool)]
+
+    def join(rows: pd.DataFrame, people: pd.DataFrame, on: list[str], narrow: str = "commune_key") -> pd.DataFrame:
+        return _merge(rows, people, on, max_block, narrow)
+
     by_name = [
-        _merge(left, right, ["family", "given", "birth_year"]),
-        _merge(full, right, ["family", "given", "birth_month", "birth_day"]),
+        join(partial, right, ["family", "given", "birth_year"]),
+        join(full, year_only_people, ["family", "given", "birth_year"]),
+        join(full, right, ["family", "given", "birth_year", "birth_month"]),
+        join(full, right, ["family", "given", "birth_year", "birth_day"]),
+        join(full, right, ["family", "given", "birth_month", "birth_day"]),
     ]
     others = [
-        _merge(full.assign(birth_date=full[date]), right, ["birth_date", name])
+        join(full.assign(birth_date=full[date]), right, ["birth_date", name])
         for date in ("birth_date", "birth_swapped")
         for name in ("family", "given")
     ]
-    others.append(_merge(left, right, ["birth_year", "commune_key", "locality"]))
-    others.append(_merge(left, right, ["birth_year", "commune_key", "given"]))
+    others.append(join(left, right, ["birth_year", "commune_key", "locality"], "sex"))
+    others.append(join(left, right, ["birth_year", "commune_key", "given"], "sex"))
     no_year = left[left["birth_year"] < 0].assign(birth_year=0)
-    others.append(_merge(no_year, right.assign(birth_year=0), ["commune_key", "family", "given"]))
+    others.append(join(no_year, right.assign(birth_year=0), ["commune_key", "family", "given"], "sex"))
     strong = pd.concat(by_id + by_name, ignore_index=True)
     unresolved = ~left["b"].isin(strong["b"]).to_numpy()
     if unresolved.any():
@@ -168,7 +210,7 @@ def candidate_pairs(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = 
         per_name = pd.Index(distinct).get_indexer(initials(pd.Series(names, dtype=object)).to_numpy(dtype=object))
         reg_codes = np.append(per_name, -1)[name_codes]  # -1: no name
         others.append(
-            _merge(
+            join(
                 left[unresolved].assign(initials=codes),
                 right.assign(initials=reg_codes),
                 ["birth_year", "sex", "initials"],

@@ -284,7 +284,7 @@ def match_pairs(
     m = rules.matching
     size = register_size or len(reg)
     sides = Sides(ben, reg)
-    pairs = candidate_pairs(ben, reg, sides)
+    pairs = candidate_pairs(ben, reg, sides, m.max_block)
     if pairs.empty:
         empty = pd.DataFrame({"result": pd.Series(dtype=object), "r": pd.Series(dtype="float64")})
         empty = empty.assign(score=pd.Series(dtype="float64"), reason=pd.Series(dtype=object))

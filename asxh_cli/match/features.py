@@ -102,12 +102,18 @@ def year_only(precision: pd.Series, month: pd.Series, day: pd.Series) -> np.ndar
     return ~(full & ~placeholder.to_numpy(dtype=bool, na_value=False))
 
 
-def add_shared_keys(frame: pd.DataFrame) -> pd.DataFrame:
-    """Add keys both sides need: `pair_key` (family + given name), `words`, `given_marked` (the given name
-    carries diacritics) and `year_only`; `frame` has canon_key, family, given, given_accented and birth parts."""
+def add_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """Add the name keys both sides need: `pair_key` (family + given name), `words` and `given_marked` (the given
+    name carries diacritics); `frame` has canon_key, family, given and given_accented."""
     frame["pair_key"] = (frame["family"].fillna("") + " " + frame["given"].fillna("")).str.strip()
     frame["words"] = frame["canon_key"].fillna("").str.count(" ").to_numpy() + 1
     accented = frame["given_accented"]
     frame["given_marked"] = (accented.notna() & (accented != frame["given"])).to_numpy(dtype=bool)
+    return frame
+
+
+def add_shared_keys(frame: pd.DataFrame) -> pd.DataFrame:
+    """`add_name_keys` and `year_only`; `frame` also has the birth parts."""
+    frame = add_name_keys(frame)
     frame["year_only"] = year_only(frame["birth_precision"], frame["birth_month"], frame["birth_day"])
     return frame

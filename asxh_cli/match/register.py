@@ -13,15 +13,15 @@ import pyarrow.compute as pc
 
 from asxh_cli.contract import Status
 from asxh_cli.errors import InputError
-from asxh_cli.frames import attribute, map_distinct
-from asxh_cli.match.features import add_shared_keys, address_keys
+from asxh_cli.frames import map_distinct
+from asxh_cli.match.features import add_name_keys, address_keys, year_only
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import clean_id_series
 from asxh_cli.normalize.status import classify_status
 from asxh_cli.normalize.text import modern_tone
 from asxh_cli.normalize.values import parse_sex
 from asxh_cli.rules import Rules
-from asxh_cli.schema import CleanRegister, failing_cells
+from asxh_cli.schema import MIN_YEAR, CleanRegister, failing_cells
 
 
 @dataclass
@@ -74,11 +74,32 @@ def name_parts(keys: pd.Series, surname_canon: dict[str, str]) -> tuple[pd.Serie
 
 def _register_ids(values: pd.Series, rules: Rules) -> pd.Series:
     """Register IDs through the one ID cleaner lists use (`….0` floats, E+ notation, spaces, dots, lost zeros);
-    a plain 12-digit ID is the register's own word and is kept whatever its structure."""
-    cleaned = clean_id_series(values, frozenset(rules.provinces))
-    plain = values.astype("string").str.strip()
-    twelve = plain.str.fullmatch(r"\d{12}").fillna(False).to_numpy(dtype=bool)
-    return cleaned.where(~twelve, plain.astype(object))
+    a plain 12-digit ID (or 9-digit CMND) is the register's own word and is kept whatever its structure. Text
+    stays in Arrow: millions of IDs never become Python strings."""
+    plain = values.astype("str").str.strip()
+    kept = plain.str.fullmatch(r"\d{12}|\d{9}").fillna(False).to_numpy(dtype=bool)
+    out = plain.where(kept)
+    odd = ~kept & (plain.fillna("") != "").to_numpy(dtype=bool)
+    if odd.any():
+        out[odd] = clean_id_series(values[odd], frozenset(rules.provinces)).to_numpy(dtype=object)
+    return out
+
+
+def _spread(codes: np.ndarray, values: pd.Series | np.ndarray) -> pd.Categorical:
+    """Values computed once per distinct input (`values[k]` for code k) spread to the rows (code -1: missing),
+    as a categorical column: a province of millions holds each distinct text once."""
+    value_codes, uniques = pd.factorize(np.asarray(values, dtype=object))
+    row_codes = np.append(value_codes, -1)[codes]
+    return pd.Categorical.from_codes(row_codes, categories=pd.Index(uniques, dtype=object))
+
+
+def _spread_numbers(codes: np.ndarray, values: np.ndarray, missing: object) -> np.ndarray:
+    return np.append(np.asarray(values), np.asarray([missing], dtype=np.asarray(values).dtype))[codes]
+
+
+def _distinct(values: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    codes, uniques = pd.factorize(values)
+    return codes, pd.Series(np.asarray(uniques, dtype=object), dtype=object)
 
 
 def given_accented(names: pd.Series) -> pd.Series:
@@ -90,10 +111,17 @@ def given_accented(names: pd.Series) -> pd.Series:
 def name_frequencies(people: pd.DataFrame) -> pd.DataFrame:
     """Add how many register people share each name (`name_count`), name + birth year (`name_year_count`)
     and family + given name without the middle name (`pair_count`): the term frequencies of the run."""
-    people = add_shared_keys(people.copy())
-    people["name_count"] = people.groupby("canon_key", dropna=False)["canon_key"].transform("size")
-    people["name_year_count"] = people.groupby(["canon_key", "birth_year"], dropna=False)["canon_key"].transform("size")
-    people["pair_count"] = people.groupby("pair_key", dropna=False)["pair_key"].transform("size")
+    people = people.copy()
+
+    def counts(key: np.ndarray) -> np.ndarray:
+        codes = pd.factorize(key)[0] + 1  # a missing name is a group of its own, as before
+        return np.bincount(codes)[codes]
+
+    name = pd.Categorical(people["canon_key"]).codes.astype(np.int64)
+    year = people["birth_year"].to_numpy(dtype="float64", na_value=-1).astype(np.int64)
+    people["name_count"] = counts(name)
+    people["name_year_count"] = counts(name * 4096 + (year + 1) % 4096)
+    people["pair_count"] = counts(pd.Categorical(people["pair_key"]).codes)
     return people
 
 
@@ -127,40 +155,112 @@ def _settle_duplicate_ids(people: pd.DataFrame) -> int:
     return int(ids[repeated].nunique())
 
 
+def _names(full_names: pd.Series, rules: Rules) -> pd.DataFrame:
+    """Name keys of each distinct full name: folded key, family, given, canonical key, accented given name,
+    family + given (`pair_key`), word count, whether the given name carries diacritics."""
+    keys = fold_array(full_names)
+    keys = keys.where(keys != "", None)
+    names = pd.DataFrame({"name_key": keys})
+    names["family"], names["given"], names["canon_key"] = name_parts(keys, rules.matching.surname_canon)
+    names["given_accented"] = given_accented(full_names)
+    return add_name_keys(names)
+
+
+def _dates(raw: pd.Series, today: dt.date) -> tuple[np.ndarray, pd.DataFrame]:
+    """Each distinct birth-date text parsed once: (row codes, per-distinct value/precision/year/month/day)."""
+    codes, texts = _distinct(raw)
+    parsed = [parse_date(v, today) for v in texts] + [parse_date(None, today)]
+    table = pd.DataFrame(
+        {
+            "birth_date": [p.value for p in parsed],
+            "birth_precision": [p.precision for p in parsed],
+            **{f"birth_{part}": [getattr(p, part) for p in parsed] for part in ("year", "month", "day")},
+        }
+    )
+    return np.where(codes < 0, len(texts), codes), table
+
+
+def _rejected(people: pd.DataFrame, name_codes: np.ndarray, names: pd.Series) -> np.ndarray:
+    """Rows the pandera model rejects (no 12-digit ID, name or year); names and years are checked once each."""
+    bad = np.zeros(len(people), dtype=bool)
+    ids = failing_cells(
+        CleanRegister, pd.DataFrame({"national_id": people["national_id"], "full_name": "xx", "birth_year": MIN_YEAR})
+    )
+    bad[ids["index"].unique()] = True
+    distinct_names = pd.DataFrame({"national_id": "0" * 12, "full_name": names, "birth_year": MIN_YEAR})
+    bad_names = failing_cells(CleanRegister, distinct_names)["index"].unique()
+    bad |= np.isin(name_codes, bad_names) | (name_codes < 0)
+    years = people["birth_year"]
+    distinct_years = pd.DataFrame({"national_id": "0" * 12, "full_name": "xx", "birth_year": years.dropna().unique()})
+    bad_years = distinct_years["birth_year"].to_numpy()[failing_cells(CleanRegister, distinct_years)["index"].unique()]
+    bad |= years.isna().to_numpy() | years.isin(bad_years).to_numpy(dtype=bool)
+    return bad
+
+
 def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = None) -> Register:
     """Canonical register for matching; rows the pandera model rejects (no 12-digit ID, name or year) are set aside.
 
-    A register without rows or without one usable row is refused: matching against it would call everyone
-    "not found" without saying why.
+    Every text is worked on once per distinct value (names, dates, addresses repeat across millions of rows)
+    and kept as a categorical column. A register without rows or without one usable row is refused: matching
+    against it would call everyone "not found" without saying why.
     """
     if len(frame) == 0:
         raise InputError("register.empty")
     today = today or dt.date.today()
+    frame = frame.reset_index(drop=True)
     people = pd.DataFrame(index=frame.index)
     people["national_id"] = _register_ids(frame["national_id"], rules)
     people["old_id"] = _register_ids(frame["old_id"], rules) if "old_id" in frame.columns else None
-    people["full_name"] = frame["full_name"].astype(object)
-    people["name_key"] = fold_array(frame["full_name"])
-    people["name_key"] = people["name_key"].where(people["name_key"] != "", None)
-    people["family"], people["given"], people["canon_key"] = name_parts(
-        people["name_key"], rules.matching.surname_canon
-    )
-    people["given_accented"] = given_accented(frame["full_name"])
-    parsed = map_distinct(frame["birth_date"], lambda v: parse_date(v, today))
-    people["birth_date"] = attribute(parsed, "value")
-    people["birth_precision"] = attribute(parsed, "precision")
+    name_codes, full_names = _distinct(frame["full_name"])
+    people["full_name"] = _spread(name_codes, full_names)
+    names = _names(full_names, rules)
+    for column in ("name_key", "family", "given", "canon_key", "given_accented", "pair_key"):
+        people[column] = _spread(name_codes, names[column])
+    people["words"] = _spread_numbers(name_codes, names["words"].to_numpy(dtype=np.int64), 1)
+    people["given_marked"] = _spread_numbers(name_codes, names["given_marked"].to_numpy(dtype=bool), False)
+    date_codes, dates = _dates(frame["birth_date"], today)
+    for column in ("birth_date", "birth_precision"):
+        people[column] = _spread(date_codes, dates[column])
     for part in ("year", "month", "day"):
-        people[f"birth_{part}"] = attribute(parsed, part, "Int64")
-    people["sex"] = map_distinct(frame["sex"], parse_sex) if "sex" in frame.columns else None
+        people[f"birth_{part}"] = pd.array(dates[f"birth_{part}"].to_numpy(dtype="float64")[date_codes], dtype="Int64")
+    people["year_only"] = year_only(people["birth_precision"], people["birth_month"], people["birth_day"])
+    if "sex" in frame.columns:
+        sex_codes, sexes = _distinct(frame["sex"])
+        people["sex"] = _spread(sex_codes, sexes.map(parse_sex))
+    else:
+        people["sex"] = None
     people["status_kind"], unknown_statuses = register_status(frame, rules)
     for column in ("death_date", "address", "commune"):
-        people[column] = frame[column].astype(object) if column in frame.columns else None
-    people[["locality", "commune_key", "province_key"]] = address_keys(people["address"], people["commune"])
+        if column in frame.columns:
+            codes, values = _distinct(frame[column])
+            people[column] = _spread(codes, values)
+        else:
+            people[column] = None
+    people[["locality", "commune_key", "province_key"]] = _places(frame)
     people["register_row"] = frame["source_row"].to_numpy() if "source_row" in frame.columns else range(len(frame))
-    rejected = failing_cells(CleanRegister, people)["index"].unique()
-    usable = name_frequencies(people.drop(index=rejected).reset_index(drop=True))
+    rejected = _rejected(people, name_codes, full_names)
+    usable = name_frequencies(people[~rejected].reset_index(drop=True))
     if len(usable) == 0:
         raise InputError("register.unusable", rows=len(frame))
     duplicate_ids = _settle_duplicate_ids(usable)
-    usable["status"] = usable["status_kind"].map(lambda s: Status(s).label_vi)
-    return Register(usable, len(frame), len(rejected), unknown_statuses, duplicate_ids, "status" in frame.columns)
+    codes, kinds = pd.factorize(usable["status_kind"].to_numpy(dtype=object))
+    usable["status_kind"] = _spread(codes, [str(kind) for kind in kinds])
+    usable["status"] = _spread(codes, [Status(kind).label_vi for kind in kinds])
+    return Register(usable, len(frame), int(rejected.sum()), unknown_statuses, duplicate_ids, "status" in frame.columns)
+
+
+def _places(frame: pd.DataFrame) -> pd.DataFrame:
+    """Thôn/tổ, commune and province keys, once per distinct (address, commune) pair."""
+    empty = pd.Series([None] * len(frame), dtype=object)
+    address = frame["address"] if "address" in frame.columns else empty
+    commune = frame["commune"] if "commune" in frame.columns else empty
+    a_codes, a_values = _distinct(address)
+    c_codes, c_values = _distinct(commune)
+    width = len(c_values) + 1  # code 0: missing
+    pair_codes, pairs = pd.factorize((a_codes.astype(np.int64) + 1) * width + c_codes + 1)
+    a_text = np.append(None, a_values.to_numpy(dtype=object))[pairs // width]
+    c_text = np.append(None, c_values.to_numpy(dtype=object))[pairs % width]
+    keys = address_keys(
+        pd.Series(a_text, dtype=object), pd.Series(c_text, dtype=object) if "commune" in frame.columns else None
+    )
+    return pd.DataFrame({column: _spread(pair_codes, keys[column]) for column in keys.columns})

@@ -29,7 +29,7 @@ from asxh_cli.io.writer import atomic_path, make_private_folder
 from asxh_cli.match.register import Register, prepare_register
 from asxh_cli.rules import Rules
 
-FORMAT = 1  # bump when the stored files' layout changes
+FORMAT = 2  # bump when the stored files' layout changes
 # The code that prepares the register: any change to it (a new column, another normaliser) is another key.
 PREPARING = (
     "match/register.py",
@@ -120,6 +120,12 @@ def _load(data: Path, meta: Path) -> Register | None:
         if dtype == "object":
             values = people[column].astype(object)
             people[column] = values.where(values.notna(), None)
+        elif dtype == "category":  # parquet gives the categories back as text of its own kind
+            values = people[column]
+            if not isinstance(values.dtype, pd.CategoricalDtype):  # a column with no value at all
+                values = values.astype(object).where(values.notna(), None).astype("category")
+            codes, categories = values.cat.codes.to_numpy(), pd.Index(values.cat.categories, dtype=object)
+            people[column] = pd.Categorical.from_codes(codes, categories)
     return Register(
         people,
         info["rows_in"],
