@@ -21,7 +21,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from asxh_cli.match.scoring import Sides
+from asxh_cli.match.scoring import Sides, gather
 
 POWERS = 10 ** np.arange(14, dtype=np.int64)
 
@@ -148,9 +148,9 @@ def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.nd
     birth date: the deterministic pass; nobody else is looked for (a namesake with another ID is ruled out)."""
     b, r = by_id["b"].to_numpy(), by_id["r"].to_numpy()
     same = (
-        (ben["canon_key"].to_numpy(dtype=object)[b] == reg["canon_key"].to_numpy(dtype=object)[r])
-        & (ben["given_accented"].to_numpy(dtype=object)[b] == reg["given_accented"].to_numpy(dtype=object)[r])
-        & (ben["birth_date"].to_numpy(dtype=object)[b] == reg["birth_date"].to_numpy(dtype=object)[r])
+        (ben["canon_key"].to_numpy(dtype=object)[b] == gather(reg, "canon_key", r))
+        & (ben["given_accented"].to_numpy(dtype=object)[b] == gather(reg, "given_accented", r))
+        & (ben["birth_date"].to_numpy(dtype=object)[b] == gather(reg, "birth_date", r))
     )
     full = ~ben["year_only"].to_numpy(dtype=bool)[b]
     settled = np.zeros(len(ben), dtype=bool)

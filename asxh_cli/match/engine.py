@@ -22,7 +22,7 @@ from asxh_cli.contract import Result
 from asxh_cli.match.candidates import candidate_pairs
 from asxh_cli.match.features import add_shared_keys, address_keys, listed_id_digits, unpadded_id
 from asxh_cli.match.register import Register, given_accented, name_parts
-from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, Sides, compare_pairs
+from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, Sides, compare_pairs, gather
 from asxh_cli.match.weights import (
     SIGNALS,
     Weights,
@@ -236,7 +236,7 @@ def _contested(ranked: pd.DataFrame, best: pd.DataFrame, ben: pd.DataFrame, reg:
 
     def written_alike(pairs: pd.DataFrame) -> np.ndarray:
         b, r = pairs["b"].to_numpy(), pairs["r"].to_numpy()
-        given = ben["given_accented"].to_numpy(dtype=object)[b] == reg["given_accented"].to_numpy(dtype=object)[r]
+        given = ben["given_accented"].to_numpy(dtype=object)[b] == gather(reg, "given_accented", r)
         return given & (pairs["l_name"].to_numpy() == NAME.index("exact"))
 
     others = ranked[(ranked["rank"] > 0) & (ranked["l_birth"] == BIRTH.index("exact"))]

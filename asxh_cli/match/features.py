@@ -74,7 +74,10 @@ def _address_parts(address: pd.Series) -> pd.DataFrame:
 
 
 def listed_id_digits(values: pd.Series) -> pd.Series:
-    """The digits of a listed ID when there are 8–13 of them (a 9- or 12-digit ID, or one a digit short or long)."""
+    """The digits of a listed ID when there are 8–13 of them (a 9- or 12-digit ID, or one a digit short or long).
+
+    ASCII text is handled by Arrow in bulk; the rare value with other characters (digits of other scripts)
+    goes through Python's own notion of a digit, as before."""
 
     def digits(value: object) -> str | None:
         if not isinstance(value, str):
@@ -82,7 +85,20 @@ def listed_id_digits(values: pd.Series) -> pd.Series:
         found = "".join(ch for ch in value if ch.isdigit())
         return found if 8 <= len(found) <= 13 else None
 
-    return map_distinct(values, digits)
+    objects = values.astype(object)
+    try:
+        array = pa.array(objects.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # a value that is not text: the per-value path decides
+        return map_distinct(values, digits)
+    ascii_text = pc.fill_null(pc.string_is_ascii(array), True).to_numpy(zero_copy_only=False)
+    found = pc.replace_substring_regex(array, r"[^0-9]+", "")
+    length = pc.utf8_length(found)
+    kept = pc.if_else(pc.and_(pc.greater_equal(length, 8), pc.less_equal(length, 13)), found, None)
+    out = pd.Series(kept.to_numpy(zero_copy_only=False), index=values.index, dtype=object)
+    out = out.where(out.notna(), None)
+    if not ascii_text.all():
+        out[~ascii_text] = map_distinct(objects[~ascii_text], digits).to_numpy(dtype=object)
+    return out
 
 
 def unpadded_id(values: pd.Series, raw: pd.Series | None) -> pd.Series:

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
@@ -36,9 +37,7 @@ class Sides:
         """(list codes, register codes, distinct values) with one code space for both sides; "" is missing (-1)
         unless `keep_empty` (blocking joins "" with "")."""
         if column not in self._codes:
-            left, right = (_objects(frame, column) for frame in (self.ben, self.reg))
-            codes, values = pd.factorize(np.concatenate([left, right]))
-            self._codes[column] = (codes[: len(left)], codes[len(left) :], np.asarray(values, dtype=object))
+            self._codes[column] = _shared_codes(_objects(self.ben, column), self.reg, column)
         left, right, values = self._codes[column]
         empty = np.flatnonzero(values == "")
         if keep_empty or not len(empty):
@@ -57,8 +56,7 @@ class Sides:
         frame = self.ben if side == "ben" else self.reg
         key = (id(frame), column, "numeric")
         if key not in self._arrays:
-            values = pd.to_numeric(frame[column], errors="coerce")
-            self._arrays[key] = pd.Series(values).to_numpy(dtype="float64", na_value=np.nan)
+            self._arrays[key] = _as_numbers(frame[column])
         return self._arrays[key]  # type: ignore[return-value]
 
     def id_ends(self, column: str, width: int, side: str) -> tuple[np.ndarray, ...]:
@@ -67,8 +65,8 @@ class Sides:
         frame = self.ben if side == "ben" else self.reg
         key = (id(frame), column, "numbers")
         if key not in self._arrays:
-            text = frame[column].astype(object)
-            present = text.notna().to_numpy() & (text != "").to_numpy()
+            text = frame[column]
+            present = text.notna().to_numpy() & (text != "").to_numpy(dtype=bool, na_value=False)
             length = text.str.len().to_numpy(dtype="float64", na_value=0).astype(np.int64)
             digits = text.str.isdigit().to_numpy(dtype=bool, na_value=False) & (length <= 15)  # exact in float64
             value = np.where(digits, self.numbers(side, column), np.nan)
@@ -95,6 +93,45 @@ def _objects(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame.columns:
         return np.full(len(frame), None, dtype=object)
     return frame[column].to_numpy(dtype=object)
+
+
+def _shared_codes(left: np.ndarray, reg: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(list codes, register codes, distinct values) in one code space, -1 where missing. A categorical register
+    column (a prepared register) lends its own codes: only the list's values are looked up, so a register of
+    millions is never factorised again."""
+    right = reg[column] if column in reg.columns else None
+    if right is None or not isinstance(right.dtype, pd.CategoricalDtype):
+        codes, values = pd.factorize(np.concatenate([left, _objects(reg, column)]))
+        return codes[: len(left)], codes[len(left) :], np.asarray(values, dtype=object)
+    values = np.asarray(right.cat.categories, dtype=object)
+    left_codes = pd.Index(values, dtype=object).get_indexer(left)
+    unseen = (left_codes < 0) & pd.notna(left)
+    if unseen.any():
+        extra_codes, extra = pd.factorize(left[unseen])
+        left_codes[unseen] = len(values) + extra_codes
+        values = np.concatenate([values, np.asarray(extra, dtype=object)])
+    return left_codes.astype(np.intp), right.cat.codes.to_numpy().astype(np.intp), values
+
+
+def _as_numbers(values: pd.Series) -> np.ndarray:
+    """Text IDs as float64 (NaN where not a number); digits-only Arrow text is cast without Python objects."""
+    if isinstance(values.dtype, pd.StringDtype):
+        try:
+            array = pa.array(values).cast(pa.float64())
+            return array.to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            pass
+    return pd.Series(pd.to_numeric(values, errors="coerce")).to_numpy(dtype="float64", na_value=np.nan)
+
+
+def gather(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
+    """`frame[column]` at positions `rows`, as objects with None where missing, without converting the whole
+    column (a register column has millions of values)."""
+    values = frame[column]
+    if isinstance(values.dtype, pd.CategoricalDtype):
+        return np.append(np.asarray(values.cat.categories, dtype=object), None)[values.cat.codes.to_numpy()[rows]]
+    taken = values.take(rows).to_numpy(dtype=object)
+    return np.where(pd.isna(taken), None, taken)
 
 
 def _per_distinct(
@@ -126,7 +163,7 @@ def _distance(sides: Sides, listed: str, column: str, b: np.ndarray, r: np.ndarr
     near = np.flatnonzero(_id_prefilter(sides, column, listed, b, r, width))
     if len(near):
         left = sides.ben[listed].astype(object).to_numpy(dtype=object)[b[near]]
-        right = sides.reg[column].astype(object).to_numpy(dtype=object)[r[near]]
+        right = gather(sides.reg, column, r[near])
         left = np.where(pd.isna(left), "", left).tolist()
         right = np.where(pd.isna(right), "", right).tolist()
         distance[near] = process.cpdist(left, right, scorer=OSA.distance, workers=-1)
@@ -155,7 +192,7 @@ def id_levels(sides: Sides, b: np.ndarray, r: np.ndarray) -> np.ndarray:
         level[at] = np.where(distance == 0, _code(ID, "exact"), level[at])
     if "old_id" in reg.columns:
         has_old = short_id & reg["old_id"].notna().to_numpy()[r]
-        has_old[has_old] = reg["old_id"].astype(object).to_numpy(dtype=object)[r[has_old]] != ""
+        has_old[has_old] = gather(reg, "old_id", r[has_old]) != ""
         if has_old.any():
             at = np.flatnonzero(has_old)
             distance = _distance(sides, "id_digits", "old_id", b[at], r[at], 3)
