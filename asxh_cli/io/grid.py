@@ -8,11 +8,13 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import openpyxl
 import python_calamine
 
@@ -31,17 +33,60 @@ _ZIP_MAGIC = b"PK\x03\x04"
 Cell = str | None
 
 
-@dataclass
 class SheetGrid:
-    """One sheet as rows of text cells; `merged` holds 0-based (row0, col0, row1, col1) ranges."""
+    """One sheet of text cells; `merged` holds 0-based (row0, col0, row1, col1) ranges.
 
-    file: Path
-    sheet: str
-    rows: list[list[Cell]]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    encoding: str | None = None
-    hidden: bool = False  # Excel hides this sheet
-    hidden_rows: frozenset[int] = frozenset()  # Excel row numbers hidden in the sheet (xlsx only)
+    Built from `rows` (lists of cells, trailing empties trimmed) or from `cells` (a rectangular object array, None
+    where empty) with `lengths` (each row's length once trimmed); each form is made from the other on first use.
+    """
+
+    def __init__(
+        self,
+        file: Path,
+        sheet: str,
+        rows: list[list[Cell]] | None = None,
+        merged: list[tuple[int, int, int, int]] | None = None,
+        encoding: str | None = None,
+        hidden: bool = False,
+        hidden_rows: frozenset[int] = frozenset(),
+        *,
+        cells: np.ndarray | None = None,
+        lengths: np.ndarray | None = None,
+    ) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.merged = list(merged or [])
+        self.encoding = encoding
+        self.hidden = hidden  # Excel hides this sheet
+        self.hidden_rows = hidden_rows  # Excel row numbers hidden in the sheet (xlsx only)
+        self._rows = rows if rows is not None or cells is not None else []
+        self._cells = cells
+        self._lengths = lengths
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        """The rows as lists, each without its trailing empty cells."""
+        if self._rows is None:
+            self._rows = [row[:n] for row, n in zip(self.cells.tolist(), self.lengths.tolist(), strict=True)]
+        return self._rows
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """How many cells each row holds (trailing empty cells left out)."""
+        if self._lengths is None:
+            self._lengths = np.fromiter(map(len, self.rows), dtype=np.int64, count=len(self.rows))
+        return self._lengths
+
+    @property
+    def cells(self) -> np.ndarray:
+        """The rows as one object array (rows × widest row), None past the end of a shorter row."""
+        if self._cells is None:
+            rows = self.rows
+            width = int(self.lengths.max(initial=0))
+            cells = np.empty((len(rows), width), dtype=object)
+            cells[:] = [row + [None] * (width - len(row)) for row in rows]
+            self._cells = cells
+        return self._cells
 
 
 def cell_text(value: object) -> Cell:
@@ -265,17 +310,43 @@ def _stream_rows(path: Path, sheet: str) -> list[list[Cell]]:
         book.close()
 
 
-def _trimmed(rows: list[list[object]]) -> list[list[Cell]]:
-    result = []
-    text = cell_text
-    for values in rows:
-        row = [v if type(v) is str and v else text(v) for v in values]
-        while row and row[-1] is None:
-            row.pop()
-        result.append(row)
-    while result and not result[-1]:
-        result.pop()
-    return result
+def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
+    """Calamine's values as `cell_text` would give them (None for empty), and each row's trimmed length.
+
+    Worked out per kind of value over the whole sheet at once: numbers with numpy, dates and the rest once per
+    distinct value; trailing empty rows are left out, and columns empty in every row.
+    """
+    width = max(map(len, values), default=0)
+    raw = np.empty((len(values), width), dtype=object)
+    raw[:] = values if all(len(row) == width for row in values) else [row + [""] * (width - len(row)) for row in values]
+    flat = raw.ravel()
+    kinds = np.frompyfunc(type, 1, 1)(flat)
+    text = flat.copy()
+    is_str, is_float = np.equal(kinds, str), np.equal(kinds, float)
+    strings = np.flatnonzero(is_str)
+    text[strings[flat[strings] == ""]] = None
+    floats = np.flatnonzero(is_float)
+    if floats.size:
+        numbers = flat[floats].astype(np.float64)
+        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (np.abs(numbers) < 1e16)
+        text[floats[whole]] = _objects(map(str, numbers[whole].astype(np.int64).tolist()))
+        text[floats[~whole]] = _objects(map(repr, numbers[~whole].tolist()))
+    others = np.flatnonzero(~(is_str | is_float | np.equal(kinds, type(None))))
+    if others.size:
+        text[others] = _objects(map(lru_cache(maxsize=None, typed=True)(cell_text), flat[others].tolist()))
+    cells = text.reshape(raw.shape)
+    filled = np.not_equal(cells, None)
+    lengths = np.where(filled.any(axis=1), width - filled[:, ::-1].argmax(axis=1), 0)
+    present = np.flatnonzero(lengths)
+    height = int(present[-1]) + 1 if present.size else 0
+    return cells[:height, : int(lengths.max(initial=0))], lengths[:height]
+
+
+def _objects(values: Iterable[object]) -> np.ndarray:
+    found = list(values)
+    array = np.empty(len(found), dtype=object)
+    array[:] = found
+    return array
 
 
 def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool = False) -> list[SheetGrid]:
@@ -300,16 +371,28 @@ def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool 
                 extent is not None and extent.rows * extent.columns > SPARSE_FACTOR * extent.cells + 1_000_000
             ):
                 rows, merged = _stream_rows(path, info.name), list(extent.merged) if extent else []
+                cells = lengths = None
             else:
                 data = workbook.get_sheet_by_name(info.name)
-                rows = _trimmed(data.to_python(skip_empty_area=False))
+                cells, lengths = _text_cells(data.to_python(skip_empty_area=False))
                 merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
         except InputError:
             raise
         except Exception as exc:  # damaged sheet XML
             raise InputError("file.corrupt", file=path, detail=f"sheet '{info.name}': {type(exc).__name__}") from None
         hidden_rows = extent.hidden_rows if extent is not None else frozenset()
-        grids.append(SheetGrid(path, info.name, rows, merged, hidden=info.hidden, hidden_rows=hidden_rows))
+        grids.append(
+            SheetGrid(
+                path,
+                info.name,
+                None if cells is not None else rows,
+                merged,
+                hidden=info.hidden,
+                hidden_rows=hidden_rows,
+                cells=cells,
+                lengths=lengths,
+            )
+        )
     return grids
 
 
