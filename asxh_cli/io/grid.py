@@ -36,8 +36,10 @@ Cell = str | None
 class SheetGrid:
     """One sheet of text cells; `merged` holds 0-based (row0, col0, row1, col1) ranges.
 
-    Built from `rows` (lists of cells, trailing empties trimmed) or from `cells` (a rectangular object array, None
-    where empty) with `lengths` (each row's length once trimmed); each form is made from the other on first use.
+    Built from `rows` (a list of cells per row) or from `cells` (a rectangular object array, None where empty) with
+    `lengths` (each row's length once trailing empty cells are left out); each form is made from the other on first
+    use. `columns` gives the sheet column of each column of `cells`: every column up to the widest row, or for a
+    sparse sheet (a few cells far apart) only the columns holding a cell.
     """
 
     def __init__(
@@ -61,32 +63,69 @@ class SheetGrid:
         self.hidden_rows = hidden_rows  # Excel row numbers hidden in the sheet (xlsx only)
         self._rows = rows if rows is not None or cells is not None else []
         self._cells = cells
+        self._columns = None if cells is None else np.arange(cells.shape[1])
         self._lengths = lengths
 
     @property
     def rows(self) -> list[list[Cell]]:
-        """The rows as lists, each without its trailing empty cells."""
+        """The rows as lists (from `cells`: each without its trailing empty cells)."""
         if self._rows is None:
-            self._rows = [row[:n] for row, n in zip(self.cells.tolist(), self.lengths.tolist(), strict=True)]
+            self._rows = [self.row(r) for r in range(len(self.cells))]
         return self._rows
+
+    def row(self, index: int) -> list[Cell]:
+        """One row as a list (from `cells`: without its trailing empty cells)."""
+        if self._rows is not None:
+            return self._rows[index]
+        return row_of(self.cells[index], self.columns, int(self.lengths[index]))
 
     @property
     def lengths(self) -> np.ndarray:
-        """How many cells each row holds (trailing empty cells left out)."""
+        """How many cells each row holds (trailing empty cells left out when built from `cells`)."""
         if self._lengths is None:
             self._lengths = np.fromiter(map(len, self.rows), dtype=np.int64, count=len(self.rows))
         return self._lengths
 
     @property
+    def columns(self) -> np.ndarray:
+        """The sheet column (0-based) of each column of `cells`."""
+        if self._columns is None:
+            self._fill_cells()
+        return self._columns  # type: ignore[return-value]
+
+    @property
     def cells(self) -> np.ndarray:
-        """The rows as one object array (rows × widest row), None past the end of a shorter row."""
+        """The rows as one object array, None where a row has no cell."""
         if self._cells is None:
-            rows = self.rows
-            width = int(self.lengths.max(initial=0))
+            self._fill_cells()
+        return self._cells  # type: ignore[return-value]
+
+    def _fill_cells(self) -> None:
+        rows, lengths = self.rows, self.lengths
+        width = int(lengths.max(initial=0))
+        present = int(lengths.sum())
+        if len(rows) * width <= SPARSE_FACTOR * present + 1_000_000:
             cells = np.empty((len(rows), width), dtype=object)
             cells[:] = [row + [None] * (width - len(row)) for row in rows]
-            self._cells = cells
-        return self._cells
+            self._cells, self._columns = cells, np.arange(width)
+            return
+        found = [(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row) if v is not None]
+        used = np.unique(np.array([c for _, c, _ in found], dtype=np.int64))
+        cells = np.full((len(rows), len(used)), None, dtype=object)
+        for r, c, v in found:
+            cells[r, np.searchsorted(used, c)] = v
+        self._cells, self._columns = cells, used
+
+
+def row_of(values: np.ndarray, columns: np.ndarray, length: int) -> list[Cell]:
+    """A row of `cells` back in sheet columns, `length` cells long."""
+    if len(columns) and columns[-1] == len(columns) - 1:
+        return values[:length].tolist()
+    row: list[Cell] = [None] * length
+    for value, column in zip(values.tolist(), columns.tolist(), strict=True):
+        if column < length:
+            row[column] = value
+    return row
 
 
 def cell_text(value: object) -> Cell:
@@ -318,7 +357,7 @@ def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
     """
     width = max(map(len, values), default=0)
     raw = np.empty((len(values), width), dtype=object)
-    raw[:] = values if all(len(row) == width for row in values) else [row + [""] * (width - len(row)) for row in values]
+    raw[:] = values if set(map(len, values)) <= {width} else [row + [""] * (width - len(row)) for row in values]
     flat = raw.ravel()
     kinds = np.frompyfunc(type, 1, 1)(flat)
     text = flat.copy()
@@ -336,7 +375,9 @@ def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
         text[others] = _objects(map(lru_cache(maxsize=None, typed=True)(cell_text), flat[others].tolist()))
     cells = text.reshape(raw.shape)
     filled = np.not_equal(cells, None)
-    lengths = np.where(filled.any(axis=1), width - filled[:, ::-1].argmax(axis=1), 0)
+    lengths = (
+        np.where(filled.any(axis=1), width - filled[:, ::-1].argmax(axis=1), 0) if width else np.zeros(len(cells), int)
+    )
     present = np.flatnonzero(lengths)
     height = int(present[-1]) + 1 if present.size else 0
     return cells[:height, : int(lengths.max(initial=0))], lengths[:height]
