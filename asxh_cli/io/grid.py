@@ -323,8 +323,9 @@ def xlsx_extents(path: Path) -> dict[str, Extent]:
                     if found:
                         max_row = max(max_row, *map(int, found))
                     columns.update(_WIDE_REF.findall(data))
-                    hidden.update(int(r) for r in _HIDDEN_ROW.findall(data))
-                    for c0, r0, c1, r1 in _MERGE_REF.findall(data):
+                    if b'hidden="' in data:
+                        hidden.update(int(r) for r in _HIDDEN_ROW.findall(data))
+                    for c0, r0, c1, r1 in _MERGE_REF.findall(data) if b"<mergeCell " in data else ():
                         first = (int(r0) - 1, _column_number(c0) - 1)
                         merged.append((*first, int(r1 or r0) - 1, _column_number(c1 or c0) - 1))
             width = max((_column_number(c) for c in columns), default=26 if cells else 0)
