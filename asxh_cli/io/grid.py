@@ -359,23 +359,25 @@ def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
     width = max(map(len, values), default=0)
     raw = np.empty((len(values), width), dtype=object)
     raw[:] = values if set(map(len, values)) <= {width} else [row + [""] * (width - len(row)) for row in values]
-    flat = raw.ravel()
+    flat = raw.ravel()  # a view: the values are turned into text in place
     kinds = np.frompyfunc(type, 1, 1)(flat)
-    text = flat.copy()
     is_str, is_float = np.equal(kinds, str), np.equal(kinds, float)
+    empty = np.equal(kinds, type(None))
     strings = np.flatnonzero(is_str)
-    text[strings[flat[strings] == ""]] = None
+    blank = strings[flat[strings] == ""]
+    empty[blank] = True
+    flat[blank] = None
     floats = np.flatnonzero(is_float)
     if floats.size:
         numbers = flat[floats].astype(np.float64)
         whole = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (np.abs(numbers) < 1e16)
-        text[floats[whole]] = _objects(map(str, numbers[whole].astype(np.int64).tolist()))
-        text[floats[~whole]] = _objects(map(repr, numbers[~whole].tolist()))
-    others = np.flatnonzero(~(is_str | is_float | np.equal(kinds, type(None))))
-    if others.size:
-        text[others] = _objects(map(lru_cache(maxsize=None, typed=True)(cell_text), flat[others].tolist()))
-    cells = text.reshape(raw.shape)
-    filled = np.not_equal(cells, None)
+        flat[floats[whole]] = _objects(map(str, numbers[whole].astype(np.int64).tolist()))
+        flat[floats[~whole]] = _objects(map(repr, numbers[~whole].tolist()))
+    others = np.flatnonzero(~(is_str | is_float | empty))
+    if others.size:  # never None: `cell_text` gives None only for None and ""
+        flat[others] = _objects(map(lru_cache(maxsize=None, typed=True)(cell_text), flat[others].tolist()))
+    cells = raw
+    filled = ~empty.reshape(raw.shape)
     lengths = (
         np.where(filled.any(axis=1), width - filled[:, ::-1].argmax(axis=1), 0) if width else np.zeros(len(cells), int)
     )

@@ -541,7 +541,10 @@ def _looks_like_person(cells: list[Cell]) -> bool:
 def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None = None) -> SheetTable:
     """Detect the header of `grid` and return its people rows with provenance and every skipped row."""
     headers = _Headers(rules.column_aliases, overrides or {})
-    if not any(c and c.strip() for c in grid.cells[np.not_equal(grid.cells, None)]):
+    top = grid.cells[:HEADER_SCAN_ROWS]  # nearly always enough to see the sheet is not empty
+    if not any(c and c.strip() for c in top[np.not_equal(top, None)]) and not any(
+        c and c.strip() for c in grid.cells[np.not_equal(grid.cells, None)]
+    ):
         raise InputError("sheet.empty", file=grid.file.name, sheet=grid.sheet)
     header, two_level, view = _find_header(grid, rules, headers)
     lower = view[header + 1] if two_level else None
@@ -682,6 +685,6 @@ def _frame(columns: list[Column], sheet: _Sheet, kept_rows: np.ndarray, grid: Sh
         frame[SEX_FROM_LAYOUT] = sexes
     frame["source_file"] = np.full(count, grid.file.name, dtype=object)
     frame["source_sheet"] = np.full(count, grid.sheet, dtype=object)
-    data = pd.DataFrame(frame, dtype=object)
+    data = pd.DataFrame(frame, dtype=object, copy=False)
     data["source_row"] = (kept_rows + 1).astype(np.int64)
     return data
