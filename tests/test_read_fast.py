@@ -53,14 +53,14 @@ def verdicts_both_ways(grid: SheetGrid, rules) -> tuple[dict, dict]:
     first = header + (2 if two_level else 1)
     columns, _ = _settle_by_content(columns, grid, first)
     straight: dict[int, tuple[str, str] | None] = {}
-    sheet = _Sheet(grid)
+    sheet = _Sheet.of(grid)
     sheet.merge_down(grid.merged, first, columns)
     classifier = _Classifier(columns, rules, headers)
     for r in range(len(sheet.cells)):
         if header <= r < first:
             continue
         straight[r] = classifier.classify(sheet.row(r)) if r >= first else _above_header(sheet.row(r))
-    sheet = _Sheet(grid)
+    sheet = _Sheet.of(grid)
     sheet.merge_down(grid.merged, first, columns)
     found = _verdicts(sheet, first, header, _Classifier(columns, rules, headers))
     fast = {r: None if found.kept[r] else found.found[r] for r in straight}

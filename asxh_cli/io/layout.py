@@ -291,10 +291,18 @@ def _settle_by_content(columns: list[Column], grid: SheetGrid, first: int) -> tu
 class _Sheet:
     """A working copy of a grid's cells (rows × the sheet columns it holds) that merged values are filled into."""
 
-    def __init__(self, grid: SheetGrid) -> None:
-        self.cells = grid.cells.copy()
-        self.columns = grid.columns
-        self.lengths = grid.lengths.copy()
+    def __init__(self, cells: np.ndarray, columns: np.ndarray, lengths: np.ndarray) -> None:
+        self.cells = cells
+        self.columns = columns
+        self.lengths = lengths
+
+    @classmethod
+    def of(cls, grid: SheetGrid) -> _Sheet:
+        return cls(grid.cells.copy(), grid.columns, grid.lengths.copy())
+
+    def take(self, rows: np.ndarray) -> _Sheet:
+        """Only the given rows (a copy)."""
+        return _Sheet(self.cells[rows], self.columns, self.lengths[rows])
 
     def column(self, index: int, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
         """Sheet column `index` of the given rows (a view where the sheet holds the column, else all None)."""
@@ -554,7 +562,7 @@ def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None 
     header_rows = tuple(range(header + 1, first_data + 1))
     columns, settled = _settle_by_content(columns, grid, first_data)
     notes += settled
-    sheet = _Sheet(grid)
+    sheet = _Sheet.of(grid)
     sheet.merge_down(grid.merged, first_data, columns)
 
     verdicts = _verdicts(sheet, first_data, header, _Classifier(columns, rules, headers))
@@ -589,7 +597,7 @@ def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None 
         if index not in labelled and not _empty(sheet.column(index, kept_rows)).all():
             columns.append(Column(index, f"Cột {column_letter(index)}", None))
     columns.sort(key=lambda c: c.index)
-    data = _frame(columns, sheet, kept_rows, grid)
+    data = _frame(columns, sheet.take(kept_rows), kept_rows + 1, grid)
     _apply_context(data, changes, kept_rows)
     return SheetTable(
         grid.file.name,
@@ -656,9 +664,9 @@ def _apply_context(data: pd.DataFrame, changes: list[tuple[int, dict[str, str]]]
             data.insert(position, name, pd.Series(values, index=data.index, dtype=object))
 
 
-def _frame(columns: list[Column], sheet: _Sheet, kept_rows: np.ndarray, grid: SheetGrid) -> pd.DataFrame:
+def _frame(columns: list[Column], kept: _Sheet, row_numbers: np.ndarray, grid: SheetGrid) -> pd.DataFrame:
     """The kept rows as a frame: a column per sheet column, then provenance."""
-    count = len(kept_rows)
+    count = len(row_numbers)
     frame: dict[str, np.ndarray] = {}
     sex_split = [c for c in columns if c.sex]
     for col in columns:
@@ -667,13 +675,13 @@ def _frame(columns: list[Column], sheet: _Sheet, kept_rows: np.ndarray, grid: Sh
         name = col.field or col.header
         if name in frame:  # two extra columns with the same header text
             name = f"{name} ({col.letter})"
-        frame[name] = sheet.column(col.index, kept_rows)
+        frame[name] = kept.column(col.index)
     if sex_split:
         births = np.full(count, None, dtype=object)
         sexes = np.full(count, None, dtype=object)
         given = np.zeros(count, dtype=np.int64)  # how many of the split columns a row fills
         for col in sex_split:
-            values = sheet.column(col.index, kept_rows)
+            values = kept.column(col.index)
             present = ~_empty(values)
             both = present & (given > 0)
             births[both] = births[both] + " | " + values[both]
@@ -686,5 +694,5 @@ def _frame(columns: list[Column], sheet: _Sheet, kept_rows: np.ndarray, grid: Sh
     frame["source_file"] = np.full(count, grid.file.name, dtype=object)
     frame["source_sheet"] = np.full(count, grid.sheet, dtype=object)
     data = pd.DataFrame(frame, dtype=object, copy=False)
-    data["source_row"] = (kept_rows + 1).astype(np.int64)
+    data["source_row"] = row_numbers.astype(np.int64)
     return data
