@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asxh_cli.errors import InputError
-from asxh_cli.io.grid import SheetGrid, _text_cells, cell_text, read_excel_grids
+from asxh_cli.io.grid import SheetGrid, _tag_counts, _text_cells, cell_text, read_excel_grids
 from asxh_cli.io.layout import (
     _above_header,
     _Classifier,
@@ -246,3 +246,13 @@ def test_sparse_grid_keeps_only_the_columns_it_holds():
     assert grid.cells.shape == (len(rows), 3)
     assert grid.row(1) == rows[1] and grid.row(5) == [] and grid.row(len(rows) - 1) == rows[-1]
     assert np.array_equal(grid.lengths, [len(r) for r in rows])
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from([b"<", b"row", b"c", b" ", b">", b"<c", b"<row", b"r", b"ow", b"x", b"\0"]), max_size=40)
+)
+def test_tag_counts_match_bytes_count(parts):
+    data = b"".join(parts)
+    rows = data.count(b"<row ") + data.count(b"<row>")
+    assert _tag_counts(data) == (rows, data.count(b"<c ") + data.count(b"<c>"))

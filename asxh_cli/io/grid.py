@@ -298,6 +298,20 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 _HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
 
 
+def _tag_counts(data: bytes) -> tuple[int, int]:
+    """How many `<row ` or `<row>`, and how many `<c ` or `<c>`, `data` holds (as bytes.count; one look at each '<')."""
+    view = np.frombuffer(data + b"\0" * 5, dtype=np.uint8)
+    at = np.flatnonzero(view[: len(data)] == ord("<"))
+
+    def byte(offset: int, *wanted: bytes) -> np.ndarray:
+        found = view[at + offset]
+        return np.logical_or.reduce([found == ord(w) for w in wanted])
+
+    cells = byte(1, b"c") & byte(2, b" ", b">")
+    rows = byte(1, b"r") & byte(2, b"o") & byte(3, b"w") & byte(4, b" ", b">")
+    return int(np.count_nonzero(rows)), int(np.count_nonzero(cells))
+
+
 def xlsx_extents(path: Path) -> dict[str, Extent]:
     """Real extent of every sheet of an .xlsx (streamed; memory does not grow with the sheet)."""
     extents: dict[str, Extent] = {}
@@ -317,8 +331,8 @@ def xlsx_extents(path: Path) -> dict[str, Extent]:
                     data = tail + chunk
                     cut = data.rfind(b"<")
                     data, tail = data[:cut], data[cut:]
-                    rows += data.count(b"<row ") + data.count(b"<row>")
-                    cells += data.count(b"<c ") + data.count(b"<c>")
+                    found_rows, found_cells = _tag_counts(data)
+                    rows, cells = rows + found_rows, cells + found_cells
                     found = _ROW_REF.findall(data)
                     if found:
                         max_row = max(max_row, *map(int, found))
