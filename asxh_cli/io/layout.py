@@ -343,11 +343,13 @@ def _stripped(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _holds(values: np.ndarray, test: Callable[[str], object]) -> np.ndarray:
-    """Whether `test` holds for each value (False for None), asked once per distinct value."""
+def _holds(values: np.ndarray, test: Callable[[str], object], repeated: bool = True) -> np.ndarray:
+    """Whether `test` holds for each value (False for None), asked once per distinct value when values repeat."""
     out = np.zeros(len(values), dtype=bool)
     present = np.flatnonzero(np.not_equal(values, None))
-    if present.size:
+    if present.size and not repeated:  # IDs: nearly all distinct, finding the distinct ones costs more than it saves
+        out[present] = np.fromiter(map(bool, map(test, values[present].tolist())), dtype=bool, count=present.size)
+    elif present.size:
         codes, uniques = pd.factorize(values[present])
         verdicts = np.fromiter(map(bool, map(test, uniques.tolist())), dtype=bool, count=len(uniques))
         out[present] = verdicts[codes]
@@ -448,14 +450,16 @@ class _Classifier:
         """Which rows from `first` on `classify` takes as people at once, whatever the rows before them: worked out
         per column and per distinct value. The other rows are left to `classify`, in order."""
 
-        def holds(indexes: list[int], test: Callable[[str], object], rows: np.ndarray) -> np.ndarray:
+        def holds(
+            indexes: list[int], test: Callable[[str], object], rows: np.ndarray, repeated: bool = True
+        ) -> np.ndarray:
             found = np.zeros(len(rows), dtype=bool)
             for index in indexes:
-                found |= _holds(_stripped(sheet.column(index, rows)), test)
+                found |= _holds(_stripped(sheet.column(index, rows)), test, repeated)
             return found
 
         everyone = np.arange(first, max(len(sheet.cells), first))
-        people = holds(self.ids, _is_id, everyone) | holds(self.old_ids, _ID.match, everyone)
+        people = holds(self.ids, _is_id, everyone, False) | holds(self.old_ids, _ID.match, everyone, False)
         rest = everyone[~people]  # only rows without an ID need their name and other data looked at
         rest = rest[
             holds(self.births, _DATE.match, rest)
