@@ -11,6 +11,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -371,14 +372,13 @@ def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
     distinct value; trailing empty rows are left out, and columns empty in every row.
     """
     width = max(map(len, values), default=0)
-    raw = np.empty((len(values), width), dtype=object)
-    raw[:] = values if set(map(len, values)) <= {width} else [row + [""] * (width - len(row)) for row in values]
-    flat = raw.ravel()  # a view: the values are turned into text in place
-    kinds = np.frompyfunc(type, 1, 1)(flat)
+    if not set(map(len, values)) <= {width}:
+        values = [row + [""] * (width - len(row)) for row in values]
+    flat = np.fromiter(chain.from_iterable(values), dtype=object, count=len(values) * width)
+    kinds = np.fromiter(map(type, chain.from_iterable(values)), dtype=object, count=flat.size)
     is_str, is_float = np.equal(kinds, str), np.equal(kinds, float)
     empty = np.equal(kinds, type(None))
-    strings = np.flatnonzero(is_str)
-    blank = strings[flat[strings] == ""]
+    blank = np.flatnonzero(flat == "")  # only a str equals ""
     empty[blank] = True
     flat[blank] = None
     floats = np.flatnonzero(is_float)
@@ -390,8 +390,8 @@ def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
     others = np.flatnonzero(~(is_str | is_float | empty))
     if others.size:  # never None: `cell_text` gives None only for None and ""
         flat[others] = _objects(map(lru_cache(maxsize=None, typed=True)(cell_text), flat[others].tolist()))
-    cells = raw
-    filled = ~empty.reshape(raw.shape)
+    cells = flat.reshape(len(values), width)
+    filled = ~empty.reshape(cells.shape)
     lengths = (
         np.where(filled.any(axis=1), width - filled[:, ::-1].argmax(axis=1), 0) if width else np.zeros(len(cells), int)
     )
