@@ -8,11 +8,14 @@ import io
 import re
 import unicodedata
 import zipfile
-from dataclasses import dataclass, field
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 from xml.etree import ElementTree
 
+import numpy as np
 import openpyxl
 import python_calamine
 
@@ -31,17 +34,99 @@ _ZIP_MAGIC = b"PK\x03\x04"
 Cell = str | None
 
 
-@dataclass
 class SheetGrid:
-    """One sheet as rows of text cells; `merged` holds 0-based (row0, col0, row1, col1) ranges."""
+    """One sheet of text cells; `merged` holds 0-based (row0, col0, row1, col1) ranges.
 
-    file: Path
-    sheet: str
-    rows: list[list[Cell]]
-    merged: list[tuple[int, int, int, int]] = field(default_factory=list)
-    encoding: str | None = None
-    hidden: bool = False  # Excel hides this sheet
-    hidden_rows: frozenset[int] = frozenset()  # Excel row numbers hidden in the sheet (xlsx only)
+    Built from `rows` (a list of cells per row) or from `cells` (a rectangular object array, None where empty) with
+    `lengths` (each row's length once trailing empty cells are left out); each form is made from the other on first
+    use. `columns` gives the sheet column of each column of `cells`: every column up to the widest row, or for a
+    sparse sheet (a few cells far apart) only the columns holding a cell.
+    """
+
+    def __init__(
+        self,
+        file: Path,
+        sheet: str,
+        rows: list[list[Cell]] | None = None,
+        merged: list[tuple[int, int, int, int]] | None = None,
+        encoding: str | None = None,
+        hidden: bool = False,
+        hidden_rows: frozenset[int] = frozenset(),
+        *,
+        cells: np.ndarray | None = None,
+        lengths: np.ndarray | None = None,
+    ) -> None:
+        self.file = file
+        self.sheet = sheet
+        self.merged = list(merged or [])
+        self.encoding = encoding
+        self.hidden = hidden  # Excel hides this sheet
+        self.hidden_rows = hidden_rows  # Excel row numbers hidden in the sheet (xlsx only)
+        self._rows = rows if rows is not None or cells is not None else []
+        self._cells = cells
+        self._columns = None if cells is None else np.arange(cells.shape[1])
+        self._lengths = lengths
+
+    @property
+    def rows(self) -> list[list[Cell]]:
+        """The rows as lists (from `cells`: each without its trailing empty cells)."""
+        if self._rows is None:
+            self._rows = [self.row(r) for r in range(len(self.cells))]
+        return self._rows
+
+    def row(self, index: int) -> list[Cell]:
+        """One row as a list (from `cells`: without its trailing empty cells)."""
+        if self._rows is not None:
+            return self._rows[index]
+        return row_of(self.cells[index], self.columns, int(self.lengths[index]))
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """How many cells each row holds (trailing empty cells left out when built from `cells`)."""
+        if self._lengths is None:
+            self._lengths = np.fromiter(map(len, self.rows), dtype=np.int64, count=len(self.rows))
+        return self._lengths
+
+    @property
+    def columns(self) -> np.ndarray:
+        """The sheet column (0-based) of each column of `cells`."""
+        if self._columns is None:
+            self._fill_cells()
+        return self._columns  # type: ignore[return-value]
+
+    @property
+    def cells(self) -> np.ndarray:
+        """The rows as one object array, None where a row has no cell."""
+        if self._cells is None:
+            self._fill_cells()
+        return self._cells  # type: ignore[return-value]
+
+    def _fill_cells(self) -> None:
+        rows, lengths = self.rows, self.lengths
+        width = int(lengths.max(initial=0))
+        present = int(lengths.sum())
+        if len(rows) * width <= SPARSE_FACTOR * present + 1_000_000:
+            cells = np.empty((len(rows), width), dtype=object)
+            cells[:] = [row + [None] * (width - len(row)) for row in rows]
+            self._cells, self._columns = cells, np.arange(width)
+            return
+        found = [(r, c, v) for r, row in enumerate(rows) for c, v in enumerate(row) if v is not None]
+        used = np.unique(np.array([c for _, c, _ in found], dtype=np.int64))
+        cells = np.full((len(rows), len(used)), None, dtype=object)
+        for r, c, v in found:
+            cells[r, np.searchsorted(used, c)] = v
+        self._cells, self._columns = cells, used
+
+
+def row_of(values: np.ndarray, columns: np.ndarray, length: int) -> list[Cell]:
+    """A row of `cells` back in sheet columns, `length` cells long."""
+    if len(columns) and columns[-1] == len(columns) - 1:
+        return values[:length].tolist()
+    row: list[Cell] = [None] * length
+    for value, column in zip(values.tolist(), columns.tolist(), strict=True):
+        if column < length:
+            row[column] = value
+    return row
 
 
 def cell_text(value: object) -> Cell:
@@ -214,6 +299,20 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 _HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
 
 
+def _tag_counts(data: bytes) -> tuple[int, int]:
+    """How many `<row ` or `<row>`, and how many `<c ` or `<c>`, `data` holds (as bytes.count; one look at each '<')."""
+    view = np.frombuffer(data + b"\0" * 5, dtype=np.uint8)
+    at = np.flatnonzero(view[: len(data)] == ord("<"))
+
+    def byte(offset: int, *wanted: bytes) -> np.ndarray:
+        found = view[at + offset]
+        return np.logical_or.reduce([found == ord(w) for w in wanted])
+
+    cells = byte(1, b"c") & byte(2, b" ", b">")
+    rows = byte(1, b"r") & byte(2, b"o") & byte(3, b"w") & byte(4, b" ", b">")
+    return int(np.count_nonzero(rows)), int(np.count_nonzero(cells))
+
+
 def xlsx_extents(path: Path) -> dict[str, Extent]:
     """Real extent of every sheet of an .xlsx (streamed; memory does not grow with the sheet)."""
     extents: dict[str, Extent] = {}
@@ -233,14 +332,15 @@ def xlsx_extents(path: Path) -> dict[str, Extent]:
                     data = tail + chunk
                     cut = data.rfind(b"<")
                     data, tail = data[:cut], data[cut:]
-                    rows += data.count(b"<row ") + data.count(b"<row>")
-                    cells += data.count(b"<c ") + data.count(b"<c>")
+                    found_rows, found_cells = _tag_counts(data)
+                    rows, cells = rows + found_rows, cells + found_cells
                     found = _ROW_REF.findall(data)
                     if found:
                         max_row = max(max_row, *map(int, found))
                     columns.update(_WIDE_REF.findall(data))
-                    hidden.update(int(r) for r in _HIDDEN_ROW.findall(data))
-                    for c0, r0, c1, r1 in _MERGE_REF.findall(data):
+                    if b'hidden="' in data:
+                        hidden.update(int(r) for r in _HIDDEN_ROW.findall(data))
+                    for c0, r0, c1, r1 in _MERGE_REF.findall(data) if b"<mergeCell " in data else ():
                         first = (int(r0) - 1, _column_number(c0) - 1)
                         merged.append((*first, int(r1 or r0) - 1, _column_number(c1 or c0) - 1))
             width = max((_column_number(c) for c in columns), default=26 if cells else 0)
@@ -265,17 +365,46 @@ def _stream_rows(path: Path, sheet: str) -> list[list[Cell]]:
         book.close()
 
 
-def _trimmed(rows: list[list[object]]) -> list[list[Cell]]:
-    result = []
-    text = cell_text
-    for values in rows:
-        row = [v if type(v) is str and v else text(v) for v in values]
-        while row and row[-1] is None:
-            row.pop()
-        result.append(row)
-    while result and not result[-1]:
-        result.pop()
-    return result
+def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
+    """Calamine's values as `cell_text` would give them (None for empty), and each row's trimmed length.
+
+    Worked out per kind of value over the whole sheet at once: numbers with numpy, dates and the rest once per
+    distinct value; trailing empty rows are left out, and columns empty in every row.
+    """
+    width = max(map(len, values), default=0)
+    if not set(map(len, values)) <= {width}:
+        values = [row + [""] * (width - len(row)) for row in values]
+    flat = np.fromiter(chain.from_iterable(values), dtype=object, count=len(values) * width)
+    kinds = np.fromiter(map(type, chain.from_iterable(values)), dtype=object, count=flat.size)
+    is_str, is_float = np.equal(kinds, str), np.equal(kinds, float)
+    empty = np.equal(kinds, type(None))
+    blank = np.flatnonzero(flat == "")  # only a str equals ""
+    empty[blank] = True
+    flat[blank] = None
+    floats = np.flatnonzero(is_float)
+    if floats.size:
+        numbers = flat[floats].astype(np.float64)
+        whole = np.isfinite(numbers) & (np.floor(numbers) == numbers) & (np.abs(numbers) < 1e16)
+        flat[floats[whole]] = _objects(map(str, numbers[whole].astype(np.int64).tolist()))
+        flat[floats[~whole]] = _objects(map(repr, numbers[~whole].tolist()))
+    others = np.flatnonzero(~(is_str | is_float | empty))
+    if others.size:  # never None: `cell_text` gives None only for None and ""
+        flat[others] = _objects(map(lru_cache(maxsize=None, typed=True)(cell_text), flat[others].tolist()))
+    cells = flat.reshape(len(values), width)
+    filled = ~empty.reshape(cells.shape)
+    lengths = (
+        np.where(filled.any(axis=1), width - filled[:, ::-1].argmax(axis=1), 0) if width else np.zeros(len(cells), int)
+    )
+    present = np.flatnonzero(lengths)
+    height = int(present[-1]) + 1 if present.size else 0
+    return cells[:height, : int(lengths.max(initial=0))], lengths[:height]
+
+
+def _objects(values: Iterable[object]) -> np.ndarray:
+    found = list(values)
+    array = np.empty(len(found), dtype=object)
+    array[:] = found
+    return array
 
 
 def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool = False) -> list[SheetGrid]:
@@ -300,16 +429,28 @@ def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool 
                 extent is not None and extent.rows * extent.columns > SPARSE_FACTOR * extent.cells + 1_000_000
             ):
                 rows, merged = _stream_rows(path, info.name), list(extent.merged) if extent else []
+                cells = lengths = None
             else:
                 data = workbook.get_sheet_by_name(info.name)
-                rows = _trimmed(data.to_python(skip_empty_area=False))
+                cells, lengths = _text_cells(data.to_python(skip_empty_area=False))
                 merged = [(r0, c0, r1, c1) for (r0, c0), (r1, c1) in (data.merged_cell_ranges or [])]
         except InputError:
             raise
         except Exception as exc:  # damaged sheet XML
             raise InputError("file.corrupt", file=path, detail=f"sheet '{info.name}': {type(exc).__name__}") from None
         hidden_rows = extent.hidden_rows if extent is not None else frozenset()
-        grids.append(SheetGrid(path, info.name, rows, merged, hidden=info.hidden, hidden_rows=hidden_rows))
+        grids.append(
+            SheetGrid(
+                path,
+                info.name,
+                None if cells is not None else rows,
+                merged,
+                hidden=info.hidden,
+                hidden_rows=hidden_rows,
+                cells=cells,
+                lengths=lengths,
+            )
+        )
     return grids
 
 

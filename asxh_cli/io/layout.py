@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
+import numpy as np
 import pandas as pd
 
 from asxh_cli.errors import InputError
-from asxh_cli.io.grid import Cell, SheetGrid
+from asxh_cli.io.grid import Cell, SheetGrid, row_of
 from asxh_cli.normalize.lookup import category_index
 from asxh_cli.normalize.text import fold
 from asxh_cli.rules import Rules
@@ -160,7 +162,7 @@ class _Headers:
 
 def _filled(grid: SheetGrid, start: int, stop: int) -> list[list[str]]:
     """Rows start..stop-1 as stripped text, merged ranges filled with their top-left value."""
-    rows = grid.rows[start:stop]
+    rows = [grid.row(r) for r in range(start, min(stop, len(grid.cells)))]
     width = max((len(r) for r in rows), default=0)
     view = [[(c or "").strip() for c in row] + [""] * (width - len(row)) for row in rows]
     for r0, c0, r1, c1 in grid.merged:
@@ -223,7 +225,7 @@ def _resolve_columns(
 
 def _find_header(grid: SheetGrid, rules: Rules, headers: _Headers) -> tuple[int, bool, list[list[str]]]:
     """(header row index, whether a second header row follows, filled view of the first rows)."""
-    limit = min(HEADER_SCAN_ROWS, len(grid.rows))
+    limit = min(HEADER_SCAN_ROWS, len(grid.cells))
     view = _filled(grid, 0, limit + 1)
     scores = [_score_row(row, headers) for row in view[:limit]]
     best = max(range(len(scores)), key=lambda i: (scores[i], -i), default=0)
@@ -243,7 +245,7 @@ def _find_header(grid: SheetGrid, rules: Rules, headers: _Headers) -> tuple[int,
             )
         ]
         name_free = all(not lower[i] or lower[i] == upper[i] for i in name_cols)
-        raw_next = grid.rows[best + 1] if best + 1 < len(grid.rows) else []
+        raw_next = grid.row(best + 1) if best + 1 < len(grid.cells) else []
         looks_like_data = any(sum(ch.isdigit() for ch in (c or "")) >= 4 for c in raw_next)
         two_level = bool(sub_labels) and name_free and not looks_like_data
     return best, two_level, view
@@ -255,7 +257,7 @@ def _digits(text: str) -> str:
 
 def _settle_by_content(columns: list[Column], grid: SheetGrid, first: int) -> tuple[list[Column], list[str]]:
     """Use what the columns hold to settle doubt: 12-digit numbers are the personal ID, Nam/Nữ is the sex."""
-    sample = grid.rows[first : first + CONTENT_SAMPLE_ROWS]
+    sample = [grid.row(r) for r in range(first, min(first + CONTENT_SAMPLE_ROWS, len(grid.cells)))]
 
     def share(index: int, test: object, least: int = 1) -> float:
         values = [(row[index] or "").strip() for row in sample if index < len(row) and row[index]]
@@ -286,22 +288,72 @@ def _settle_by_content(columns: list[Column], grid: SheetGrid, first: int) -> tu
     return result, notes
 
 
-def _merge_down(grid: SheetGrid, first: int, columns: list[Column]) -> None:
-    """A value merged down over several data rows applies to each of those rows (context fields only)."""
-    fields = {c.index: c.field for c in columns}
-    for r0, c0, r1, _c1 in grid.merged:
-        if r0 < first or r1 <= r0 or r0 >= len(grid.rows) or fields.get(c0) not in MERGE_DOWN_FIELDS:
-            continue
-        top = grid.rows[r0]
-        value = top[c0] if c0 < len(top) else None
-        if value in (None, ""):
-            continue
-        for r in range(r0 + 1, min(r1, len(grid.rows) - 1) + 1):
-            row = grid.rows[r]
-            if len(row) <= c0:
-                row.extend([None] * (c0 + 1 - len(row)))
-            if row[c0] in (None, ""):
-                row[c0] = value
+class _Sheet:
+    """A working copy of a grid's cells (rows × the sheet columns it holds) that merged values are filled into."""
+
+    def __init__(self, cells: np.ndarray, columns: np.ndarray, lengths: np.ndarray) -> None:
+        self.cells = cells
+        self.columns = columns
+        self.lengths = lengths
+
+    @classmethod
+    def of(cls, grid: SheetGrid) -> _Sheet:
+        return cls(grid.cells.copy(), grid.columns, grid.lengths.copy())
+
+    def take(self, rows: np.ndarray) -> _Sheet:
+        """Only the given rows (a copy)."""
+        return _Sheet(self.cells[rows], self.columns, self.lengths[rows])
+
+    def column(self, index: int, rows: np.ndarray | slice = slice(None)) -> np.ndarray:
+        """Sheet column `index` of the given rows (a view where the sheet holds the column, else all None)."""
+        at = int(np.searchsorted(self.columns, index))
+        if at < len(self.columns) and self.columns[at] == index:
+            return self.cells[rows, at]
+        count = len(rows) if isinstance(rows, np.ndarray) else len(range(len(self.cells))[rows])
+        return np.full(count, None, dtype=object)
+
+    def row(self, index: int) -> list[Cell]:
+        return row_of(self.cells[index], self.columns, int(self.lengths[index]))
+
+    def merge_down(self, merged: list[tuple[int, int, int, int]], first: int, columns: list[Column]) -> None:
+        """A value merged down over several data rows applies to each of those rows (context fields only)."""
+        fields = {c.index: c.field for c in columns}
+        height = len(self.cells)
+        for r0, c0, r1, _c1 in merged:
+            if r0 < first or r1 <= r0 or r0 >= height or fields.get(c0) not in MERGE_DOWN_FIELDS:
+                continue
+            value = self.column(c0)[r0]
+            if value in (None, ""):
+                continue
+            below = self.column(c0, slice(r0 + 1, min(r1, height - 1) + 1))
+            below[_empty(below)] = value
+            lengths = self.lengths[r0 + 1 : min(r1, height - 1) + 1]
+            np.maximum(lengths, c0 + 1, out=lengths)
+
+
+def _empty(values: np.ndarray) -> np.ndarray:
+    """Where an array of cells holds None or ""."""
+    return np.equal(values, None) | np.equal(values, "")
+
+
+def _stripped(values: np.ndarray) -> np.ndarray:
+    """Each cell stripped of spaces, None where it is empty or only spaces (as `_Classifier._values` reads them)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = [v.strip() or None if v else None for v in values.tolist()]
+    return out
+
+
+def _holds(values: np.ndarray, test: Callable[[str], object], repeated: bool = True) -> np.ndarray:
+    """Whether `test` holds for each value (False for None), asked once per distinct value when values repeat."""
+    out = np.zeros(len(values), dtype=bool)
+    present = np.flatnonzero(np.not_equal(values, None))
+    if present.size and not repeated:  # IDs: nearly all distinct, finding the distinct ones costs more than it saves
+        out[present] = np.fromiter(map(bool, map(test, values[present].tolist())), dtype=bool, count=present.size)
+    elif present.size:
+        codes, uniques = pd.factorize(values[present])
+        verdicts = np.fromiter(map(bool, map(test, uniques.tolist())), dtype=bool, count=len(uniques))
+        out[present] = verdicts[codes]
+    return out
 
 
 _GROUP_NUMBER = re.compile(r"^(?:[IVXLC]+|[A-Za-z])[.)]?$")  # I, II, A, b) in the STT column number a group
@@ -309,6 +361,16 @@ _GROUP_NUMBER = re.compile(r"^(?:[IVXLC]+|[A-Za-z])[.)]?$")  # I, II, A, b) in t
 
 def _marker(text: str, markers: tuple[str, ...]) -> str | None:
     return next((m for m in markers if text == m or text.startswith(m + " ")), None)
+
+
+def _is_id(value: str) -> bool:
+    if value.isascii() and value.isdigit():  # most IDs: what the pattern and the count below say of plain digits
+        return 9 <= len(value) <= 18
+    return bool(_ID.match(value)) and len(value) - value.count(" ") - value.count(".") >= 8
+
+
+def _is_named(name: str) -> bool:
+    return bool(name) and bool(_LETTER.search(name)) and not _NUMBER.match(name)
 
 
 def _looks_like_name(text: str) -> bool:
@@ -337,6 +399,7 @@ class _Classifier:
         self.after_signature = False
         self.categories = category_index(rules)
         self._sex_cache: dict[str, bool] = {}
+        self._total_initial: dict[str, bool] = {}
 
     @staticmethod
     def _values(cells: list[Cell], indexes: list[int]) -> list[str]:
@@ -358,9 +421,9 @@ class _Classifier:
 
     def has_id(self, cells: list[Cell]) -> bool:
         """An ID-like value in an ID column (most person rows: decided without looking further)."""
-        return any(
-            _ID.match(v) and len(v) - v.count(" ") - v.count(".") >= 8 for v in self._values(cells, self.ids)
-        ) or any(_ID.match(v) for v in self._values(cells, self.old_ids))
+        return any(_is_id(v) for v in self._values(cells, self.ids)) or any(
+            _ID.match(v) for v in self._values(cells, self.old_ids)
+        )
 
     def birth_or_other(self, cells: list[Cell]) -> tuple[bool, bool]:
         """(has birth date, has sex or category)."""
@@ -370,6 +433,46 @@ class _Classifier:
         )
         return birth, other
 
+    def _person_name(self, name: str) -> bool:
+        """A name that makes its row a person when the row also has a birth date, sex or category (as `classify`)."""
+        if not _is_named(name):
+            return False
+        if name[0] not in self._total_initial:
+            self._total_initial[name[0]] = fold(name[0]) in self.total_initials
+        if not self._total_initial[name[0]]:
+            return True
+        folded = fold(name)
+        return folded not in self.name_headers and not (
+            bool(folded) and _marker(folded, self.rules.row_markers["total"])
+        )
+
+    def people(self, sheet: _Sheet, first: int) -> np.ndarray:
+        """Which rows from `first` on `classify` takes as people at once, whatever the rows before them: worked out
+        per column and per distinct value. The other rows are left to `classify`, in order."""
+
+        def holds(
+            indexes: list[int], test: Callable[[str], object], rows: np.ndarray, repeated: bool = True
+        ) -> np.ndarray:
+            found = np.zeros(len(rows), dtype=bool)
+            for index in indexes:
+                found |= _holds(_stripped(sheet.column(index, rows)), test, repeated)
+            return found
+
+        everyone = np.arange(first, max(len(sheet.cells), first))
+        people = holds(self.ids, _is_id, everyone, False) | holds(self.old_ids, _ID.match, everyone, False)
+        rest = everyone[~people]  # only rows without an ID need their name and other data looked at
+        rest = rest[
+            holds(self.births, _DATE.match, rest)
+            | holds(self.sexes, self._is_sex, rest)
+            | holds(self.categories_at, self.categories.find, rest)
+        ]
+        name = np.full(len(rest), None, dtype=object)
+        for index in self.names:
+            missing = np.equal(name, None)
+            name[missing] = _stripped(sheet.column(index, rest))[missing]
+        people[rest[_holds(name, self._person_name)] - first] = True
+        return people
+
     def classify(self, cells: list[Cell]) -> tuple[str, str] | None:
         """None for a person, else (reason, detail); ("blank", "") for an empty row."""
         if self.has_id(cells):
@@ -378,7 +481,7 @@ class _Classifier:
         birth, other = self.birth_or_other(cells)
         names = self._values(cells, self.names)
         name = names[0] if names else ""
-        named = bool(name) and bool(_LETTER.search(name)) and not _NUMBER.match(name)
+        named = _is_named(name)
         if named and (birth or other) and fold(name[:1]) not in self.total_initials:
             self.after_signature = False
             return None
@@ -450,7 +553,10 @@ def _looks_like_person(cells: list[Cell]) -> bool:
 def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None = None) -> SheetTable:
     """Detect the header of `grid` and return its people rows with provenance and every skipped row."""
     headers = _Headers(rules.column_aliases, overrides or {})
-    if not any(any(c and c.strip() for c in row) for row in grid.rows):
+    top = grid.cells[:HEADER_SCAN_ROWS]  # nearly always enough to see the sheet is not empty
+    if not any(c and c.strip() for c in top[np.not_equal(top, None)]) and not any(
+        c and c.strip() for c in grid.cells[np.not_equal(grid.cells, None)]
+    ):
         raise InputError("sheet.empty", file=grid.file.name, sheet=grid.sheet)
     header, two_level, view = _find_header(grid, rules, headers)
     lower = view[header + 1] if two_level else None
@@ -460,50 +566,43 @@ def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None 
     header_rows = tuple(range(header + 1, first_data + 1))
     columns, settled = _settle_by_content(columns, grid, first_data)
     notes += settled
-    _merge_down(grid, first_data, columns)
+    sheet = _Sheet.of(grid)
+    sheet.merge_down(grid.merged, first_data, columns)
 
-    classifier = _Classifier(columns, rules, headers)
+    verdicts = _verdicts(sheet, first_data, header, _Classifier(columns, rules, headers))
+    hidden = np.array(sorted(r - 1 for r in grid.hidden_rows if 0 < r <= len(sheet.cells)), dtype=np.int64)
+    for r in hidden[np.isin(hidden, np.flatnonzero(verdicts.kept))].tolist():
+        verdicts.kept[r] = False  # offices hide the rows of people taken off the list: never paid unseen
+        verdicts.found[r] = ("hidden", "hidden_row")
     skipped: Counter[str] = Counter()
     skipped_rows: dict[str, list[int]] = {}
     skipped_list: list[SkippedRow] = []
-    kept: list[list[Cell]] = []
-    kept_rows: list[int] = []
     context: dict[str, str] = {}
-    kept_context: list[dict[str, str]] = []
-    for r in range(len(grid.rows)):
-        if header <= r < first_data:
-            continue
-        cells = grid.rows[r]
-        verdict = classifier.classify(cells) if r >= first_data else _above_header(cells)
-        if verdict is None and r + 1 in grid.hidden_rows:
-            verdict = ("hidden", "hidden_row")  # offices hide the rows of people taken off the list: never paid unseen
-        if verdict is None:
-            kept.append(cells)
-            kept_rows.append(r + 1)
-            kept_context.append(context)
-            continue
-        reason, detail = verdict
+    changes: list[tuple[int, dict[str, str]]] = []
+    for r, (reason, detail) in sorted(verdicts.found.items()):
         skipped[reason] += 1
         skipped_rows.setdefault(reason, []).append(r + 1)
         if reason == "blank":
             continue
-        texts = [c.strip() for c in cells if c and c.strip()]
+        row = sheet.row(r)
+        texts = [c.strip() for c in row if c and c.strip()]
         if reason == "heading" and detail == "group":
             found = _context_of(texts, rules)
             if found:
                 context = {**context, found[0]: found[1]}
+                changes.append((r, context))
         skipped_list.append(
-            SkippedRow(grid.file.name, grid.sheet, r + 1, reason, detail, _looks_like_person(cells), " | ".join(texts))
+            SkippedRow(grid.file.name, grid.sheet, r + 1, reason, detail, _looks_like_person(row), " | ".join(texts))
         )
 
+    kept_rows = np.flatnonzero(verdicts.kept)
     labelled = {c.index for c in columns}
-    width = max((len(row) for row in kept), default=0)
-    for index in range(width):
-        if index not in labelled and any(index < len(row) and row[index] not in (None, "") for row in kept):
+    for index in sheet.columns.tolist():
+        if index not in labelled and not _empty(sheet.column(index, kept_rows)).all():
             columns.append(Column(index, f"Cột {column_letter(index)}", None))
     columns.sort(key=lambda c: c.index)
-    data = _frame(columns, kept, kept_rows, grid)
-    _apply_context(data, kept_context)
+    data = _frame(columns, sheet.take(kept_rows), kept_rows + 1, grid)
+    _apply_context(data, changes, kept_rows)
     return SheetTable(
         grid.file.name,
         grid.sheet,
@@ -518,14 +617,50 @@ def parse_sheet(grid: SheetGrid, rules: Rules, overrides: dict[str, str] | None 
     )
 
 
-def _apply_context(data: pd.DataFrame, contexts: list[dict[str, str]]) -> None:
-    """Fill a field from the group heading above each row where the row itself has no value for it."""
-    names = {name for context in contexts for name in context}
+@dataclass
+class _Verdicts:
+    """Which rows are people (`kept`), and why each other row is not (row index → (reason, detail))."""
+
+    kept: np.ndarray
+    found: dict[int, tuple[str, str]]
+
+
+def _verdicts(sheet: _Sheet, first_data: int, header: int, classifier: _Classifier) -> _Verdicts:
+    """Every row's verdict: rows surely people found per column at once, the others asked of `classify` in order
+    (a person row between two of them ends a signature block, as when every row is asked in turn)."""
+    kept = np.zeros(len(sheet.cells), dtype=bool)
+    found = {r: _above_header(sheet.row(r)) for r in range(min(header, len(sheet.cells)))}
+    people = classifier.people(sheet, first_data)
+    kept[first_data:] = people
+    seen = np.cumsum(people)
+    before = 0
+    for r in (np.flatnonzero(~people) + first_data).tolist():
+        if seen[r - first_data] != before:
+            classifier.after_signature = False
+            before = seen[r - first_data]
+        verdict = classifier.classify(sheet.row(r))
+        if verdict is None:
+            kept[r] = True
+        else:
+            found[r] = verdict
+    return _Verdicts(kept, found)
+
+
+def _apply_context(data: pd.DataFrame, changes: list[tuple[int, dict[str, str]]], kept_rows: np.ndarray) -> None:
+    """Fill a field from the group heading above each row where the row itself has no value for it.
+
+    `changes` lists (row index, context from there on) at each group heading; `kept_rows` the row index of each
+    row of `data`.
+    """
+    at = np.searchsorted(np.array([r for r, _ in changes], dtype=np.int64), kept_rows)
+    names = {name for i in np.unique(at).tolist() if i for name in changes[i - 1][1]}
     for name in sorted(names):
-        values = [context.get(name) for context in contexts]
+        given = np.empty(len(changes) + 1, dtype=object)
+        given[:] = [None] + [context.get(name) for _, context in changes]
+        values = given[at]
         if name in data.columns:
-            current = data[name].tolist()
-            values = [c if c not in (None, "") else v for c, v in zip(current, values, strict=True)]
+            current = data[name].to_numpy(dtype=object)
+            values = np.where(_empty(current), values, current)
         position = len([c for c in data.columns if c not in PROVENANCE])
         if name in data.columns:
             data[name] = pd.Series(values, index=data.index, dtype=object)
@@ -533,11 +668,10 @@ def _apply_context(data: pd.DataFrame, contexts: list[dict[str, str]]) -> None:
             data.insert(position, name, pd.Series(values, index=data.index, dtype=object))
 
 
-def _frame(columns: list[Column], rows: list[list[Cell]], row_numbers: list[int], grid: SheetGrid) -> pd.DataFrame:
-    def column_values(index: int) -> list[Cell]:
-        return [row[index] if index < len(row) else None for row in rows]
-
-    frame: dict[str, list[Cell]] = {}
+def _frame(columns: list[Column], kept: _Sheet, row_numbers: np.ndarray, grid: SheetGrid) -> pd.DataFrame:
+    """The kept rows as a frame: a column per sheet column, then provenance."""
+    count = len(row_numbers)
+    frame: dict[str, np.ndarray] = {}
     sex_split = [c for c in columns if c.sex]
     for col in columns:
         if col.sex:
@@ -545,20 +679,24 @@ def _frame(columns: list[Column], rows: list[list[Cell]], row_numbers: list[int]
         name = col.field or col.header
         if name in frame:  # two extra columns with the same header text
             name = f"{name} ({col.letter})"
-        frame[name] = column_values(col.index)
+        frame[name] = kept.column(col.index)
     if sex_split:
-        births: list[Cell] = []
-        sexes: list[Cell] = []
-        per_sex = [(c.sex, column_values(c.index)) for c in sex_split]
-        for i in range(len(rows)):
-            present = [(sex, values[i]) for sex, values in per_sex if values[i] not in (None, "")]
-            births.append(" | ".join(v for _, v in present if v) or None)
-            sexes.append(present[0][0] if len(present) == 1 else None)
+        births = np.full(count, None, dtype=object)
+        sexes = np.full(count, None, dtype=object)
+        given = np.zeros(count, dtype=np.int64)  # how many of the split columns a row fills
+        for col in sex_split:
+            values = kept.column(col.index)
+            present = ~_empty(values)
+            both = present & (given > 0)
+            births[both] = births[both] + " | " + values[both]
+            births[present & (given == 0)] = values[present & (given == 0)]
+            sexes[present] = col.sex
+            given += present
+        sexes[given != 1] = None
         frame["birth_date"] = births
         frame[SEX_FROM_LAYOUT] = sexes
-    frame["source_file"] = [grid.file.name] * len(rows)
-    frame["source_sheet"] = [grid.sheet] * len(rows)
-    frame["source_row"] = row_numbers
-    data = pd.DataFrame(frame, dtype=object)
-    data["source_row"] = data["source_row"].astype("int64")
+    frame["source_file"] = np.full(count, grid.file.name, dtype=object)
+    frame["source_sheet"] = np.full(count, grid.sheet, dtype=object)
+    data = pd.DataFrame(frame, dtype=object, copy=False)
+    data["source_row"] = row_numbers.astype(np.int64)
     return data

@@ -205,8 +205,12 @@ def read_beneficiaries(
     ordered = [c for c in CANONICAL_FIELDS if c in data.columns]
     rest = [c for c in data.columns if c not in ordered and c not in PROVENANCE]
     data = data[ordered + rest + list(PROVENANCE)]
-    text_columns = [c for c in data.columns if c != "source_row"]
-    data[text_columns] = data[text_columns].astype(object).where(data[text_columns].notna(), None)
+    # a column some sheets lack is NaN on their rows after concat: None, as every empty cell
+    gaps = [
+        c for c in data.columns if c != "source_row" and (data[c].dtype != object or any(c not in f for f in frames))
+    ]
+    if gaps:
+        data[gaps] = data[gaps].astype(object).where(data[gaps].notna(), None)
     result.data = data
     return result
 
