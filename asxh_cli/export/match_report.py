@@ -9,12 +9,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from asxh_cli.contract import Result, Status, key_label, parse_result, parse_status, row_fingerprints
+from asxh_cli.contract import Result, Status, parse_result, parse_status, row_fingerprints
 from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, text_headers
 from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_height
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
+from asxh_cli.values import map_exact
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -39,16 +40,42 @@ DEAD, MOVED = Status.DEAD.label_vi, Status.MOVED.label_vi
 def same_person(data: pd.DataFrame, register_ids: pd.Series) -> list[str | None]:
     """`Tệp gốc:Sheet gốc:Dòng gốc` of the other rows that are the same person: matched to one register person,
     or duplicates found while cleaning."""
-    labels = [key_label((str(f), str(s), int(r))) for f, s, r in zip(*provenance(data), strict=True)]
-    links: dict[int, set[int]] = {i: set() for i in range(len(data))}
-    matched = pd.Series(register_ids.to_numpy(), index=range(len(data))).dropna()
-    for positions in matched.groupby(matched).groups.values():
-        if len(positions) > 1:
-            for p in positions:
-                links[p].update(q for q in positions if q != p)
-    for i, others in enumerate(data.get("duplicate_positions", pd.Series([()] * len(data)))):
-        links[i].update(j for j in others if j != i)
-    return [", ".join(labels[j] for j in sorted(links[i])) or None for i in range(len(data))]
+    pairs = pd.concat([_same_register_person(register_ids), _duplicate_pairs(data)], ignore_index=True)
+    out = np.full(len(data), None, dtype=object)
+    if pairs.empty:
+        return out.tolist()
+    pairs = pairs[pairs["row"] != pairs["other"]].drop_duplicates().sort_values(["row", "other"], kind="stable")
+    rows, labels = pairs["row"].to_numpy(), row_labels(data)[pairs["other"].to_numpy()]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    out[rows[starts]] = [", ".join(group) for group in np.split(labels, starts[1:])]  # per row with a partner
+    return out.tolist()
+
+
+def row_labels(data: pd.DataFrame) -> np.ndarray:
+    """Every row's `key_label`, each part formatted once per distinct value."""
+    files, sheets, rows = provenance(data)
+    files, sheets, rows = pd.Series(files, dtype=object), pd.Series(sheets, dtype=object), pd.Series(rows)
+    numbers = rows.astype(np.int64).astype(str) if rows.dtype.kind in "iu" else map_exact(rows, lambda r: str(int(r)))
+    parts = [map_exact(files, str), map_exact(sheets, str), numbers]
+    return (pd.Series(parts[0]) + ":" + pd.Series(parts[1]) + ":" + pd.Series(parts[2])).to_numpy(dtype=object)
+
+
+def _same_register_person(register_ids: pd.Series) -> pd.DataFrame:
+    """(row, other) for every two rows matched to one register person (both orders)."""
+    codes, _ = pd.factorize(register_ids.to_numpy(dtype=object))
+    frame = pd.DataFrame({"code": codes, "row": np.arange(len(codes))})
+    frame = frame[(codes >= 0) & frame["code"].duplicated(keep=False).to_numpy()]
+    both = frame.merge(frame.rename(columns={"row": "other"}), on="code")
+    return both[["row", "other"]]
+
+
+def _duplicate_pairs(data: pd.DataFrame) -> pd.DataFrame:
+    """(row, other) for every duplicate the cleaning found (`duplicate_positions`)."""
+    if "duplicate_positions" not in data.columns:
+        return pd.DataFrame({"row": [], "other": []}, dtype=np.int64)
+    others = pd.Series(data["duplicate_positions"].to_numpy(dtype=object), index=np.arange(len(data))).explode()
+    others = others.dropna()
+    return pd.DataFrame({"row": others.index.to_numpy(dtype=np.int64), "other": others.to_numpy(dtype=np.int64)})
 
 
 def provenance(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -72,7 +99,7 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
     def take(column: str, rows: np.ndarray = valid) -> np.ndarray:
         values = np.full(len(decisions), None, dtype=object)
         if column in register.columns:
-            values[rows] = register[column].to_numpy(dtype=object)[positions[rows].astype(int)]
+            values[rows] = register[column].take(positions[rows].astype(int)).to_numpy(dtype=object)
         return values
 
     ids = take("national_id")
@@ -85,7 +112,7 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
             "Tệp gốc": files,
             "Sheet gốc": sheets,
             "Dòng gốc": rows,
-            "Kết quả": [Result(v).label_vi for v in decisions["result"]],
+            "Kết quả": map_exact(decisions["result"], lambda v: Result(v).label_vi),
             "Số định danh CSDLQG": ids,
             "Điểm": decisions["score"].round(0).astype(int).to_numpy(),
             "Lý do": decisions["reason"].to_numpy(),
@@ -93,12 +120,20 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
             "Trùng với": same_person(data, matched_ids),
             "Mã kiểm tra": row_fingerprints(data),
             "Họ tên CSDLQG": take("full_name", valid & matched),
-            "Ngày sinh CSDLQG": [show_date(v) for v in take("birth_date", valid & matched)],
+            "Ngày sinh CSDLQG": _shown_dates(take("birth_date", valid & matched)),
             "Giới tính CSDLQG": take("sex", valid & matched),
         },
         index=cleaned.index,
     )
     return pd.concat([cleaned, added], axis=1)
+
+
+def _shown_dates(dates: np.ndarray) -> np.ndarray:
+    """`show_date` of every date, once per distinct date; a missing date stays as it is."""
+    shown = map_exact(pd.Series(dates, dtype=object), show_date)
+    missing = pd.isna(dates)
+    shown[missing] = dates[missing]
+    return shown
 
 
 def write_result_csv(table: pd.DataFrame, path: Path) -> None:
