@@ -23,7 +23,7 @@ from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.layout import SKIP_REASONS
 from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, read_beneficiaries, refuse_repeated
-from asxh_cli.io.writer import refuse_inputs
+from asxh_cli.io.writer import csv_rows, refuse_inputs
 from asxh_cli.match.engine import MatchResult, match_beneficiaries
 from asxh_cli.match.register import Register
 from asxh_cli.match.register_cache import prepared_register
@@ -178,7 +178,7 @@ def write_match(run: MatchRun, outdir: Path, inputs: Sequence[Path]) -> Outputs:
     with OutputUnit(outdir, "match", inputs, protect=holds_decisions) as unit:
         csv = unit.path(CSV_NAME)
         write_result_csv(run.table, csv)
-        unit.check(csv, lambda p: len(pd.read_csv(p, dtype=str, encoding="utf-8-sig")) == len(run.table))
+        unit.check(csv, lambda p: csv_rows(p) == len(run.table))
         write_result_workbook(
             run.table, run.cleaned.data, run.result, run.register.people, unit.path(XLSX_NAME), run.skipped
         )
