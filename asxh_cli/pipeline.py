@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -174,14 +175,16 @@ def holds_decisions(path: Path) -> bool:
 
 
 def write_match(run: MatchRun, outdir: Path, inputs: Sequence[Path]) -> Outputs:
-    """Write ket_qua_doi_sanh.csv and .xlsx as one unit; the CSV is read back and must hold every row."""
+    """Write ket_qua_doi_sanh.csv and .xlsx as one unit; the CSV is read back and must hold every row.
+
+    The CSV is written while the workbook is built (both spend most of their time outside the GIL)."""
     with OutputUnit(outdir, "match", inputs, protect=holds_decisions) as unit:
-        csv = unit.path(CSV_NAME)
-        write_result_csv(run.table, csv)
+        csv, xlsx = unit.path(CSV_NAME), unit.path(XLSX_NAME)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            written = pool.submit(write_result_csv, run.table, csv)
+            write_result_workbook(run.table, run.cleaned.data, run.result, run.register.people, xlsx, run.skipped)
+            written.result()
         unit.check(csv, lambda p: csv_rows(p) == len(run.table))
-        write_result_workbook(
-            run.table, run.cleaned.data, run.result, run.register.people, unit.path(XLSX_NAME), run.skipped
-        )
     return Outputs.of(unit)
 
 

@@ -21,7 +21,7 @@ def distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
         codes = np.where(np.isnan(floats), -1, codes)
         codes, firsts = _renumber(codes)
         return codes, floats[firsts].tolist()
-    if kind != "O" or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+    if values.dtype != np.dtype(object) or pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
         codes, uniques = pd.factorize(values)
         return codes, uniques.tolist()
     objects = values.to_numpy(dtype=object)

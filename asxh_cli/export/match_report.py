@@ -15,6 +15,7 @@ from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_he
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
+from asxh_cli.values import distinct as values_distinct
 from asxh_cli.values import map_exact
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
@@ -42,9 +43,9 @@ def same_person(data: pd.DataFrame, register_ids: pd.Series) -> list[str | None]
     or duplicates found while cleaning."""
     pairs = pd.concat([_same_register_person(register_ids), _duplicate_pairs(data)], ignore_index=True)
     out = np.full(len(data), None, dtype=object)
+    pairs = pairs[pairs["row"] != pairs["other"]].drop_duplicates().sort_values(["row", "other"], kind="stable")
     if pairs.empty:
         return out.tolist()
-    pairs = pairs[pairs["row"] != pairs["other"]].drop_duplicates().sort_values(["row", "other"], kind="stable")
     rows, labels = pairs["row"].to_numpy(), row_labels(data)[pairs["other"].to_numpy()]
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
     out[rows[starts]] = [", ".join(group) for group in np.split(labels, starts[1:])]  # per row with a partner
@@ -173,16 +174,9 @@ def _summary_class(table: pd.DataFrame) -> pd.Series:
         Status.DEAD: SUMMARY_COLUMNS[1],
         Status.MOVED: SUMMARY_COLUMNS[2],
     }
-    out = [
-        (
-            matched.get(s, SUMMARY_COLUMNS[3])
-            if r == Result.MATCHED
-            else REVIEW.label_vi
-            if r == Result.REVIEW
-            else NOT_FOUND.label_vi
-        )
-        for r, s in zip(result, status, strict=True)
-    ]
+    out = np.where((result == Result.REVIEW).to_numpy(), REVIEW.label_vi, NOT_FOUND.label_vi).astype(object)
+    chosen = (result == Result.MATCHED).to_numpy()
+    out[chosen] = status[chosen].map(matched).fillna(SUMMARY_COLUMNS[3]).to_numpy(dtype=object)
     return pd.Series(out, index=table.index)
 
 
@@ -222,7 +216,7 @@ def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, r
         def take(column: str, pos: np.ndarray = positions, ok: np.ndarray = valid) -> np.ndarray:
             values = np.full(len(pos), None, dtype=object)
             if column in register.columns:
-                values[ok] = register[column].to_numpy(dtype=object)[pos[ok].astype(int)]
+                values[ok] = register[column].take(pos[ok].astype(int)).to_numpy(dtype=object)
             return values
 
         out[prefix + "số định danh"] = take("national_id")
@@ -250,39 +244,52 @@ def _number(value: object) -> float | None:
         return None
 
 
-def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, list[float | None], list[str | None]]:
-    """Per cell of one column: missing?, the number to write (or None), the text to write (or None); decided by
-    the column's type where it can be (numbers, text), per cell only in a column of mixed objects."""
-    missing = column.isna().to_numpy(dtype=bool)
-    values = column.tolist()
-    kind = column.dtype.kind
+def cell_value(value: object, kind: str, number_column: bool) -> float | str:
+    """What a (present) cell of a column of dtype kind `kind` is written as: a number, else its text. A number
+    Excel cannot hold (inf, nan) is kept as the text given."""
     if number_column:
-        numbers = [None if m else _number(v) for v, m in zip(values, missing, strict=True)]
+        number = _number(value)
     elif kind in "iuf":
-        numbers = [None if m else float(v) for v, m in zip(values, missing, strict=True)]
-    elif kind == "O":
-        numbers = [
-            float(v) if not m and isinstance(v, int | float) and not isinstance(v, bool) else None  # type: ignore[arg-type]
-            for v, m in zip(values, missing, strict=True)
-        ]
+        number = float(value)  # type: ignore[arg-type]
+    elif kind == "O" and isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
     else:
-        numbers = [None] * len(values)
-    numbers = [n if n is None or math.isfinite(n) else None for n in numbers]  # inf, nan: kept as the text given
-    texts = [None if m or n is not None else str(v) for v, m, n in zip(values, missing, numbers, strict=True)]
-    return missing, numbers, texts
+        number = None
+    return number if number is not None and math.isfinite(number) else str(value)
 
 
-def _line_counts(texts: list[str | None], width: float, size: float) -> list[int]:
-    """Lines each text takes wrapped in a column `width` wide (as `text_height` counts them)."""
+def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, list[float | str], list[int]]:
+    """One column's cells: per row a code into the distinct cell values (-1: missing), and per value its width,
+    the length of the text as given (`cell_value` is called once per distinct value)."""
+    codes, distinct = values_distinct(column)
+    if not number_column and _all_text(column):  # text cells: written as they are
+        return codes, distinct, pd.Series(distinct, dtype=object).str.len().fillna(0).astype(int).tolist()
+    kind = column.dtype.kind
+    values = [cell_value(v, kind, number_column) for v in distinct]
+    return codes, values, [len(v) if isinstance(v, str) else len(str(o)) for v, o in zip(values, distinct, strict=True)]
+
+
+def _all_text(column: pd.Series) -> bool:
+    """Whether every present cell of `column` is a str."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return True
+    return column.dtype == np.dtype(object) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+
+
+def _line_counts(texts: list[float | str], width: float, size: float) -> np.ndarray:
+    """Lines each value takes wrapped in a column `width` wide (as `text_height` counts them); a number: 1."""
     room = max(1, int(width / (0.85 * size / 11)) - 1)
-    return [
-        1
-        if t is None
-        else math.ceil(len(t) / room) or 1
-        if "\n" not in t
-        else sum(max(1, math.ceil(len(part) / room)) for part in t.split("\n"))
-        for t in texts
-    ]
+    return np.array(
+        [
+            1
+            if not isinstance(t, str)
+            else math.ceil(len(t) / room) or 1
+            if "\n" not in t
+            else sum(max(1, math.ceil(len(part) / room)) for part in t.split("\n"))
+            for t in texts
+        ],
+        dtype=np.int64,
+    )
 
 
 def _people_sheet(
@@ -291,7 +298,8 @@ def _people_sheet(
     """One table for people: title (if any), header, typed cells, frozen header and name columns, print set-up;
     without a title the header is row 1, where `--decisions` and scripts look for it.
 
-    Each cell's kind is decided once per column; the rows are written in bulk (see `BulkWorkbook`)."""
+    Each cell's kind is decided once per distinct value of its column; the rows are written in bulk (see
+    `BulkWorkbook`)."""
     sheet = bulk.book.add_worksheet(name)
     size = 11
     money, numbers = header("amount"), NUMBER_COLUMNS | {header("errors")}
@@ -305,31 +313,27 @@ def _people_sheet(
         header_row = 2
     first = header_row + 1
     widths: list[float] = []
-    lines = [1] * len(table)
+    lines = np.ones(len(table), dtype=np.int64)
     cells: list[Column] = []
-    for column in columns:
+    for position, column in enumerate(columns):
         if column == DECISION:
             widths.append(12)
             decision = style("decision", size)
-            cells.append(Column([None] * len(table), [None] * len(table), decision, decision))
+            cells.append(Column(np.full(len(table), -1), [], decision, decision))
             continue
-        _, values, shown = _cells(table[column], column == money or column in numbers)
-        longest = max((len(t) for t in shown if t is not None), default=0)
-        if any(v is not None for v in values):
-            originals = table[column].tolist()  # a number's width is that of its text as given
-            longest = max(longest, *(len(str(o)) for o, v in zip(originals, values, strict=True) if v is not None))
-        width = wrapped.get(column, min(30, max(8, longest + 2)))
+        codes, values, lengths = _cells(table.iloc[:, position], column == money or column in numbers)
+        width = wrapped.get(column, min(30, max(8, max(lengths, default=0) + 2)))
         widths.append(width)
         number = style("money" if column == money else "number", size)
-        cells.append(Column(values, shown, style("text" if column in texts else "cell", size), number))
+        cells.append(Column(codes, values, style("text" if column in texts else "cell", size), number))
         if column in wrapped:
-            lines = [max(a, b) for a, b in zip(lines, _line_counts(shown, width, size), strict=True)]
+            counts = np.append(_line_counts(values, width, size), 1)  # the last: a blank cell
+            lines = np.maximum(lines, counts[np.where(codes < 0, len(values), codes)])
     for c, (column, width) in enumerate(zip(columns, widths, strict=True)):
         sheet.set_column(c, c, width)
         sheet.write_string(header_row, c, column, style("header", size))
     sheet.set_row(header_row, text_height([(c, w) for c, w in zip(columns, widths, strict=True)], size, 30))
-    heights = {n: max(15, n * size * 1.25 + 4) for n in set(lines)}
-    bulk.add_rows(sheet, first, cells, [heights[n] for n in lines])
+    bulk.add_rows(sheet, first, cells, np.maximum(15, lines * size * 1.25 + 4))
     last_row = header_row + len(table)
     if DECISION in columns:
         c = columns.index(DECISION)
