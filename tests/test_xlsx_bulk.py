@@ -78,5 +78,6 @@ def test_numbers_excel_cannot_hold_stay_text():
     from asxh_cli.export.match_report import _cells
 
     codes, values, _ = _cells(pd.Series(["500000", "inf", None, "1e999"], dtype=object), True)
+    assert isinstance(values, list)
     cells = [None if c < 0 else values[c] for c in codes]
     assert cells == [500000.0, "inf", None, "1e999"]  # as given, never an INF cell that Excel must repair

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from asxh_cli.contract import Result, Status, parse_result, parse_status, row_fingerprints
 from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, text_headers
@@ -258,15 +261,30 @@ def cell_value(value: object, kind: str, number_column: bool) -> float | str:
     return number if number is not None and math.isfinite(number) else str(value)
 
 
-def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, list[float | str], list[int]]:
-    """One column's cells: per row a code into the distinct cell values (-1: missing), and per value its width,
-    the length of the text as given (`cell_value` is called once per distinct value)."""
-    codes, distinct = values_distinct(column)
+Values = pa.Array | list[float | str]  # a column's distinct cell values: texts (pyarrow), or numbers and texts
+
+
+def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, Values, np.ndarray]:
+    """One column's cells: per row a code into the distinct cell values (-1: missing), the values, and per value
+    its width, the length of the text as given. A column of texts stays in pyarrow; any other calls
+    `cell_value` once per distinct value."""
     if not number_column and _all_text(column):  # text cells: written as they are
-        return codes, distinct, pd.Series(distinct, dtype=object).str.len().fillna(0).astype(int).tolist()
+        texts = pa.array(column.array) if isinstance(column.dtype, pd.StringDtype) else None
+        if texts is None:
+            texts = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+        encoded = pc.dictionary_encode(texts.cast(pa.string()))
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return codes, encoded.dictionary, pc.utf8_length(encoded.dictionary).to_numpy().astype(np.int64)
+    codes, distinct = values_distinct(column)
     kind = column.dtype.kind
-    values = [cell_value(v, kind, number_column) for v in distinct]
-    return codes, values, [len(v) if isinstance(v, str) else len(str(o)) for v, o in zip(values, distinct, strict=True)]
+    if isinstance(column.dtype, np.dtype) and kind == "i":  # whole numbers: each written as a number
+        numbers = np.array(distinct, dtype=np.int64)
+        widths = pc.utf8_length(pa.array(numbers).cast(pa.string())).to_numpy().astype(np.int64)
+        return codes, numbers.astype(float).tolist(), widths
+    values: list[float | str] = [cell_value(v, kind, number_column) for v in distinct]
+    widths = [len(v) if isinstance(v, str) else len(str(o)) for v, o in zip(values, distinct, strict=True)]
+    return codes, values, np.array(widths, dtype=np.int64)
 
 
 def _all_text(column: pd.Series) -> bool:
@@ -276,30 +294,60 @@ def _all_text(column: pd.Series) -> bool:
     return column.dtype == np.dtype(object) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
 
 
-def _line_counts(texts: list[float | str], width: float, size: float) -> np.ndarray:
+def _line_counts(values: Values, width: float, size: float) -> np.ndarray:
     """Lines each value takes wrapped in a column `width` wide (as `text_height` counts them); a number: 1."""
     room = max(1, int(width / (0.85 * size / 11)) - 1)
-    return np.array(
-        [
-            1
-            if not isinstance(t, str)
-            else math.ceil(len(t) / room) or 1
-            if "\n" not in t
-            else sum(max(1, math.ceil(len(part) / room)) for part in t.split("\n"))
-            for t in texts
-        ],
-        dtype=np.int64,
-    )
+
+    def lines(t: object) -> int:
+        if not isinstance(t, str):
+            return 1
+        return sum(max(1, math.ceil(len(part) / room)) for part in t.split("\n"))
+
+    if not isinstance(values, pa.Array):
+        return np.array([lines(t) for t in values], dtype=np.int64)
+    counts = np.maximum(1, -(-pc.utf8_length(values).to_numpy().astype(np.int64) // room))
+    broken = pc.match_substring(values, "\n").to_numpy(zero_copy_only=False)
+    counts[broken] = [lines(t) for t in values.filter(pa.array(broken)).to_pylist()]
+    return counts
+
+
+@dataclass
+class _Table:
+    """A table's cells, decided once for every sheet that shows some of its rows."""
+
+    frame: pd.DataFrame
+    cells: dict[int, tuple[np.ndarray, Values, np.ndarray]] = field(default_factory=dict)
+    lines: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def column(self, position: int, number_column: bool) -> tuple[np.ndarray, Values, np.ndarray]:
+        if position not in self.cells:
+            self.cells[position] = _cells(self.frame.iloc[:, position], number_column)
+        return self.cells[position]
+
+    def line_counts(self, position: int, width: float, size: float) -> np.ndarray:
+        """Per value of the column, then for a blank: the lines it takes."""
+        if position not in self.lines:
+            self.lines[position] = np.append(_line_counts(self.cells[position][1], width, size), 1)
+        return self.lines[position]
 
 
 def _people_sheet(
-    bulk: BulkWorkbook, style: Styles, name: str, title: str | None, table: pd.DataFrame, texts: set[str]
+    bulk: BulkWorkbook,
+    style: Styles,
+    name: str,
+    title: str | None,
+    source: _Table,
+    rows: np.ndarray | None,
+    texts: set[str],
 ) -> None:
-    """One table for people: title (if any), header, typed cells, frozen header and name columns, print set-up;
-    without a title the header is row 1, where `--decisions` and scripts look for it.
+    """One table for people (`rows` of `source`, None: all): title (if any), header, typed cells, frozen header
+    and name columns, print set-up; without a title the header is row 1, where `--decisions` and scripts look
+    for it.
 
     Each cell's kind is decided once per distinct value of its column; the rows are written in bulk (see
     `BulkWorkbook`)."""
+    table = source.frame
+    count = len(table) if rows is None else len(rows)
     sheet = bulk.book.add_worksheet(name)
     size = 11
     money, numbers = header("amount"), NUMBER_COLUMNS | {header("errors")}
@@ -313,28 +361,31 @@ def _people_sheet(
         header_row = 2
     first = header_row + 1
     widths: list[float] = []
-    lines = np.ones(len(table), dtype=np.int64)
+    lines = np.ones(count, dtype=np.int64)
     cells: list[Column] = []
     for position, column in enumerate(columns):
         if column == DECISION:
             widths.append(12)
             decision = style("decision", size)
-            cells.append(Column(np.full(len(table), -1), [], decision, decision))
+            cells.append(Column(np.full(count, -1), [], decision, decision))
             continue
-        codes, values, lengths = _cells(table.iloc[:, position], column == money or column in numbers)
-        width = wrapped.get(column, min(30, max(8, max(lengths, default=0) + 2)))
+        codes, values, lengths = source.column(position, column == money or column in numbers)
+        codes = codes if rows is None else codes[rows]
+        shown = codes[codes >= 0]
+        longest = int(lengths[shown].max()) if shown.size else 0
+        width = wrapped.get(column, min(30, max(8, longest + 2)))
         widths.append(width)
         number = style("money" if column == money else "number", size)
         cells.append(Column(codes, values, style("text" if column in texts else "cell", size), number))
         if column in wrapped:
-            counts = np.append(_line_counts(values, width, size), 1)  # the last: a blank cell
-            lines = np.maximum(lines, counts[np.where(codes < 0, len(values), codes)])
+            counts = source.line_counts(position, width, size)
+            lines = np.maximum(lines, counts[np.where(codes < 0, len(counts) - 1, codes)])
     for c, (column, width) in enumerate(zip(columns, widths, strict=True)):
         sheet.set_column(c, c, width)
         sheet.write_string(header_row, c, column, style("header", size))
     sheet.set_row(header_row, text_height([(c, w) for c, w in zip(columns, widths, strict=True)], size, 30))
     bulk.add_rows(sheet, first, cells, np.maximum(15, lines * size * 1.25 + 4))
-    last_row = header_row + len(table)
+    last_row = header_row + count
     if DECISION in columns:
         c = columns.index(DECISION)
         sheet.data_validation(
@@ -353,7 +404,7 @@ def _people_sheet(
         )
     name_at = columns.index(header("full_name")) if header("full_name") in columns else -1
     sheet.freeze_panes(header_row + 1, name_at + 1)
-    if len(table):
+    if count:
         sheet.autofilter(header_row, 0, last_row, last)
     page_setup(sheet, True, (header_row, header_row), True)
     pages_wide = max(1, math.ceil(sum(widths) / PAGE_UNITS))
@@ -377,21 +428,22 @@ def write_result_workbook(
     texts = {*text_headers(), "Số định danh CSDLQG", *(f"Ứng viên {i} - số định danh" for i in (1, 2, 3))}
     texts |= {f"Ứng viên {i} - ngày sinh" for i in (1, 2, 3)}
     status = _parsed(table["Tình trạng CSDLQG"], parse_status)
-    sheets: list[tuple[str, str | None, pd.DataFrame]] = [
-        ("Tổng hợp", "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ", summary_table(table))
+    whole = _Table(table)
+    sheets: list[tuple[str, str | None, _Table, np.ndarray | None]] = [
+        ("Tổng hợp", "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ", _Table(summary_table(table)), None)
     ]
     for name in RESULTS:
-        part = (
-            review_table(table, data, result, register) if name == REVIEW.label_vi else table[table["Kết quả"] == name]
-        )
-        sheets.append((name, None, part))
-    sheets.append(("Đã chết", None, table[status == Status.DEAD]))
-    sheets.append(("Trùng lặp", None, table[table["Trùng với"].notna()]))
+        if name == REVIEW.label_vi:
+            sheets.append((name, None, _Table(review_table(table, data, result, register)), None))
+        else:
+            sheets.append((name, None, whole, np.flatnonzero((table["Kết quả"] == name).to_numpy())))
+    sheets.append(("Đã chết", None, whole, np.flatnonzero((status == Status.DEAD).to_numpy())))
+    sheets.append(("Trùng lặp", None, whole, np.flatnonzero(table["Trùng với"].notna().to_numpy())))
     if skipped is not None:
-        sheets.append((SKIPPED_SHEET, None, skipped))
+        sheets.append((SKIPPED_SHEET, None, _Table(skipped), None))
     with atomic_path(path) as temp:
         bulk = BulkWorkbook(temp)
         style = Styles(bulk.book, FONT)
-        for name, title, part in sheets:
-            _people_sheet(bulk, style, name, title, part, texts)
+        for name, title, source, rows in sheets:
+            _people_sheet(bulk, style, name, title, source, rows, texts)
         bulk.close()

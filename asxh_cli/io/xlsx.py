@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
@@ -116,7 +118,7 @@ class Column:
     format, borders and fill); each value a number (float) or a text (str)."""
 
     codes: np.ndarray
-    values: Sequence[float | str]
+    values: pa.Array | Sequence[float | str]  # pyarrow: texts only
     text_format: Format
     number_format: Format
 
@@ -143,12 +145,14 @@ def _height(points: float) -> str:
     return "" if pixels == DEFAULT_PIXELS else f' ht="{pixels * 0.75:.16g}" customHeight="1"'
 
 
-def _number_texts(numbers: np.ndarray) -> list[str]:
-    """`f"{number:.16G}"` of each number, whole numbers below 10**15 by numpy."""
+def _number_texts(numbers: np.ndarray) -> pa.Array:
+    """`f"{number:.16G}"` of each number, whole numbers below 10**15 by pyarrow."""
     whole = (np.abs(numbers) < 1e15) & (numbers == np.round(numbers)) & ~((numbers == 0) & np.signbit(numbers))
-    out = np.where(whole, np.where(whole, numbers, 0).astype(np.int64).astype(str), "").astype(object)
-    out[~whole] = [f"{n:.16G}" for n in numbers[~whole]]
-    return out.tolist()
+    texts = pa.array(np.where(whole, numbers, 0).astype(np.int64)).cast(pa.string())
+    if whole.all():
+        return texts
+    other = pa.array([f"{n:.16G}" for n in numbers[~whole]], type=pa.string())
+    return pc.replace_with_mask(texts, pa.array(~whole), other)
 
 
 def _escaped(texts: pa.Array) -> pa.Array:
@@ -202,80 +206,123 @@ class BulkWorkbook:
         with (
             zipfile.ZipFile(self.buffer) as source,
             zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as target,
+            ThreadPoolExecutor(max_workers=1) as pool,
         ):
             for info in source.infolist():
                 data = source.read(info)
                 rows = self.tables.get(info.filename)
                 if info.filename == "xl/sharedStrings.xml":
-                    with target.open(info.filename, "w", force_zip64=True) as part:
-                        strings.write(data, part)
+                    with target.open(info.filename, "w", force_zip64=True) as part, _behind(pool, part) as write:
+                        strings.write(data, write)
                 elif rows is None or len(rows.heights) == 0:
                     target.writestr(info, data, compresslevel=ZIP_LEVEL)
                 else:
-                    with target.open(info.filename, "w", force_zip64=True) as part:
-                        _write_sheet(data, rows, strings, part)
+                    with target.open(info.filename, "w", force_zip64=True) as part, _behind(pool, part) as write:
+                        _write_sheet(data, rows, strings, write)
+
+
+@contextlib.contextmanager
+def _behind(pool: ThreadPoolExecutor, part: IO[bytes]) -> Iterator[Callable[[bytes], object]]:
+    """A `write` to `part` done in `pool`'s thread, one chunk in flight: the next chunk is built while the last
+    is compressed (zlib lets go of the GIL); every write has finished when the block ends."""
+    pending: list[Future[object]] = []
+
+    def write(data: bytes) -> None:
+        while pending:
+            pending.pop().result()
+        pending.append(pool.submit(part.write, data))
+
+    try:
+        yield write
+    finally:
+        while pending:
+            pending.pop().result()
 
 
 class _SharedStrings:
     """The bulk tables' texts in the shared string table, after xlsxwriter's own (a text xlsxwriter has keeps
-    its index): each column's text values get their index once, then every table cell refers to it."""
+    its index): every distinct text gets its index once, then every table cell refers to it."""
 
     def __init__(self, table: SharedStringTable, columns: list[Column]) -> None:
-        texts = [[v[:STRING_MAX] if isinstance(v, str) else None for v in c.values] for c in columns]
-        flat = pd.Series([t for column in texts for t in column], dtype=object)
-        codes, distinct = pd.factorize(flat)  # texts only; numbers are missing here (code -1)
-        known = pd.Series(distinct, dtype=object).map(table.string_table)
-        new = known.isna().to_numpy()
-        if new.any() and table.unique_count == 0:  # xlsxwriter writes the part only when it has a string
-            table._get_shared_string_index(distinct[int(np.flatnonzero(new)[0])])
-            known = pd.Series(distinct, dtype=object).map(table.string_table)
-            new = known.isna().to_numpy()
-        self.base, self.new = table.unique_count, distinct[new]
-        index = np.where(new, self.base + np.cumsum(new) - 1, known.fillna(0).to_numpy(dtype=np.int64))
-        self.index: dict[int, np.ndarray] = {}  # id(column) → per value: its string index, or -1 (a number)
-        self.cells = table.count
+        distinct_values = list({id(c.values): c.values for c in columns}.values())  # sheets share columns
+        texts = [_texts(values) for values in distinct_values]
+        encoded = pc.dictionary_encode(pa.concat_arrays(texts) if texts else pa.array([], type=pa.string()))
+        dictionary = encoded.dictionary
+        if len(dictionary) and table.unique_count == 0:  # xlsxwriter writes the part only when it has a string
+            table._get_shared_string_index(dictionary[0].as_py())
+        own = list(table.string_table)
+        known = pc.index_in(dictionary, value_set=pa.array(own, type=pa.string())).to_numpy(zero_copy_only=False)
+        new = np.isnan(known)
+        own_index = np.array([table.string_table[t] for t in own], dtype=np.int64)
+        self.base, self.new = table.unique_count, dictionary.filter(pa.array(new))
+        index = np.where(new, table.unique_count + np.cumsum(new) - 1, 0)
+        index[~new] = own_index[known[~new].astype(np.int64)]
+        positions = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        self.index: dict[int, np.ndarray] = {}  # id(values) → per value: its string index, or -1 (a number)
+        self.tails: dict[tuple[int, int, int], pa.Array] = {}  # see `_cell_tails`
         start = 0
-        for column, values in zip(columns, texts, strict=True):
-            positions = codes[start : start + len(values)]
-            self.index[id(column)] = np.where(positions >= 0, index[np.maximum(positions, 0)], -1)
-            start += len(values)
-            is_text = self.index[id(column)] >= 0
-            self.cells += int(np.count_nonzero(is_text[column.codes[column.codes >= 0]]))
+        for values, part in zip(distinct_values, texts, strict=True):
+            found = positions[start : start + len(part)]
+            self.index[id(values)] = np.where(found >= 0, index[np.maximum(found, 0)], -1)
+            start += len(part)
+        self.cells = table.count + sum(
+            int(np.count_nonzero(self.index[id(c.values)][c.codes[c.codes >= 0]] >= 0)) for c in columns
+        )
 
-    def write(self, data: bytes, part: IO[bytes]) -> None:
+    def write(self, data: bytes, write: Callable[[bytes], object]) -> None:
         """xlsxwriter's part with the bulk texts appended and the counts set."""
         xml = data.decode("utf-8")
         unique = self.base + len(self.new)
         xml = _SST_COUNTS.sub(lambda m: f'<sst {m.group(1)}count="{self.cells}" uniqueCount="{unique}"', xml, 1)
         head, tail = xml.rsplit("</sst>", 1)
-        part.write(head.encode("utf-8"))
+        write(head.encode("utf-8"))
         for start in range(0, len(self.new), CHUNK * 8):
-            part.write(string_bytes(_escaped(pa.array(self.new[start : start + CHUNK * 8], type=pa.string()))))
-        part.write(("</sst>" + tail).encode("utf-8"))
+            write(string_bytes(_escaped(self.new.slice(start, CHUNK * 8))))
+        write(("</sst>" + tail).encode("utf-8"))
 
 
-def _write_sheet(data: bytes, rows: _Rows, strings: _SharedStrings, part: IO[bytes]) -> None:
+def _texts(values: pa.Array | Sequence[float | str]) -> pa.Array:
+    """A column's values as texts (missing where a number), cut to what a cell holds."""
+    if not isinstance(values, pa.Array):
+        values = pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
+    long = pc.fill_null(pc.greater(pc.utf8_length(values), STRING_MAX), False)
+    if pc.any(long).as_py():
+        cut = [t[:STRING_MAX] for t in values.filter(long).to_pylist()]
+        values = pc.replace_with_mask(values, long, pa.array(cut, type=pa.string()))
+    return values
+
+
+def _write_sheet(data: bytes, rows: _Rows, strings: _SharedStrings, write: Callable[[bytes], object]) -> None:
     """xlsxwriter's sheet with the bulk table's rows inside `<sheetData>`, and its dimension widened."""
     xml = data.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>")
     last = f"{xl_col_to_name(max(0, len(rows.columns) - 1))}{rows.first + len(rows.heights)}"
     xml = _DIMENSION.sub(lambda m, end=last: f'<dimension ref="{m.group(1)}:{end}"/>', xml, count=1)
     head, tail = xml.split("</sheetData>", 1)
-    part.write(head.encode("utf-8"))
+    write(head.encode("utf-8"))
     for chunk in _row_xml(rows, strings):
-        part.write(chunk)
-    part.write(("</sheetData>" + tail).encode("utf-8"))
+        write(chunk)
+    write(("</sheetData>" + tail).encode("utf-8"))
 
 
 def _cell_tails(column: Column, strings: _SharedStrings) -> pa.Array:
     """Per value of `column` and then for a blank, what follows a cell's reference: style, type, value."""
     text_style, number_style = column.text_format._get_xf_index(), column.number_format._get_xf_index()
-    index = strings.index[id(column)]
-    numbers = np.array([0.0 if i >= 0 else v for v, i in zip(column.values, index, strict=True)], dtype=float)
-    texts = np.array(_number_texts(numbers), dtype=object)
-    is_text = index >= 0
-    texts[is_text] = [f'" s="{text_style}" t="s"><v>{i}</v></c>' for i in index[is_text].tolist()]
-    texts[~is_text] = [f'" s="{number_style}"><v>{t}</v></c>' for t in texts[~is_text].tolist()]
-    return pa.array([*texts.tolist(), f'" s="{text_style}"/>'], type=pa.string())
+    key = (id(column.values), text_style, number_style)
+    if key in strings.tails:  # sheets showing rows of one table share its columns
+        return strings.tails[key]
+    index = strings.index[id(column.values)]
+    blank = pa.array([f'" s="{text_style}"/>'], type=pa.string())
+    texts = pc.binary_join_element_wise(
+        f'" s="{text_style}" t="s"><v>', pa.array(index).cast(pa.string()), "</v></c>", ""
+    )
+    if isinstance(column.values, pa.Array):
+        tails = pa.concat_arrays([texts, blank])
+    else:
+        numbers = np.array([0.0 if i >= 0 else v for v, i in zip(column.values, index, strict=True)], dtype=float)
+        shown = pc.binary_join_element_wise(f'" s="{number_style}"><v>', _number_texts(numbers), "</v></c>", "")
+        tails = pa.concat_arrays([pc.if_else(pa.array(index >= 0), texts, shown), blank])
+    strings.tails[key] = tails
+    return tails
 
 
 def _row_xml(rows: _Rows, strings: _SharedStrings) -> Iterator[bytes]:
