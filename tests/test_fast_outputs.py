@@ -19,7 +19,7 @@ from asxh_cli.contract import fingerprint, row_fingerprints
 from asxh_cli.export.match_report import _cells, cell_value, same_person
 from asxh_cli.io.writer import _formula_like, _utf8, _vectorisable, _write_pandas, write_csv
 from asxh_cli.io.xlsx import STRING_MAX, BulkWorkbook, Column, _height
-from asxh_cli.values import distinct, map_exact
+from asxh_cli.values import distinct, map_exact, text_array
 
 AWKWARD = [
     None,
@@ -68,6 +68,14 @@ def test_distinct_values_keep_apart_what_prints_differently(cells):
         else:
             assert type(back) is type(given_value) and repr(back) == repr(given_value)
     assert list(map_exact(column, repr)) == _per_row(column, repr)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.just(float("nan")), TEXT), max_size=20), st.booleans())
+def test_text_array_is_what_pandas_infers(texts, with_number):
+    values = np.array([*texts, *([7] if with_number else [])], dtype=object)
+    inferred, fast = pd.Series(values), pd.Series(text_array(values))
+    assert inferred.dtype == fast.dtype and inferred.equals(fast)
 
 
 def test_distinct_of_typed_columns():

@@ -10,7 +10,7 @@ import pandas as pd
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import Sheet, write_workbook
 from asxh_cli.messages import pick
-from asxh_cli.values import map_exact
+from asxh_cli.values import map_exact, text_array
 
 # internal column → (Vietnamese header, English header); order is the output order.
 CLEAN_HEADERS: dict[str, tuple[str, str]] = {
@@ -124,7 +124,7 @@ def _each_distinct(values: pd.Series, function: Callable[[object], object]) -> p
     mapped = map_exact(values, function)
     missing = values.isna().to_numpy()
     mapped[missing] = values.to_numpy(dtype=object)[missing]
-    return pd.Series(mapped, index=values.index)  # the dtype inferred, as `Series.map` does
+    return pd.Series(text_array(mapped), index=values.index)  # the dtype inferred, as `Series.map` does
 
 
 def text_headers() -> list[str]:

@@ -19,7 +19,7 @@ from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
 from asxh_cli.values import distinct as values_distinct
-from asxh_cli.values import map_exact
+from asxh_cli.values import map_exact, text_array
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -111,24 +111,28 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
     cleaned = present(data.drop(columns=["duplicate_of", "duplicate_positions"], errors="ignore"))
     cleaned = cleaned.drop(columns=ADDED[:3])
     files, sheets, rows = provenance(data)
+    texts = {
+        "Tệp gốc": files,
+        "Sheet gốc": sheets,
+        "Kết quả": map_exact(decisions["result"], lambda v: Result(v).label_vi),
+        "Số định danh CSDLQG": ids,
+        "Tình trạng CSDLQG": np.where(matched, take("status"), None),
+        "Trùng với": np.array(same_person(data, matched_ids), dtype=object),
+        "Mã kiểm tra": np.array(row_fingerprints(data), dtype=object),
+        "Họ tên CSDLQG": take("full_name", valid & matched),
+        "Ngày sinh CSDLQG": _shown_dates(take("birth_date", valid & matched)),
+        "Giới tính CSDLQG": take("sex", valid & matched),
+    }
+    numbers = {"Dòng gốc": rows, "Điểm": decisions["score"].round(0).astype(int).to_numpy()}
+    reasons = decisions["reason"]
     added = pd.DataFrame(
         {
-            "Tệp gốc": files,
-            "Sheet gốc": sheets,
-            "Dòng gốc": rows,
-            "Kết quả": map_exact(decisions["result"], lambda v: Result(v).label_vi),
-            "Số định danh CSDLQG": ids,
-            "Điểm": decisions["score"].round(0).astype(int).to_numpy(),
-            "Lý do": decisions["reason"].to_numpy(),
-            "Tình trạng CSDLQG": np.where(matched, take("status"), None),
-            "Trùng với": same_person(data, matched_ids),
-            "Mã kiểm tra": row_fingerprints(data),
-            "Họ tên CSDLQG": take("full_name", valid & matched),
-            "Ngày sinh CSDLQG": _shown_dates(take("birth_date", valid & matched)),
-            "Giới tính CSDLQG": take("sex", valid & matched),
+            **{column: text_array(values) for column, values in texts.items()},
+            **numbers,
+            "Lý do": reasons.array if isinstance(reasons.dtype, pd.StringDtype) else reasons.to_numpy(),
         },
         index=cleaned.index,
-    )
+    )[ADDED + IDENTITY]
     return pd.concat([cleaned, added], axis=1)
 
 
