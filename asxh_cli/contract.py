@@ -14,6 +14,7 @@ import pandas as pd
 
 from asxh_cli.messages import pick
 from asxh_cli.normalize.text import fold
+from asxh_cli.values import map_exact
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -119,11 +120,26 @@ def fingerprint(name: object, birth_date: object, national_id: object) -> str:
 
     Decisions and survey answers carry it; one whose row now holds someone else is refused.
     """
-    folded = fold(str(name)) if _present(name) else ""
-    born = _date_digits(birth_date) if _present(birth_date) else ""
-    digits = "".join(ch for ch in str(national_id) if ch.isdigit()) if _present(national_id) else ""
-    text = f"{folded}|{born}|{digits}"
+    return _check_code(f"{_name_part(name)}|{_date_part(birth_date)}|{_id_part(national_id)}")
+
+
+def _check_code(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest().upper()
+
+
+def _name_part(value: object) -> str:
+    return fold(str(value)) if _present(value) else ""
+
+
+def _date_part(value: object) -> str:
+    return _date_digits(value) if _present(value) else ""
+
+
+def _id_part(value: object) -> str:
+    if not _present(value):
+        return ""
+    text = str(value)
+    return text if text.isdigit() else "".join(filter(str.isdigit, text))
 
 
 def _date_digits(value: object) -> str:
@@ -139,7 +155,11 @@ def _present(value: object) -> bool:
 
 
 def row_fingerprints(data: pd.DataFrame) -> list[str]:
-    """The check code of every row of a cleaned table (full_name, birth_date, national_id)."""
-    return [
-        fingerprint(n, d, i) for n, d, i in zip(data["full_name"], data["birth_date"], data["national_id"], strict=True)
+    """The check code of every row of a cleaned table (full_name, birth_date, national_id), as `fingerprint`
+    gives it; each part and each code computed once per distinct value."""
+    parts = [
+        pd.Series(map_exact(data[column], part), dtype=object)
+        for column, part in (("full_name", _name_part), ("birth_date", _date_part), ("national_id", _id_part))
     ]
+    texts = parts[0] + "|" + parts[1] + "|" + parts[2]
+    return map_exact(texts, _check_code).tolist()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -23,7 +24,7 @@ from asxh_cli.io.grid import check_input_file
 from asxh_cli.io.layout import SKIP_REASONS
 from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, read_beneficiaries, refuse_repeated
-from asxh_cli.io.writer import refuse_inputs
+from asxh_cli.io.writer import csv_rows, refuse_inputs
 from asxh_cli.match.engine import MatchResult, match_beneficiaries
 from asxh_cli.match.register import Register
 from asxh_cli.match.register_cache import prepared_register
@@ -174,14 +175,16 @@ def holds_decisions(path: Path) -> bool:
 
 
 def write_match(run: MatchRun, outdir: Path, inputs: Sequence[Path]) -> Outputs:
-    """Write ket_qua_doi_sanh.csv and .xlsx as one unit; the CSV is read back and must hold every row."""
+    """Write ket_qua_doi_sanh.csv and .xlsx as one unit; the CSV is read back and must hold every row.
+
+    The CSV is written while the workbook is built (both spend most of their time outside the GIL)."""
     with OutputUnit(outdir, "match", inputs, protect=holds_decisions) as unit:
-        csv = unit.path(CSV_NAME)
-        write_result_csv(run.table, csv)
-        unit.check(csv, lambda p: len(pd.read_csv(p, dtype=str, encoding="utf-8-sig")) == len(run.table))
-        write_result_workbook(
-            run.table, run.cleaned.data, run.result, run.register.people, unit.path(XLSX_NAME), run.skipped
-        )
+        csv, xlsx = unit.path(CSV_NAME), unit.path(XLSX_NAME)
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            written = pool.submit(write_result_csv, run.table, csv)
+            write_result_workbook(run.table, run.cleaned.data, run.result, run.register.people, xlsx, run.skipped)
+            written.result()
+        unit.check(csv, lambda p: csv_rows(p) == len(run.table))
     return Outputs.of(unit)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -9,6 +10,7 @@ import pandas as pd
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import Sheet, write_workbook
 from asxh_cli.messages import pick
+from asxh_cli.values import map_exact, text_array
 
 # internal column → (Vietnamese header, English header); order is the output order.
 CLEAN_HEADERS: dict[str, tuple[str, str]] = {
@@ -103,9 +105,9 @@ def present(data: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
         if column in data.columns and (not column.endswith("_raw") or data[column].notna().any()):
             values = data[column]
             if column in ("birth_date", "birth_date_raw"):
-                values = values.map(show_date)
+                values = _each_distinct(values, show_date)
             if column == "id_kind":
-                values = values.map(lambda k: pick(*ID_KIND_LABELS[k]) if k in ID_KIND_LABELS else k)
+                values = _each_distinct(values, lambda k: pick(*ID_KIND_LABELS[k]) if k in ID_KIND_LABELS else k)
             shown[header(column)] = values
     for column in data.columns:
         if column not in internal and column not in derived and column not in (extra or []):
@@ -115,6 +117,14 @@ def present(data: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
     for column, title in PROVENANCE_HEADERS.items():
         shown[title] = data[column]
     return shown
+
+
+def _each_distinct(values: pd.Series, function: Callable[[object], object]) -> pd.Series:
+    """`values.map(function)`, with `function` called once per distinct value (missing values kept as they are)."""
+    mapped = map_exact(values, function)
+    missing = values.isna().to_numpy()
+    mapped[missing] = values.to_numpy(dtype=object)[missing]
+    return pd.Series(text_array(mapped), index=values.index)  # the dtype inferred, as `Series.map` does
 
 
 def text_headers() -> list[str]:

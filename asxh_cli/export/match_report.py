@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
-from asxh_cli.contract import Result, Status, key_label, parse_result, parse_status, row_fingerprints
+from asxh_cli.contract import Result, Status, parse_result, parse_status, row_fingerprints
 from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, text_headers
 from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_height
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
+from asxh_cli.values import distinct as values_distinct
+from asxh_cli.values import map_exact, text_array
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -39,16 +44,42 @@ DEAD, MOVED = Status.DEAD.label_vi, Status.MOVED.label_vi
 def same_person(data: pd.DataFrame, register_ids: pd.Series) -> list[str | None]:
     """`Tệp gốc:Sheet gốc:Dòng gốc` of the other rows that are the same person: matched to one register person,
     or duplicates found while cleaning."""
-    labels = [key_label((str(f), str(s), int(r))) for f, s, r in zip(*provenance(data), strict=True)]
-    links: dict[int, set[int]] = {i: set() for i in range(len(data))}
-    matched = pd.Series(register_ids.to_numpy(), index=range(len(data))).dropna()
-    for positions in matched.groupby(matched).groups.values():
-        if len(positions) > 1:
-            for p in positions:
-                links[p].update(q for q in positions if q != p)
-    for i, others in enumerate(data.get("duplicate_positions", pd.Series([()] * len(data)))):
-        links[i].update(j for j in others if j != i)
-    return [", ".join(labels[j] for j in sorted(links[i])) or None for i in range(len(data))]
+    pairs = pd.concat([_same_register_person(register_ids), _duplicate_pairs(data)], ignore_index=True)
+    out = np.full(len(data), None, dtype=object)
+    pairs = pairs[pairs["row"] != pairs["other"]].drop_duplicates().sort_values(["row", "other"], kind="stable")
+    if pairs.empty:
+        return out.tolist()
+    rows, labels = pairs["row"].to_numpy(), row_labels(data)[pairs["other"].to_numpy()]
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    out[rows[starts]] = [", ".join(group) for group in np.split(labels, starts[1:])]  # per row with a partner
+    return out.tolist()
+
+
+def row_labels(data: pd.DataFrame) -> np.ndarray:
+    """Every row's `key_label`, each part formatted once per distinct value."""
+    files, sheets, rows = provenance(data)
+    files, sheets, rows = pd.Series(files, dtype=object), pd.Series(sheets, dtype=object), pd.Series(rows)
+    numbers = rows.astype(np.int64).astype(str) if rows.dtype.kind in "iu" else map_exact(rows, lambda r: str(int(r)))
+    parts = [map_exact(files, str), map_exact(sheets, str), numbers]
+    return (pd.Series(parts[0]) + ":" + pd.Series(parts[1]) + ":" + pd.Series(parts[2])).to_numpy(dtype=object)
+
+
+def _same_register_person(register_ids: pd.Series) -> pd.DataFrame:
+    """(row, other) for every two rows matched to one register person (both orders)."""
+    codes, _ = pd.factorize(register_ids.to_numpy(dtype=object))
+    frame = pd.DataFrame({"code": codes, "row": np.arange(len(codes))})
+    frame = frame[(codes >= 0) & frame["code"].duplicated(keep=False).to_numpy()]
+    both = frame.merge(frame.rename(columns={"row": "other"}), on="code")
+    return both[["row", "other"]]
+
+
+def _duplicate_pairs(data: pd.DataFrame) -> pd.DataFrame:
+    """(row, other) for every duplicate the cleaning found (`duplicate_positions`)."""
+    if "duplicate_positions" not in data.columns:
+        return pd.DataFrame({"row": [], "other": []}, dtype=np.int64)
+    others = pd.Series(data["duplicate_positions"].to_numpy(dtype=object), index=np.arange(len(data))).explode()
+    others = others.dropna()
+    return pd.DataFrame({"row": others.index.to_numpy(dtype=np.int64), "other": others.to_numpy(dtype=np.int64)})
 
 
 def provenance(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -72,7 +103,7 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
     def take(column: str, rows: np.ndarray = valid) -> np.ndarray:
         values = np.full(len(decisions), None, dtype=object)
         if column in register.columns:
-            values[rows] = register[column].to_numpy(dtype=object)[positions[rows].astype(int)]
+            values[rows] = register[column].take(positions[rows].astype(int)).to_numpy(dtype=object)
         return values
 
     ids = take("national_id")
@@ -80,25 +111,37 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
     cleaned = present(data.drop(columns=["duplicate_of", "duplicate_positions"], errors="ignore"))
     cleaned = cleaned.drop(columns=ADDED[:3])
     files, sheets, rows = provenance(data)
+    texts = {
+        "Tệp gốc": files,
+        "Sheet gốc": sheets,
+        "Kết quả": map_exact(decisions["result"], lambda v: Result(v).label_vi),
+        "Số định danh CSDLQG": ids,
+        "Tình trạng CSDLQG": np.where(matched, take("status"), None),
+        "Trùng với": np.array(same_person(data, matched_ids), dtype=object),
+        "Mã kiểm tra": np.array(row_fingerprints(data), dtype=object),
+        "Họ tên CSDLQG": take("full_name", valid & matched),
+        "Ngày sinh CSDLQG": _shown_dates(take("birth_date", valid & matched)),
+        "Giới tính CSDLQG": take("sex", valid & matched),
+    }
+    numbers = {"Dòng gốc": rows, "Điểm": decisions["score"].round(0).astype(int).to_numpy()}
+    reasons = decisions["reason"]
     added = pd.DataFrame(
         {
-            "Tệp gốc": files,
-            "Sheet gốc": sheets,
-            "Dòng gốc": rows,
-            "Kết quả": [Result(v).label_vi for v in decisions["result"]],
-            "Số định danh CSDLQG": ids,
-            "Điểm": decisions["score"].round(0).astype(int).to_numpy(),
-            "Lý do": decisions["reason"].to_numpy(),
-            "Tình trạng CSDLQG": np.where(matched, take("status"), None),
-            "Trùng với": same_person(data, matched_ids),
-            "Mã kiểm tra": row_fingerprints(data),
-            "Họ tên CSDLQG": take("full_name", valid & matched),
-            "Ngày sinh CSDLQG": [show_date(v) for v in take("birth_date", valid & matched)],
-            "Giới tính CSDLQG": take("sex", valid & matched),
+            **{column: text_array(values) for column, values in texts.items()},
+            **numbers,
+            "Lý do": reasons.array if isinstance(reasons.dtype, pd.StringDtype) else reasons.to_numpy(),
         },
         index=cleaned.index,
-    )
+    )[ADDED + IDENTITY]
     return pd.concat([cleaned, added], axis=1)
+
+
+def _shown_dates(dates: np.ndarray) -> np.ndarray:
+    """`show_date` of every date, once per distinct date; a missing date stays as it is."""
+    shown = map_exact(pd.Series(dates, dtype=object), show_date)
+    missing = pd.isna(dates)
+    shown[missing] = dates[missing]
+    return shown
 
 
 def write_result_csv(table: pd.DataFrame, path: Path) -> None:
@@ -138,16 +181,9 @@ def _summary_class(table: pd.DataFrame) -> pd.Series:
         Status.DEAD: SUMMARY_COLUMNS[1],
         Status.MOVED: SUMMARY_COLUMNS[2],
     }
-    out = [
-        (
-            matched.get(s, SUMMARY_COLUMNS[3])
-            if r == Result.MATCHED
-            else REVIEW.label_vi
-            if r == Result.REVIEW
-            else NOT_FOUND.label_vi
-        )
-        for r, s in zip(result, status, strict=True)
-    ]
+    out = np.where((result == Result.REVIEW).to_numpy(), REVIEW.label_vi, NOT_FOUND.label_vi).astype(object)
+    chosen = (result == Result.MATCHED).to_numpy()
+    out[chosen] = status[chosen].map(matched).fillna(SUMMARY_COLUMNS[3]).to_numpy(dtype=object)
     return pd.Series(out, index=table.index)
 
 
@@ -187,7 +223,7 @@ def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, r
         def take(column: str, pos: np.ndarray = positions, ok: np.ndarray = valid) -> np.ndarray:
             values = np.full(len(pos), None, dtype=object)
             if column in register.columns:
-                values[ok] = register[column].to_numpy(dtype=object)[pos[ok].astype(int)]
+                values[ok] = register[column].take(pos[ok].astype(int)).to_numpy(dtype=object)
             return values
 
         out[prefix + "số định danh"] = take("national_id")
@@ -215,48 +251,107 @@ def _number(value: object) -> float | None:
         return None
 
 
-def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, list[float | None], list[str | None]]:
-    """Per cell of one column: missing?, the number to write (or None), the text to write (or None); decided by
-    the column's type where it can be (numbers, text), per cell only in a column of mixed objects."""
-    missing = column.isna().to_numpy(dtype=bool)
-    values = column.tolist()
-    kind = column.dtype.kind
+def cell_value(value: object, kind: str, number_column: bool) -> float | str:
+    """What a (present) cell of a column of dtype kind `kind` is written as: a number, else its text. A number
+    Excel cannot hold (inf, nan) is kept as the text given."""
     if number_column:
-        numbers = [None if m else _number(v) for v, m in zip(values, missing, strict=True)]
+        number = _number(value)
     elif kind in "iuf":
-        numbers = [None if m else float(v) for v, m in zip(values, missing, strict=True)]
-    elif kind == "O":
-        numbers = [
-            float(v) if not m and isinstance(v, int | float) and not isinstance(v, bool) else None  # type: ignore[arg-type]
-            for v, m in zip(values, missing, strict=True)
-        ]
+        number = float(value)  # type: ignore[arg-type]
+    elif kind == "O" and isinstance(value, int | float) and not isinstance(value, bool):
+        number = float(value)
     else:
-        numbers = [None] * len(values)
-    numbers = [n if n is None or math.isfinite(n) else None for n in numbers]  # inf, nan: kept as the text given
-    texts = [None if m or n is not None else str(v) for v, m, n in zip(values, missing, numbers, strict=True)]
-    return missing, numbers, texts
+        number = None
+    return number if number is not None and math.isfinite(number) else str(value)
 
 
-def _line_counts(texts: list[str | None], width: float, size: float) -> list[int]:
-    """Lines each text takes wrapped in a column `width` wide (as `text_height` counts them)."""
+Values = pa.Array | list[float | str]  # a column's distinct cell values: texts (pyarrow), or numbers and texts
+
+
+def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, Values, np.ndarray]:
+    """One column's cells: per row a code into the distinct cell values (-1: missing), the values, and per value
+    its width, the length of the text as given. A column of texts stays in pyarrow; any other calls
+    `cell_value` once per distinct value."""
+    if not number_column and _all_text(column):  # text cells: written as they are
+        texts = pa.array(column.array) if isinstance(column.dtype, pd.StringDtype) else None
+        if texts is None:
+            texts = pa.array(column.to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+        texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+        encoded = pc.dictionary_encode(texts.cast(pa.string()))
+        codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        return codes, encoded.dictionary, pc.utf8_length(encoded.dictionary).to_numpy().astype(np.int64)
+    codes, distinct = values_distinct(column)
+    kind = column.dtype.kind
+    if isinstance(column.dtype, np.dtype) and kind == "i":  # whole numbers: each written as a number
+        numbers = np.array(distinct, dtype=np.int64)
+        widths = pc.utf8_length(pa.array(numbers).cast(pa.string())).to_numpy().astype(np.int64)
+        return codes, numbers.astype(float).tolist(), widths
+    values: list[float | str] = [cell_value(v, kind, number_column) for v in distinct]
+    widths = [len(v) if isinstance(v, str) else len(str(o)) for v, o in zip(values, distinct, strict=True)]
+    return codes, values, np.array(widths, dtype=np.int64)
+
+
+def _all_text(column: pd.Series) -> bool:
+    """Whether every present cell of `column` is a str."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return True
+    return column.dtype == np.dtype(object) and pd.api.types.infer_dtype(column, skipna=True) in ("string", "empty")
+
+
+def _line_counts(values: Values, width: float, size: float) -> np.ndarray:
+    """Lines each value takes wrapped in a column `width` wide (as `text_height` counts them); a number: 1."""
     room = max(1, int(width / (0.85 * size / 11)) - 1)
-    return [
-        1
-        if t is None
-        else math.ceil(len(t) / room) or 1
-        if "\n" not in t
-        else sum(max(1, math.ceil(len(part) / room)) for part in t.split("\n"))
-        for t in texts
-    ]
+
+    def lines(t: object) -> int:
+        if not isinstance(t, str):
+            return 1
+        return sum(max(1, math.ceil(len(part) / room)) for part in t.split("\n"))
+
+    if not isinstance(values, pa.Array):
+        return np.array([lines(t) for t in values], dtype=np.int64)
+    counts = np.maximum(1, -(-pc.utf8_length(values).to_numpy().astype(np.int64) // room))
+    broken = pc.match_substring(values, "\n").to_numpy(zero_copy_only=False)
+    counts[broken] = [lines(t) for t in values.filter(pa.array(broken)).to_pylist()]
+    return counts
+
+
+@dataclass
+class _Table:
+    """A table's cells, decided once for every sheet that shows some of its rows."""
+
+    frame: pd.DataFrame
+    cells: dict[int, tuple[np.ndarray, Values, np.ndarray]] = field(default_factory=dict)
+    lines: dict[int, np.ndarray] = field(default_factory=dict)
+
+    def column(self, position: int, number_column: bool) -> tuple[np.ndarray, Values, np.ndarray]:
+        if position not in self.cells:
+            self.cells[position] = _cells(self.frame.iloc[:, position], number_column)
+        return self.cells[position]
+
+    def line_counts(self, position: int, width: float, size: float) -> np.ndarray:
+        """Per value of the column, then for a blank: the lines it takes."""
+        if position not in self.lines:
+            self.lines[position] = np.append(_line_counts(self.cells[position][1], width, size), 1)
+        return self.lines[position]
 
 
 def _people_sheet(
-    bulk: BulkWorkbook, style: Styles, name: str, title: str | None, table: pd.DataFrame, texts: set[str]
+    bulk: BulkWorkbook,
+    style: Styles,
+    name: str,
+    title: str | None,
+    source: _Table,
+    rows: np.ndarray | None,
+    texts: set[str],
 ) -> None:
-    """One table for people: title (if any), header, typed cells, frozen header and name columns, print set-up;
-    without a title the header is row 1, where `--decisions` and scripts look for it.
+    """One table for people (`rows` of `source`, None: all): title (if any), header, typed cells, frozen header
+    and name columns, print set-up; without a title the header is row 1, where `--decisions` and scripts look
+    for it.
 
-    Each cell's kind is decided once per column; the rows are written in bulk (see `BulkWorkbook`)."""
+    Each cell's kind is decided once per distinct value of its column; the rows are written in bulk (see
+    `BulkWorkbook`)."""
+    table = source.frame
+    count = len(table) if rows is None else len(rows)
     sheet = bulk.book.add_worksheet(name)
     size = 11
     money, numbers = header("amount"), NUMBER_COLUMNS | {header("errors")}
@@ -270,32 +365,31 @@ def _people_sheet(
         header_row = 2
     first = header_row + 1
     widths: list[float] = []
-    lines = [1] * len(table)
+    lines = np.ones(count, dtype=np.int64)
     cells: list[Column] = []
-    for column in columns:
+    for position, column in enumerate(columns):
         if column == DECISION:
             widths.append(12)
             decision = style("decision", size)
-            cells.append(Column([None] * len(table), [None] * len(table), decision, decision))
+            cells.append(Column(np.full(count, -1), [], decision, decision))
             continue
-        _, values, shown = _cells(table[column], column == money or column in numbers)
-        longest = max((len(t) for t in shown if t is not None), default=0)
-        if any(v is not None for v in values):
-            originals = table[column].tolist()  # a number's width is that of its text as given
-            longest = max(longest, *(len(str(o)) for o, v in zip(originals, values, strict=True) if v is not None))
+        codes, values, lengths = source.column(position, column == money or column in numbers)
+        codes = codes if rows is None else codes[rows]
+        shown = codes[codes >= 0]
+        longest = int(lengths[shown].max()) if shown.size else 0
         width = wrapped.get(column, min(30, max(8, longest + 2)))
         widths.append(width)
         number = style("money" if column == money else "number", size)
-        cells.append(Column(values, shown, style("text" if column in texts else "cell", size), number))
+        cells.append(Column(codes, values, style("text" if column in texts else "cell", size), number))
         if column in wrapped:
-            lines = [max(a, b) for a, b in zip(lines, _line_counts(shown, width, size), strict=True)]
+            counts = source.line_counts(position, width, size)
+            lines = np.maximum(lines, counts[np.where(codes < 0, len(counts) - 1, codes)])
     for c, (column, width) in enumerate(zip(columns, widths, strict=True)):
         sheet.set_column(c, c, width)
         sheet.write_string(header_row, c, column, style("header", size))
     sheet.set_row(header_row, text_height([(c, w) for c, w in zip(columns, widths, strict=True)], size, 30))
-    heights = {n: max(15, n * size * 1.25 + 4) for n in set(lines)}
-    bulk.add_rows(sheet, first, cells, [heights[n] for n in lines])
-    last_row = header_row + len(table)
+    bulk.add_rows(sheet, first, cells, np.maximum(15, lines * size * 1.25 + 4))
+    last_row = header_row + count
     if DECISION in columns:
         c = columns.index(DECISION)
         sheet.data_validation(
@@ -314,7 +408,7 @@ def _people_sheet(
         )
     name_at = columns.index(header("full_name")) if header("full_name") in columns else -1
     sheet.freeze_panes(header_row + 1, name_at + 1)
-    if len(table):
+    if count:
         sheet.autofilter(header_row, 0, last_row, last)
     page_setup(sheet, True, (header_row, header_row), True)
     pages_wide = max(1, math.ceil(sum(widths) / PAGE_UNITS))
@@ -338,21 +432,22 @@ def write_result_workbook(
     texts = {*text_headers(), "Số định danh CSDLQG", *(f"Ứng viên {i} - số định danh" for i in (1, 2, 3))}
     texts |= {f"Ứng viên {i} - ngày sinh" for i in (1, 2, 3)}
     status = _parsed(table["Tình trạng CSDLQG"], parse_status)
-    sheets: list[tuple[str, str | None, pd.DataFrame]] = [
-        ("Tổng hợp", "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ", summary_table(table))
+    whole = _Table(table)
+    sheets: list[tuple[str, str | None, _Table, np.ndarray | None]] = [
+        ("Tổng hợp", "TỔNG HỢP KẾT QUẢ ĐỐI SÁNH VỚI CSDLQG VỀ DÂN CƯ", _Table(summary_table(table)), None)
     ]
     for name in RESULTS:
-        part = (
-            review_table(table, data, result, register) if name == REVIEW.label_vi else table[table["Kết quả"] == name]
-        )
-        sheets.append((name, None, part))
-    sheets.append(("Đã chết", None, table[status == Status.DEAD]))
-    sheets.append(("Trùng lặp", None, table[table["Trùng với"].notna()]))
+        if name == REVIEW.label_vi:
+            sheets.append((name, None, _Table(review_table(table, data, result, register)), None))
+        else:
+            sheets.append((name, None, whole, np.flatnonzero((table["Kết quả"] == name).to_numpy())))
+    sheets.append(("Đã chết", None, whole, np.flatnonzero((status == Status.DEAD).to_numpy())))
+    sheets.append(("Trùng lặp", None, whole, np.flatnonzero(table["Trùng với"].notna().to_numpy())))
     if skipped is not None:
-        sheets.append((SKIPPED_SHEET, None, skipped))
+        sheets.append((SKIPPED_SHEET, None, _Table(skipped), None))
     with atomic_path(path) as temp:
         bulk = BulkWorkbook(temp)
         style = Styles(bulk.book, FONT)
-        for name, title, part in sheets:
-            _people_sheet(bulk, style, name, title, part, texts)
+        for name, title, source, rows in sheets:
+            _people_sheet(bulk, style, name, title, source, rows, texts)
         bulk.close()

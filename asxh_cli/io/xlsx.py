@@ -2,21 +2,29 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
 import zipfile
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 import xlsxwriter
 from xlsxwriter.format import Format
+from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.utility import xl_col_to_name
 from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.xmlwriter import XMLwriter
 
-from asxh_cli.io.writer import atomic_path
+from asxh_cli.io.writer import atomic_path, string_bytes
 
 FONT = "Times New Roman"
 FIXED_CREATED = dt.datetime(2026, 1, 1)
@@ -106,11 +114,11 @@ def write_workbook(path: Path, sheets: Sequence[Sheet]) -> None:
 
 @dataclass
 class Column:
-    """One column of a table written in bulk: per cell a number or a text; neither is a blank that keeps the
-    column's format (borders, fill)."""
+    """One column of a table written in bulk: per row a code into `values` (-1: a blank that keeps the column's
+    format, borders and fill); each value a number (float) or a text (str)."""
 
-    numbers: Sequence[float | None]
-    texts: Sequence[str | None]
+    codes: np.ndarray
+    values: pa.Array | Sequence[float | str]  # pyarrow: texts only
     text_format: Format
     number_format: Format
 
@@ -119,32 +127,16 @@ class Column:
 class _Rows:
     first: int  # 0-based sheet row of the table's first row
     columns: list[Column]
-    strings: list[list[int | None]]  # per column, each text's index in the shared string table
-    styles: list[tuple[int, int]]  # per column, the cell format indices of its texts and blanks, of its numbers
     heights: Sequence[float]
 
 
 STRING_MAX = 32767  # characters Excel keeps in one cell
 DEFAULT_PIXELS = 20  # Excel's default row height (15 points), written as no height
-CHUNK = 4096  # rows assembled at a time (bounds memory)
+CHUNK = 16384  # rows assembled at a time (bounds memory)
+ZIP_LEVEL = 1  # zlib level of every part: the XML is mostly markup, level 1 is 4x faster than 6, 1.4x larger
 _DIMENSION = re.compile(r'<dimension ref="([A-Z]+[0-9]+)[^"]*"/>')
-
-
-def _column_cells(rows: _Rows, c: int, letter: str, start: int, stop: int) -> list[str]:
-    """The `<c>` elements of column `c` for table rows `start`..`stop` (text as shared strings, as xlsxwriter)."""
-    column = rows.columns[c]
-    text_style, number_style = rows.styles[c]
-    first = rows.first + 1  # 1-based sheet row of table row 0
-    return [
-        f'<c r="{letter}{row}" s="{number_style}"><v>{number:.16G}</v></c>'
-        if number is not None
-        else f'<c r="{letter}{row}" s="{text_style}"/>'
-        if string is None
-        else f'<c r="{letter}{row}" s="{text_style}" t="s"><v>{string}</v></c>'
-        for row, number, string in zip(
-            range(first + start, first + stop), column.numbers[start:stop], rows.strings[c][start:stop], strict=True
-        )
-    ]
+_SST_COUNTS = re.compile(r'<sst ([^>]*)count="[0-9]+" uniqueCount="[0-9]+"')
+_CONTROL = re.compile(r"_x[0-9a-fA-F]{4}_|[\x00-\x08\x0b-\x1f]")
 
 
 def _height(points: float) -> str:
@@ -153,27 +145,45 @@ def _height(points: float) -> str:
     return "" if pixels == DEFAULT_PIXELS else f' ht="{pixels * 0.75:.16g}" customHeight="1"'
 
 
-def _row_xml(rows: _Rows) -> Iterator[str]:
-    """The table's `<row>` elements, a chunk of rows at a time."""
-    letters = [xl_col_to_name(c) for c in range(len(rows.columns))]
-    count = len(rows.heights)
-    for start in range(0, count, CHUNK):
-        stop = min(count, start + CHUNK)
-        cells = [_column_cells(rows, c, letter, start, stop) for c, letter in enumerate(letters)]
-        yield "".join(
-            f'<row r="{rows.first + i + 1}"{_height(height)}>{"".join(row)}</row>'
-            for i, height, row in zip(
-                range(start, stop), rows.heights[start:stop], zip(*cells, strict=True), strict=True
-            )
-        )
+def _number_texts(numbers: np.ndarray) -> pa.Array:
+    """`f"{number:.16G}"` of each number, whole numbers below 10**15 by pyarrow."""
+    whole = (np.abs(numbers) < 1e15) & (numbers == np.round(numbers)) & ~((numbers == 0) & np.signbit(numbers))
+    texts = pa.array(np.where(whole, numbers, 0).astype(np.int64)).cast(pa.string())
+    if whole.all():
+        return texts
+    other = pa.array([f"{n:.16G}" for n in numbers[~whole]], type=pa.string())
+    return pc.replace_with_mask(texts, pa.array(~whole), other)
+
+
+def _escaped(texts: pa.Array) -> pa.Array:
+    """Texts as xlsxwriter writes them in the shared string table: control characters (and text that looks
+    like their escape) as `_xHHHH_`, `&`, `<`, `>` as entities, `xml:space` kept where a space leads or trails."""
+    controls = pc.match_substring_regex(texts, _CONTROL.pattern)
+    if pc.any(controls).as_py():
+        found = texts.filter(controls).to_pylist()
+        escape = XMLwriter._escape_control_characters
+        texts = pc.replace_with_mask(texts, controls, pa.array([escape(t) for t in found], type=pa.string()))
+    for sign, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+        if pc.any(pc.match_substring(texts, sign)).as_py():
+            texts = pc.replace_substring(texts, sign, entity)
+    ends = pc.or_(_spaces(pc.utf8_slice_codeunits(texts, 0, 1)), _spaces(pc.utf8_slice_codeunits(texts, -1)))
+    attributes = pc.if_else(ends, ' xml:space="preserve"', "")
+    return pc.binary_join_element_wise("<si><t", attributes, ">", texts, "</t></si>", "")
+
+
+def _spaces(characters: pa.Array) -> pa.Array:
+    """Per one-character text, `str.isspace` (as Python's `\\s`), decided once per distinct character."""
+    encoded = characters.dictionary_encode()
+    distinct = [c.isspace() for c in encoded.dictionary.to_pylist()]
+    return pa.array(distinct, type=pa.bool_()).take(encoded.indices)
 
 
 class BulkWorkbook:
     """A workbook made by xlsxwriter (see `new_workbook`) whose large tables are written in bulk: xlsxwriter lays
     out every sheet (formats, header, widths, print set-up, validation), and the rows given to `add_rows` go
-    straight into the sheet's XML when the file is written (texts in xlsxwriter's shared string table, so always
-    strings, never formulas), without xlsxwriter's per-cell work. Built in memory; only the finished file reaches
-    `path`. Relies on xlsxwriter's format indices and string table (pinned below version 4)."""
+    straight into the sheet's XML when the file is written, built a whole column at a time (texts in the shared
+    string table, so always strings, never formulas). Built in memory; only the finished file reaches `path`.
+    Relies on xlsxwriter's format indices and string table (pinned below version 4)."""
 
     def __init__(self, path: Path) -> None:
         self.path, self.buffer = path, io.BytesIO()
@@ -183,35 +193,151 @@ class BulkWorkbook:
     def add_rows(self, sheet: Worksheet, first: int, columns: list[Column], heights: Sequence[float]) -> None:
         """The table rows of `sheet` from 0-based row `first` on (below everything written through xlsxwriter),
         one height per row."""
-        shared = self.book.str_table._get_shared_string_index
-        strings = []
-        # registers the formats used only here; a format equal to an earlier one gets that one's index
-        styles = [(column.text_format._get_xf_index(), column.number_format._get_xf_index()) for column in columns]
-        for column in columns:
-            codes, texts = pd.factorize(pd.Series(column.texts, dtype=object))  # each distinct text once
-            indices = [shared(t[:STRING_MAX]) for t in texts]
-            strings.append([None if code < 0 else indices[code] for code in codes.tolist()])
-        self.tables[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = _Rows(first, columns, strings, styles, heights)
+        for column in columns:  # registers the formats used only here
+            column.text_format._get_xf_index()
+            column.number_format._get_xf_index()
+        self.tables[f"xl/worksheets/sheet{sheet.index + 1}.xml"] = _Rows(first, columns, heights)
 
     def close(self) -> None:
-        """Write the file: xlsxwriter's parts, each bulk table inserted into its sheet."""
+        """Write the file: xlsxwriter's parts, each bulk table inserted into its sheet, the bulk texts appended
+        to the shared string table."""
+        strings = _SharedStrings(self.book.str_table, [c for rows in self.tables.values() for c in rows.columns])
         self.book.close()
         with (
             zipfile.ZipFile(self.buffer) as source,
-            zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED) as target,
+            zipfile.ZipFile(self.path, "w", zipfile.ZIP_DEFLATED, compresslevel=ZIP_LEVEL) as target,
+            ThreadPoolExecutor(max_workers=1) as pool,
         ):
             for info in source.infolist():
                 data = source.read(info)
                 rows = self.tables.get(info.filename)
-                if rows is None or not rows.heights:
-                    target.writestr(info, data)
-                    continue
-                xml = data.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>")
-                last = f"{xl_col_to_name(max(0, len(rows.columns) - 1))}{rows.first + len(rows.heights)}"
-                xml = _DIMENSION.sub(lambda m, end=last: f'<dimension ref="{m.group(1)}:{end}"/>', xml, count=1)
-                head, tail = xml.split("</sheetData>", 1)
-                with target.open(info, "w", force_zip64=True) as part:
-                    part.write(head.encode("utf-8"))
-                    for chunk in _row_xml(rows):
-                        part.write(chunk.encode("utf-8"))
-                    part.write(("</sheetData>" + tail).encode("utf-8"))
+                if info.filename == "xl/sharedStrings.xml":
+                    with target.open(info.filename, "w", force_zip64=True) as part, _behind(pool, part) as write:
+                        strings.write(data, write)
+                elif rows is None or len(rows.heights) == 0:
+                    target.writestr(info, data, compresslevel=ZIP_LEVEL)
+                else:
+                    with target.open(info.filename, "w", force_zip64=True) as part, _behind(pool, part) as write:
+                        _write_sheet(data, rows, strings, write)
+
+
+@contextlib.contextmanager
+def _behind(pool: ThreadPoolExecutor, part: IO[bytes]) -> Iterator[Callable[[bytes], object]]:
+    """A `write` to `part` done in `pool`'s thread, one chunk in flight: the next chunk is built while the last
+    is compressed (zlib lets go of the GIL); every write has finished when the block ends."""
+    pending: list[Future[object]] = []
+
+    def write(data: bytes) -> None:
+        while pending:
+            pending.pop().result()
+        pending.append(pool.submit(part.write, data))
+
+    try:
+        yield write
+    finally:
+        while pending:
+            pending.pop().result()
+
+
+class _SharedStrings:
+    """The bulk tables' texts in the shared string table, after xlsxwriter's own (a text xlsxwriter has keeps
+    its index): every distinct text gets its index once, then every table cell refers to it."""
+
+    def __init__(self, table: SharedStringTable, columns: list[Column]) -> None:
+        distinct_values = list({id(c.values): c.values for c in columns}.values())  # sheets share columns
+        texts = [_texts(values) for values in distinct_values]
+        encoded = pc.dictionary_encode(pa.concat_arrays(texts) if texts else pa.array([], type=pa.string()))
+        dictionary = encoded.dictionary
+        if len(dictionary) and table.unique_count == 0:  # xlsxwriter writes the part only when it has a string
+            table._get_shared_string_index(dictionary[0].as_py())
+        own = list(table.string_table)
+        known = pc.index_in(dictionary, value_set=pa.array(own, type=pa.string())).to_numpy(zero_copy_only=False)
+        new = np.isnan(known)
+        own_index = np.array([table.string_table[t] for t in own], dtype=np.int64)
+        self.base, self.new = table.unique_count, dictionary.filter(pa.array(new))
+        index = np.where(new, table.unique_count + np.cumsum(new) - 1, 0)
+        index[~new] = own_index[known[~new].astype(np.int64)]
+        positions = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
+        self.index: dict[int, np.ndarray] = {}  # id(values) → per value: its string index, or -1 (a number)
+        self.tails: dict[tuple[int, int, int], pa.Array] = {}  # see `_cell_tails`
+        start = 0
+        for values, part in zip(distinct_values, texts, strict=True):
+            found = positions[start : start + len(part)]
+            self.index[id(values)] = np.where(found >= 0, index[np.maximum(found, 0)], -1)
+            start += len(part)
+        self.cells = table.count + sum(
+            int(np.count_nonzero(self.index[id(c.values)][c.codes[c.codes >= 0]] >= 0)) for c in columns
+        )
+
+    def write(self, data: bytes, write: Callable[[bytes], object]) -> None:
+        """xlsxwriter's part with the bulk texts appended and the counts set."""
+        xml = data.decode("utf-8")
+        unique = self.base + len(self.new)
+        xml = _SST_COUNTS.sub(lambda m: f'<sst {m.group(1)}count="{self.cells}" uniqueCount="{unique}"', xml, 1)
+        head, tail = xml.rsplit("</sst>", 1)
+        write(head.encode("utf-8"))
+        for start in range(0, len(self.new), CHUNK * 8):
+            write(string_bytes(_escaped(self.new.slice(start, CHUNK * 8))))
+        write(("</sst>" + tail).encode("utf-8"))
+
+
+def _texts(values: pa.Array | Sequence[float | str]) -> pa.Array:
+    """A column's values as texts (missing where a number), cut to what a cell holds."""
+    if not isinstance(values, pa.Array):
+        values = pa.array([v if isinstance(v, str) else None for v in values], type=pa.string())
+    long = pc.fill_null(pc.greater(pc.utf8_length(values), STRING_MAX), False)
+    if pc.any(long).as_py():
+        cut = [t[:STRING_MAX] for t in values.filter(long).to_pylist()]
+        values = pc.replace_with_mask(values, long, pa.array(cut, type=pa.string()))
+    return values
+
+
+def _write_sheet(data: bytes, rows: _Rows, strings: _SharedStrings, write: Callable[[bytes], object]) -> None:
+    """xlsxwriter's sheet with the bulk table's rows inside `<sheetData>`, and its dimension widened."""
+    xml = data.decode("utf-8").replace("<sheetData/>", "<sheetData></sheetData>")
+    last = f"{xl_col_to_name(max(0, len(rows.columns) - 1))}{rows.first + len(rows.heights)}"
+    xml = _DIMENSION.sub(lambda m, end=last: f'<dimension ref="{m.group(1)}:{end}"/>', xml, count=1)
+    head, tail = xml.split("</sheetData>", 1)
+    write(head.encode("utf-8"))
+    for chunk in _row_xml(rows, strings):
+        write(chunk)
+    write(("</sheetData>" + tail).encode("utf-8"))
+
+
+def _cell_tails(column: Column, strings: _SharedStrings) -> pa.Array:
+    """Per value of `column` and then for a blank, what follows a cell's reference: style, type, value."""
+    text_style, number_style = column.text_format._get_xf_index(), column.number_format._get_xf_index()
+    key = (id(column.values), text_style, number_style)
+    if key in strings.tails:  # sheets showing rows of one table share its columns
+        return strings.tails[key]
+    index = strings.index[id(column.values)]
+    blank = pa.array([f'" s="{text_style}"/>'], type=pa.string())
+    texts = pc.binary_join_element_wise(
+        f'" s="{text_style}" t="s"><v>', pa.array(index).cast(pa.string()), "</v></c>", ""
+    )
+    if isinstance(column.values, pa.Array):
+        tails = pa.concat_arrays([texts, blank])
+    else:
+        numbers = np.array([0.0 if i >= 0 else v for v, i in zip(column.values, index, strict=True)], dtype=float)
+        shown = pc.binary_join_element_wise(f'" s="{number_style}"><v>', _number_texts(numbers), "</v></c>", "")
+        tails = pa.concat_arrays([pc.if_else(pa.array(index >= 0), texts, shown), blank])
+    strings.tails[key] = tails
+    return tails
+
+
+def _row_xml(rows: _Rows, strings: _SharedStrings) -> Iterator[bytes]:
+    """The table's `<row>` elements as UTF-8, a chunk of rows at a time, each built a whole column at a time."""
+    letters = [xl_col_to_name(c) for c in range(len(rows.columns))]
+    tails = [_cell_tails(column, strings) for column in rows.columns]
+    heights, distinct_heights = pd.factorize(np.asarray(rows.heights, dtype=float))
+    row_tails = pa.array([f'"{_height(h)}>' for h in distinct_heights], type=pa.string())
+    count = len(rows.heights)
+    for start in range(0, count, CHUNK):
+        stop = min(count, start + CHUNK)
+        numbers = pa.array(np.arange(rows.first + start + 1, rows.first + stop + 1).astype(str), type=pa.string())
+        parts: list[pa.Array | str] = ['<row r="', numbers, row_tails.take(pa.array(heights[start:stop]))]
+        for letter, column, tail in zip(letters, rows.columns, tails, strict=True):
+            codes = column.codes[start:stop]
+            parts += [f'<c r="{letter}', numbers, tail.take(pa.array(np.where(codes < 0, len(tail) - 1, codes)))]
+        parts.append("</row>")
+        yield string_bytes(pc.binary_join_element_wise(*parts, ""))
