@@ -406,7 +406,7 @@ def make_register(size: int, rng: np.random.Generator, vocabulary: float, odd_id
     ids = _unique(ids, rng)
     old = np.array([f"{v:09d}" for v in rng.integers(10**8, 10**9 - 1, size)], dtype=object)
     old[~((year < 1985) & (rng.random(size) < 0.4))] = ""
-    communes = max(8, size // 8000)
+    communes = min(max(8, size // 8000), 168)  # after the 2025 merger the largest province has 168 communes
     commune_names = _commune_names(communes, rng)
     commune = rng.integers(0, communes, size)
     hamlet = rng.integers(1, 16, size)
