@@ -56,21 +56,36 @@ def _neighbour_keys(digits: np.ndarray, target: int) -> np.ndarray:
     return np.stack(keys, axis=1) if keys else np.zeros((n, 0), dtype=np.int64)
 
 
-def _id_pairs(ben: pd.DataFrame, reg_keys: pd.Series, lengths: tuple[int, ...], target: int) -> pd.DataFrame:
+class _SortedKeys:
+    """Register ID numbers sorted once, for looking up many listed keys (exact or one slip away) at a time."""
+
+    def __init__(self, numbers: np.ndarray) -> None:
+        known = np.flatnonzero(~np.isnan(numbers))
+        keys = numbers[known].astype(np.int64)
+        order = np.argsort(keys, kind="stable")
+        self.keys, self.rows = keys[order], known[order]
+
+    def find(self, owners: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
+        """(b, r) for every register row whose key equals one of `keys` (owned by list row `owners`)."""
+        first = np.searchsorted(self.keys, keys, side="left")
+        counts = np.searchsorted(self.keys, keys, side="right") - first
+        starts = np.repeat(first - np.r_[0, np.cumsum(counts)[:-1]], counts)
+        return pd.DataFrame({"b": np.repeat(owners, counts), "r": self.rows[starts + np.arange(counts.sum())]})
+
+
+def _id_pairs(ben: pd.DataFrame, register: _SortedKeys, lengths: tuple[int, ...], target: int) -> pd.DataFrame:
     """(b, r) where the listed ID equals a register key (exact first; one slip for rows without an exact hit)."""
     alternative = ben.loc[ben["id_alt"].notna(), ["b", "id_alt"]].rename(columns={"id_alt": "id_digits"})
     listed = pd.concat([ben.loc[ben["id_digits"].notna(), ["b", "id_digits"]], alternative], ignore_index=True)
     listed = listed[listed["id_digits"].str.len().isin(lengths)]
-    register = pd.DataFrame({"r": reg_keys.index, "key": reg_keys.to_numpy()}).dropna()
     exact = listed[listed["id_digits"].str.len() == target]
-    exact = pd.DataFrame({"b": exact["b"], "key": pd.to_numeric(exact["id_digits"]).astype("int64")})
-    found = exact.merge(register, on="key")[["b", "r"]]
+    found = register.find(exact["b"].to_numpy(), pd.to_numeric(exact["id_digits"]).to_numpy(dtype=np.int64))
     parts = [found]
     missed = listed[~listed["b"].isin(found["b"])]
     for _length, group in missed.groupby(missed["id_digits"].str.len()):
         keys = _neighbour_keys(_digit_matrix(group["id_digits"]), target)
-        near = pd.DataFrame({"b": np.repeat(group["b"].to_numpy(), keys.shape[1]), "key": keys.ravel()})
-        parts.append(near.drop_duplicates().merge(register, on="key")[["b", "r"]])
+        near = register.find(np.repeat(group["b"].to_numpy(), keys.shape[1]), keys.ravel())
+        parts.append(near.drop_duplicates())
     return pd.concat(parts, ignore_index=True)
 
 
@@ -166,12 +181,9 @@ def candidate_pairs(
     `max_block` register people is narrowed to the row's commune (or sex, when the block is by commune)."""
     sides = sides or Sides(ben, reg)
 
-    def ids(column: str) -> pd.Series:
-        return pd.Series(sides.numbers("reg", column), index=reg.index).astype("Int64")
-
-    by_id = [_id_pairs(ben, ids("national_id"), (11, 12, 13), 12)]
+    by_id = [_id_pairs(ben, _SortedKeys(sides.numbers("reg", "national_id")), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
-        by_id.append(_id_pairs(ben, ids("old_id"), (8, 9, 10), 9))
+        by_id.append(_id_pairs(ben, _SortedKeys(sides.numbers("reg", "old_id")), (8, 9, 10), 9))
     settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
     left, right = _coded(ben, reg, sides)
     full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]
