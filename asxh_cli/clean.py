@@ -15,7 +15,7 @@ import pyarrow.compute as pc
 from asxh_cli.contract import row_key
 from asxh_cli.frames import apply_distinct, distinct, map_distinct
 from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
-from asxh_cli.normalize.dates import parse_date
+from asxh_cli.normalize.dates import parse_dates
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, clean_old_id
 from asxh_cli.normalize.legacy import Encoding, fix_legacy, hint_from_counts
 from asxh_cli.normalize.lookup import bank_index, category_index, method_index
@@ -121,11 +121,21 @@ def _group_codes(data: pd.DataFrame) -> np.ndarray:
     return np.where((files < 0) | (sheets < 0), -1, combined)
 
 
+def _has_control(values: pd.Series) -> bool:
+    """Whether any cell's text holds a control character (one search over the joined text of the column)."""
+    cells = values.to_numpy(dtype=object)
+    try:
+        text = "".join(cells[~pd.isna(cells)])
+    except TypeError:  # not only text: search the distinct values as text
+        text = "".join(map(str, values.dropna().unique()))
+    return bool(_CONTROL.search(text))
+
+
 def _remove_controls(data: pd.DataFrame, recorder: _Recorder) -> None:
     """Drop CR, LF, NUL and other control characters from every text cell, recording each change."""
     for field in [c for c in data.columns if c not in PROVENANCE]:
-        if not _CONTROL.search("".join(map(str, data[field].dropna().unique()))):
-            continue  # one search over the column's distinct values: most columns hold no control character
+        if not _has_control(data[field]):
+            continue  # most columns hold no control character
         column = data[field].to_numpy(dtype=object, copy=True)
         codes, uniques = distinct(column)
         found = _objects(isinstance(v, str) and bool(_CONTROL.search(v)) for v in uniques)[codes].astype(bool)
@@ -191,17 +201,31 @@ def clean_beneficiaries(
     _clean_payment(data, rules, recorder)
     _mark_duplicates(data, recorder)
     _validate(data, recorder)
-    for field in (
-        "full_name",
-        "birth_date",
-        "national_id",
-        "sex",
-        "amount",
-        "account_number",
-        "bank",
-        "payment_method",
-        "category",
-    ):
+    _keep_originals(data, originals)
+    findings = recorder.findings()
+    data["repairs"] = _summaries(findings, len(data))
+    problems = _problem_frame(findings, data, originals, names or {})
+    counts = problems[problems["severity"] == ERROR].groupby("row").size() if len(problems) else pd.Series(dtype=int)
+    data["errors"] = pd.Series(range(len(data))).map(counts).fillna(0).astype("int64")
+    return CleanResult(data, problems.drop(columns="row"))
+
+
+_KEPT = (
+    "full_name",
+    "birth_date",
+    "national_id",
+    "sex",
+    "amount",
+    "account_number",
+    "bank",
+    "payment_method",
+    "category",
+)
+
+
+def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
+    """`FIELD_raw`: the cell as written where cleaning changed it, else None."""
+    for field in _KEPT:
         before = originals[field].astype(object)
         after = pd.Series(
             apply_distinct(data[field].astype(object), lambda v: None if v is None or v is pd.NA else str(v)),
@@ -209,12 +233,6 @@ def clean_beneficiaries(
         )
         changed = before.notna() & (before.astype(str) != after.fillna("\0"))
         data[f"{field}_raw"] = before.where(changed, None)
-    findings = recorder.findings()
-    data["repairs"] = _summaries(findings, len(data))
-    problems = _problem_frame(findings, data, originals, names or {})
-    counts = problems[problems["severity"] == ERROR].groupby("row").size() if len(problems) else pd.Series(dtype=int)
-    data["errors"] = pd.Series(range(len(data))).map(counts).fillna(0).astype("int64")
-    return CleanResult(data, problems.drop(columns="row"))
 
 
 def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
@@ -252,15 +270,16 @@ def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> Non
         "birth-two-columns",
     )
     first, first_uniques = _factorize(_objects(v.split(" | ")[0] if isinstance(v, str) else v for v in uniques))
-    parsed = [parse_date(str(v) if v is not None else None, today) for v in first_uniques]
+    texts = _objects(str(v) if v is not None else None for v in first_uniques)
+    parsed = parse_dates(texts, today)
     codes = first[codes]  # the cell's code among the distinct first dates
-    data["birth_date"] = _objects(p.value for p in parsed)[codes]
-    data["birth_precision"] = _objects(p.precision for p in parsed)[codes]
+    for name, column in (("birth_date", "value"), ("birth_precision", "precision")):
+        data[name] = parsed[column][codes]
     for part in ("year", "month", "day"):
-        data[f"birth_{part}"] = pd.array([getattr(p, part) for p in parsed], dtype="Int64").take(codes)
-    data["birth_problem"] = _objects(p.problem for p in parsed)[codes]
-    repairs = _objects(p.repair for p in parsed)[codes]
-    found = np.array([bool(p.repair) for p in parsed])[codes].nonzero()[0]
+        data[f"birth_{part}"] = pd.array(parsed[part], dtype="Int64").take(codes)
+    data["birth_problem"] = parsed["problem"][codes]
+    repairs = parsed["repair"][codes]
+    found = (repairs != None).nonzero()[0]  # noqa: E711 (element-wise)
     recorder.add(found, "birth_date", repairs[found])
 
 
@@ -471,8 +490,9 @@ def _duplicate_pairs(data: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
 def _others(left: np.ndarray, right: np.ndarray, size: int) -> pd.Series:
     others: list[list[int]] = [[] for _ in range(size)]
     rows, starts = np.unique(left, return_index=True)
-    for row, members in zip(rows.tolist(), np.split(right, starts[1:]) if len(rows) else [], strict=True):
-        others[row] = members.tolist()
+    members = right.tolist()
+    for row, start, end in zip(rows.tolist(), starts.tolist(), [*starts[1:].tolist(), len(members)], strict=True):
+        others[row] = members[start:end]
     return pd.Series(others, dtype=object)
 
 

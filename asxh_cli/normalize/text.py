@@ -7,7 +7,6 @@ import unicodedata
 from functools import lru_cache
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-_SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # Look-alike letters that appear in lists instead of the Vietnamese D-stroke.
@@ -15,6 +14,7 @@ _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _FOLD = str.maketrans({"đ": "d", "Đ": "d"})
+_INVISIBLE_AND_LOOKALIKES = _INVISIBLE | _LOOKALIKES
 
 
 # C0 control characters and DEL: line breaks and tabs become a space (they separate words), the rest go.
@@ -29,8 +29,7 @@ def strip_controls(value: str) -> tuple[str, bool]:
 
 def clean_spaces(value: str) -> str:
     """NFC, look-alike letters fixed, invisible characters dropped, whitespace collapsed and trimmed."""
-    text = unicodedata.normalize("NFC", value).translate(_INVISIBLE).translate(_LOOKALIKES)
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    return " ".join(unicodedata.normalize("NFC", value).translate(_INVISIBLE_AND_LOOKALIKES).split())
 
 
 class _FoldTable(dict[int, str]):
@@ -110,7 +109,13 @@ def name_case(value: str) -> str:
 
 def normalize_name(value: str) -> str:
     """A person's name as it should be written: clean, one tone convention, proper case."""
-    return name_case(normalize_text(value))
+    return " ".join(_name_word(word) for word in clean_spaces(value).split(" "))
+
+
+@lru_cache(maxsize=100_000)
+def _name_word(word: str) -> str:
+    """One word of `normalize_name`: `name_case(normalize_text(w))` (a word holds no space, before or after)."""
+    return _recase(modern_tone(word))
 
 
 _NUCLEI = [
