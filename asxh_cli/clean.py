@@ -491,7 +491,8 @@ def _others(left: np.ndarray, right: np.ndarray, size: int) -> pd.Series:
     others: list[list[int]] = [[] for _ in range(size)]
     rows, starts = np.unique(left, return_index=True)
     members = right.tolist()
-    for row, start, end in zip(rows.tolist(), starts.tolist(), [*starts[1:].tolist(), len(members)], strict=True):
+    ends = [*starts[1:].tolist(), len(members)] if len(rows) else []
+    for row, start, end in zip(rows.tolist(), starts.tolist(), ends, strict=True):
         others[row] = members[start:end]
     return pd.Series(others, dtype=object)
 
