@@ -17,7 +17,7 @@ from asxh_cli.frames import apply_distinct, distinct, map_distinct
 from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_dates
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, clean_old_id
-from asxh_cli.normalize.legacy import Encoding, fix_legacy, hint_from_counts
+from asxh_cli.normalize.legacy import Encoding, fix_legacy, hint_from_counts, may_be_legacy
 from asxh_cli.normalize.lookup import bank_index, category_index, method_index
 from asxh_cli.normalize.text import fold, normalize_name, normalize_text, strip_controls
 from asxh_cli.normalize.values import amount_out_of_range, parse_account, parse_amount, parse_sex
@@ -77,19 +77,20 @@ class _Recorder:
         if len(rows):
             self._parts.append((rows, field, code, detail))
 
-    def findings(self) -> pd.DataFrame:
-        """(row, field, code, detail) once each, by row; a row's findings in the order they were recorded."""
-        size = sum(len(part[0]) for part in self._parts)
-
-        def column(k: int) -> np.ndarray:
+    def findings(self) -> dict[str, np.ndarray]:
+        """{row, field, code, detail}: each finding once, by row; a row's findings in the order recorded."""
+        rows = np.concatenate([np.empty(0, dtype=np.int64), *(part[0] for part in self._parts)])
+        columns = {"row": rows}
+        key = rows.copy()
+        for k, name in enumerate(("field", "code", "detail"), start=1):
             pieces = [np.broadcast_to(np.asarray(part[k], dtype=object), len(part[0])) for part in self._parts]
-            return np.concatenate(pieces) if pieces else np.empty(0, dtype=object)
-
-        rows = np.concatenate([part[0] for part in self._parts]) if size else np.empty(0, dtype=np.int64)
-        frame = pd.DataFrame({"row": rows, "field": column(1), "code": column(2), "detail": column(3)}, dtype=object)
-        frame = frame.astype({"row": "int64"})
-        frame = frame[~frame.duplicated()]
-        return frame.sort_values("row", kind="stable").reset_index(drop=True)
+            columns[name] = np.concatenate([np.empty(0, dtype=object), *pieces])
+            codes, uniques = pd.factorize(columns[name])
+            key = key * (len(uniques) + 1) + (codes + 1)
+        _, first = np.unique(key, return_index=True)  # the first of equal findings
+        first.sort()
+        order = first[np.argsort(rows[first], kind="stable")]
+        return {name: column[order] for name, column in columns.items()}
 
 
 def _objects(values: Any) -> np.ndarray:
@@ -131,6 +132,12 @@ def _has_control(values: pd.Series) -> bool:
     return bool(_CONTROL.search(text))
 
 
+def _text_kind(value: object) -> int:
+    if not isinstance(value, str) or value.isascii():
+        return 0
+    return 2 if may_be_legacy(value) else 1
+
+
 def _remove_controls(data: pd.DataFrame, recorder: _Recorder) -> None:
     """Drop CR, LF, NUL and other control characters from every text cell, recording each change."""
     for field in [c for c in data.columns if c not in PROVENANCE]:
@@ -155,15 +162,17 @@ def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
         column = data[field].to_numpy(dtype=object)
         fixed = column.copy()
         codes, uniques = pd.factorize(column, use_na_sentinel=True)
-        legacy = np.array([isinstance(v, str) and not v.isascii() for v in uniques] + [False], dtype=bool)
-        rows = (legacy[codes] & (groups >= 0)).nonzero()[0]
+        # per distinct value: 0 ASCII or not text, 1 certainly Unicode, 2 possibly legacy
+        kind = np.array([_text_kind(v) for v in uniques] + [0], dtype=np.int8)[codes] * (groups >= 0)
+        rows = (kind == 2).nonzero()[0]
         if len(rows):
+            unicode_cells = np.bincount(groups[kind == 1], minlength=int(groups.max()) + 1)
             pairs, first = _combine(groups[rows], codes[rows])
             counts = np.bincount(pairs)
-            hints: dict[int, dict[str, int]] = {}
+            cells: dict[int, dict[str, int]] = {}
             for pair, row in enumerate(rows[first]):
-                hints.setdefault(int(groups[row]), {})[uniques[codes[row]]] = int(counts[pair])
-            hint = {group: hint_from_counts(cells) for group, cells in hints.items()}
+                cells.setdefault(int(groups[row]), {})[uniques[codes[row]]] = int(counts[pair])
+            hint = {group: hint_from_counts(found, int(unicode_cells[group])) for group, found in cells.items()}
             results = [fix_legacy(uniques[codes[row]], hint[int(groups[row])]) for row in rows[first]]
             converted = np.array([encoding is not Encoding.UNICODE for _text, encoding in results])[pairs]
             fixed[rows[converted]] = _objects(text for text, _encoding in results)[pairs][converted]
@@ -226,13 +235,27 @@ _KEPT = (
 def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
     """`FIELD_raw`: the cell as written where cleaning changed it, else None."""
     for field in _KEPT:
-        before = originals[field].astype(object)
-        after = pd.Series(
-            apply_distinct(data[field].astype(object), lambda v: None if v is None or v is pd.NA else str(v)),
-            index=data.index,
-        )
-        changed = before.notna() & (before.astype(str) != after.fillna("\0"))
-        data[f"{field}_raw"] = before.where(changed, None)
+        before, after = originals[field].to_numpy(dtype=object), data[field].to_numpy(dtype=object)
+        text = _is_text(before) & _is_text(after)  # the usual cell: text before and after, compared directly
+        changed = np.zeros(len(before), dtype=bool)
+        changed[text] = before[text] != after[text]
+        rest = (~text).nonzero()[0]
+        changed[rest] = _changed(originals[field].iloc[rest], data[field].iloc[rest])
+        data[f"{field}_raw"] = pd.Series(np.where(changed, before, None), index=data.index, dtype=object)
+
+
+def _is_text(values: np.ndarray) -> np.ndarray:
+    return np.fromiter(map(type, values), dtype=object, count=len(values)) == str  # noqa: E721 (element-wise)
+
+
+def _changed(original: pd.Series, cleaned: pd.Series) -> np.ndarray:
+    """Whether a cell's text differs from what it was, whatever the two values' types."""
+    before = original.astype(object)
+    after = pd.Series(
+        apply_distinct(cleaned.astype(object), lambda v: None if v is None or v is pd.NA else str(v)),
+        index=before.index,
+    )
+    return (before.notna() & (before.astype(str) != after.fillna("\0"))).to_numpy(dtype=bool)
 
 
 def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
@@ -574,12 +597,15 @@ def _validate(data: pd.DataFrame, recorder: _Recorder) -> None:
     recorder.add(positions, fields, codes)
 
 
-def _summaries(findings: pd.DataFrame, size: int) -> np.ndarray:
+def _summaries(findings: dict[str, np.ndarray], size: int) -> np.ndarray:
     explained = {code: explain(code) for code, (level, _vi, _en) in PROBLEMS.items() if level == REPAIR}
-    repairs = findings[findings["code"].isin(list(explained))]
-    texts = pd.DataFrame({"row": repairs["row"].to_numpy(), "text": repairs["code"].map(explained).to_numpy()})
-    texts = texts.drop_duplicates()
-    return _joined(texts["row"].to_numpy(), texts["text"].to_numpy(dtype=object), size, "; ")
+    texts = apply_distinct(findings["code"], lambda code: explained.get(code))
+    repaired = (texts != None).nonzero()[0]  # noqa: E711 (element-wise)
+    rows, texts = findings["row"][repaired], texts[repaired]
+    codes, uniques = pd.factorize(texts)
+    _, first = np.unique(rows * (len(uniques) + 1) + codes, return_index=True)  # a text once per row
+    first.sort()
+    return _joined(rows[first], texts[first], size, "; ")
 
 
 def _cell_text(value: object) -> str | None:
@@ -587,11 +613,12 @@ def _cell_text(value: object) -> str | None:
 
 
 def _problem_frame(
-    findings: pd.DataFrame, data: pd.DataFrame, originals: pd.DataFrame, names: dict[tuple[str, str], dict[str, str]]
+    findings: dict[str, np.ndarray],
+    data: pd.DataFrame,
+    originals: pd.DataFrame,
+    names: dict[tuple[str, str], dict[str, str]],
 ) -> pd.DataFrame:
-    rows = findings["row"].to_numpy(dtype=np.int64)
-    fields = findings["field"].to_numpy(dtype=object)
-    codes = findings["code"].to_numpy(dtype=object)
+    rows, fields, codes = findings["row"], findings["field"], findings["code"]
     files = data["source_file"].to_numpy(dtype=object)[rows]
     sheets = data["source_sheet"].to_numpy(dtype=object)[rows]
     file_codes, file_values = distinct(files)
@@ -610,7 +637,7 @@ def _problem_frame(
     details = apply_distinct(codes, lambda code: explain(code) if code != "duplicate" else None)
     duplicate = codes == "duplicate"
     head, _, tail = explain("duplicate", other="\0").partition("\0")
-    details[duplicate] = head + findings["detail"].to_numpy(dtype=object)[duplicate] + tail
+    details[duplicate] = head + findings["detail"][duplicate] + tail
     frame = pd.DataFrame(
         {
             "row": rows,

@@ -232,9 +232,15 @@ def column_hint(values: Iterable[str]) -> Encoding | None:
     return hint_from_counts(Counter(values))
 
 
-def hint_from_counts(cells: Mapping[str, int]) -> Encoding | None:
-    """`column_hint` of a column given as {distinct text: number of cells holding it}."""
-    counts = {Encoding.TCVN3: 0, Encoding.VNI: 0, Encoding.UNICODE: 0}
+def may_be_legacy(text: str) -> bool:
+    """False when `text` is certainly Unicode already: ASCII, or holding a letter no legacy encoding produces."""
+    return not text.isascii() and _UNICODE_ONLY.isdisjoint(text)
+
+
+def hint_from_counts(cells: Mapping[str, int], unicode_cells: int = 0) -> Encoding | None:
+    """`column_hint` of a column given as {distinct text: number of cells holding it}; `unicode_cells` more
+    cells are known to be Unicode (not ASCII, and `may_be_legacy` is False for them)."""
+    counts = {Encoding.TCVN3: 0, Encoding.VNI: 0, Encoding.UNICODE: unicode_cells}
     for value, times in cells.items():
         if not value or value.isascii():
             continue
