@@ -240,7 +240,9 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
         changed = np.zeros(len(before), dtype=bool)
         changed[text] = before[text] != after[text]
         rest = (~text).nonzero()[0]
-        changed[rest] = _changed(originals[field].iloc[rest], data[field].iloc[rest])
+        if len(rest):
+            text_after = any(v is not None and v is not pd.NA for v in after)  # decides the dtype of `after`
+            changed[rest] = _changed(originals[field].iloc[rest], data[field].iloc[rest], text_after)
         data[f"{field}_raw"] = pd.Series(np.where(changed, before, None), index=data.index, dtype=object)
 
 
@@ -248,12 +250,14 @@ def _is_text(values: np.ndarray) -> np.ndarray:
     return np.fromiter(map(type, values), dtype=object, count=len(values)) == str  # noqa: E721 (element-wise)
 
 
-def _changed(original: pd.Series, cleaned: pd.Series) -> np.ndarray:
-    """Whether a cell's text differs from what it was, whatever the two values' types."""
+def _changed(original: pd.Series, cleaned: pd.Series, text_after: bool) -> np.ndarray:
+    """Whether a cell's text differs from what it was, whatever the two values' types; `text_after`: whether
+    any cell of the whole cleaned column is text (the comparison follows the dtype that gives the column)."""
     before = original.astype(object)
     after = pd.Series(
         apply_distinct(cleaned.astype(object), lambda v: None if v is None or v is pd.NA else str(v)),
         index=before.index,
+        dtype="str" if text_after else object,
     )
     return (before.notna() & (before.astype(str) != after.fillna("\0"))).to_numpy(dtype=bool)
 
