@@ -13,14 +13,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from asxh_cli.contract import row_key
-from asxh_cli.frames import apply_distinct, distinct, map_distinct
+from asxh_cli.frames import apply_distinct, distinct, map_distinct, paused_gc
 from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_dates
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, clean_old_id
 from asxh_cli.normalize.legacy import Encoding, fix_legacy, hint_from_counts, may_be_legacy
 from asxh_cli.normalize.lookup import bank_index, category_index, method_index
 from asxh_cli.normalize.text import fold, normalize_name, normalize_text, strip_controls
-from asxh_cli.normalize.values import amount_out_of_range, parse_account, parse_amount, parse_sex
+from asxh_cli.normalize.values import amount_out_of_range, parse_accounts, parse_amount, parse_sex
 from asxh_cli.problems import ERROR, PROBLEMS, REPAIR, explain
 from asxh_cli.rules import Rules
 from asxh_cli.schema import CleanBeneficiaries, failing_cells
@@ -192,7 +192,13 @@ def clean_beneficiaries(
     today: dt.date | None = None,
 ) -> CleanResult:
     """Clean every row of `raw` (from the readers); return cleaned values beside the originals and all findings."""
-    today = today or dt.date.today()
+    with paused_gc():
+        return _clean(raw, rules, names, today or dt.date.today())
+
+
+def _clean(
+    raw: pd.DataFrame, rules: Rules, names: dict[tuple[str, str], dict[str, str]] | None, today: dt.date
+) -> CleanResult:
     data = raw.reset_index(drop=True).copy()
     originals = data.copy()
     recorder = _Recorder()
@@ -239,7 +245,7 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
         text = _is_text(before) & _is_text(after)  # the usual cell: text before and after, compared directly
         changed = np.zeros(len(before), dtype=bool)
         changed[text] = before[text] != after[text]
-        rest = (~text).nonzero()[0]
+        rest = (~text & ~pd.isna(before)).nonzero()[0]  # an empty cell never changed
         if len(rest):
             text_after = any(v is not None and v is not pd.NA for v in after)  # decides the dtype of `after`
             changed[rest] = _changed(originals[field].iloc[rest], data[field].iloc[rest], text_after)
@@ -428,8 +434,10 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
     amounts = [parse_amount(str(v) if v is not None else None, fraction) for v in amount_raws]
     amount_given = data["amount"].notna().any()
     account_codes, account_raws = _factorize(data["account_number"])
-    accounts = [parse_account(str(v) if v is not None else None, rules.account_length) for v in account_raws]
-    numbers = _objects(a.value for a in accounts)[account_codes]
+    account_values, account_problems = parse_accounts(
+        _objects(str(v) if v is not None else None for v in account_raws), rules.account_length
+    )
+    numbers = account_values[account_codes]
     data["account_number"] = numbers
     banks, methods, categories = bank_index(rules), method_index(rules), category_index(rules)
     bank_bins = {b.short: b.bin for b in rules.banks}
@@ -461,7 +469,7 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
     amount_problems = _objects(problems)[pairs]
     found = (amount_problems != None).nonzero()[0]  # noqa: E711 (element-wise)
     recorder.add(found, "amount", amount_problems[found])
-    account_problems = _objects(a.problem for a in accounts)[account_codes]
+    account_problems = account_problems[account_codes]
     found = (account_problems != None).nonzero()[0]  # noqa: E711 (element-wise)
     recorder.add(found, "account_number", account_problems[found])
     for raw, codes, raws, known, problem in (
@@ -471,7 +479,7 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
     ):
         unknown = np.array([bool(_text_or_none(v)) and k is None for v, k in zip(raws, known, strict=True)])
         recorder.add(unknown[codes].nonzero()[0], raw, problem)
-    given = np.array([bool(a.value) for a in accounts])[account_codes]
+    given = np.array([bool(v) for v in account_values])[account_codes]
     same = given & (numbers == data["national_id"].to_numpy(dtype=object))
     recorder.add(same.nonzero()[0], "account_number", "account-is-id")
     data["amount"] = pd.array(values, dtype="Int64").take(pairs)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import gc
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -52,3 +54,16 @@ def attribute(values: pd.Series, name: str, dtype: str | None = None) -> pd.Seri
     if dtype:
         return pd.array(out, dtype=dtype).take(codes)
     return pd.Series(np.fromiter(out, dtype=object, count=len(out))[codes], index=values.index, dtype=object)
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """Pause the cyclic garbage collector while building many small objects (one list per row, say): each
+    collection would walk every object alive. Nothing is lost; collection resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()

@@ -22,6 +22,7 @@ from asxh_cli.normalize.dates import parse_date, parse_dates
 from asxh_cli.normalize.ids import clean_id
 from asxh_cli.normalize.legacy import column_hint, encode_tcvn3, encode_vni, hint_from_counts, may_be_legacy
 from asxh_cli.normalize.text import clean_spaces, fold, modern_tone, name_case, normalize_name, normalize_text
+from asxh_cli.normalize.values import parse_account, parse_accounts
 from asxh_cli.schema import CleanBeneficiaries, CleanRegister, _whole_frame_failures, failing_cells
 
 GOLDEN = Path(__file__).parent / "golden" / "clean_awkward.json"
@@ -118,6 +119,23 @@ def test_ids_in_bulk_equal_clean_id_per_cell(cells):
         expected = clean_id(str(raw) if raw is not None else None, PROVINCES, year)
         got = (values[position], kinds[position], problems[position], repairs[position])
         assert got == (expected.value, expected.kind, expected.problem, expected.repairs), raw
+
+
+ACCOUNT_TEXT = st.one_of(
+    st.from_regex(r"\A\d{1,20}\Z"),
+    st.from_regex(r"\A\d{15,17}0\Z"),
+    st.sampled_from(["", " ", "4228 9816 87329", "1.23E+15", "12ab", "１２３４５６７８９０"]),
+    st.text(alphabet="0123456789 .-eE+", max_size=20),
+    st.none(),
+)
+
+
+@given(st.lists(ACCOUNT_TEXT, max_size=40))
+def test_accounts_in_bulk_equal_parse_account_per_cell(texts):
+    values, problems = parse_accounts(_array(texts), (6, 19))
+    expected = [parse_account(text, (6, 19)) for text in texts]
+    assert list(values) == [account.value for account in expected]
+    assert list(problems) == [account.problem for account in expected]
 
 
 CELL = st.one_of(
