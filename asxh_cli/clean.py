@@ -253,6 +253,10 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
 
 
 def _is_text(values: np.ndarray) -> np.ndarray:
+    """Which cells hold text (a `str`): the empty cells aside, in one check when the column is all text."""
+    present = ~pd.isna(values)
+    if pd.api.types.infer_dtype(values[present], skipna=False) in ("string", "empty"):
+        return present
     return np.fromiter(map(type, values), dtype=object, count=len(values)) == str  # noqa: E721 (element-wise)
 
 
@@ -406,7 +410,9 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
     invalid = (kinds == INVALID).nonzero()[0]
     values[invalid] = _objects(str(raw).strip() for raw in pair_raws[invalid])
     account = np.zeros(len(kinds), dtype=bool)
-    account[invalid] = [13 <= sum(ch.isdigit() for ch in str(raw)) <= 19 for raw in pair_raws[invalid]]
+    account[invalid] = [  # 13 to 19 digits in it (a cell shorter than 13 characters cannot have them)
+        len(text) >= 13 and 13 <= sum(ch.isdigit() for ch in text) <= 19 for text in map(str, pair_raws[invalid])
+    ]
     recorder.add(account[pairs].nonzero()[0], "national_id", "id-is-account")
     kind, value = kinds[pairs], values[pairs]
     recorder.add((kind == MISSING).nonzero()[0], "national_id", "id-missing")
