@@ -301,12 +301,12 @@ def _commune_from_sheets(data: pd.DataFrame, recorder: _Recorder) -> None:
 
 def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> None:
     codes, uniques = _factorize(data["birth_date"].astype(object))
-    recorder.add(
-        np.array([isinstance(v, str) and " | " in v for v in uniques])[codes].nonzero()[0],
-        "birth_date",
-        "birth-two-columns",
-    )
-    first, first_uniques = _factorize(_objects(v.split(" | ")[0] if isinstance(v, str) else v for v in uniques))
+    two = np.array([isinstance(v, str) and " | " in v for v in uniques])
+    recorder.add(two[codes].nonzero()[0], "birth_date", "birth-two-columns")
+    if two.any():  # a date and a year column read together ("15/06/1950 | 1950"): the first is the date
+        first, first_uniques = _factorize(_objects(v.split(" | ")[0] if isinstance(v, str) else v for v in uniques))
+    else:
+        first, first_uniques = np.arange(len(uniques)), uniques
     texts = _objects(str(v) if v is not None else None for v in first_uniques)
     parsed = parse_dates(texts, today)
     codes = first[codes]  # the cell's code among the distinct first dates
@@ -592,8 +592,7 @@ _SCHEMA_FIELDS = {"birth_year": "birth_date", "id_kind": "national_id"}
 
 def _validate(data: pd.DataFrame, recorder: _Recorder) -> None:
     """Run the pandera model lazily; every rejected cell becomes an error with the normaliser's reason."""
-    columns = list(CleanBeneficiaries.to_schema().columns)
-    frame = data[columns].copy()
+    frame = data[list(_SCHEMA_CODES)].copy()  # the model's other columns give no finding
     kinds = data["id_kind"].to_numpy(dtype=object)
     ids = np.where(kinds == MISSING, None, data["national_id"].to_numpy(dtype=object))
     invalid = (kinds == INVALID).nonzero()[0]
