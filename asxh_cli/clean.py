@@ -254,9 +254,8 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
 
 def _is_text(values: np.ndarray) -> np.ndarray:
     """Which cells hold text (a `str`): the empty cells aside, in one check when the column is all text."""
-    present = ~pd.isna(values)
-    if pd.api.types.infer_dtype(values[present], skipna=False) in ("string", "empty"):
-        return present
+    if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
+        return ~pd.isna(values)
     return np.fromiter(map(type, values), dtype=object, count=len(values)) == str  # noqa: E721 (element-wise)
 
 
