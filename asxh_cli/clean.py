@@ -242,20 +242,22 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
     """`FIELD_raw`: the cell as written where cleaning changed it, else None."""
     for field in _KEPT:
         before, after = originals[field].to_numpy(dtype=object), data[field].to_numpy(dtype=object)
-        text = _is_text(before) & _is_text(after)  # the usual cell: text before and after, compared directly
+        empty = pd.isna(before)
+        text = _is_text(before, empty) & _is_text(after)  # the usual cell: text before and after, compared directly
         changed = np.zeros(len(before), dtype=bool)
         changed[text] = before[text] != after[text]
-        rest = (~text & ~pd.isna(before)).nonzero()[0]  # an empty cell never changed
+        rest = (~text & ~empty).nonzero()[0]  # an empty cell never changed
         if len(rest):
             text_after = any(v is not None and v is not pd.NA for v in after)  # decides the dtype of `after`
             changed[rest] = _changed(originals[field].iloc[rest], data[field].iloc[rest], text_after)
         data[f"{field}_raw"] = pd.Series(np.where(changed, before, None), index=data.index, dtype=object)
 
 
-def _is_text(values: np.ndarray) -> np.ndarray:
-    """Which cells hold text (a `str`): the empty cells aside, in one check when the column is all text."""
+def _is_text(values: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
+    """Which cells hold text (a `str`): the empty cells aside (`missing`, if known), in one check when the
+    column is all text."""
     if pd.api.types.infer_dtype(values, skipna=True) in ("string", "empty"):
-        return ~pd.isna(values)
+        return ~(pd.isna(values) if missing is None else missing)
     return np.fromiter(map(type, values), dtype=object, count=len(values)) == str  # noqa: E721 (element-wise)
 
 
@@ -649,7 +651,10 @@ def _problem_frame(
     for field in field_values:
         if field in originals.columns:
             mask = fields == field
-            values[mask] = apply_distinct(originals[field].to_numpy(dtype=object)[rows[mask]], _cell_text)
+            cells = originals[field].to_numpy(dtype=object)[rows[mask]]
+            text = _is_text(cells)  # text stays as it is; anything else through `_cell_text`
+            cells[~text] = apply_distinct(cells[~text], _cell_text)
+            values[mask] = cells
     details = apply_distinct(codes, lambda code: explain(code) if code != "duplicate" else None)
     duplicate = codes == "duplicate"
     head, _, tail = explain("duplicate", other="\0").partition("\0")
