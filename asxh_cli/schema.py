@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import pandera.pandas as pa
 from pandera.typing import Series
@@ -36,7 +37,45 @@ class CleanRegister(pa.DataFrameModel):
 
 
 def failing_cells(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
-    """Every (row index, column, check) that `model` rejects, collected lazily; empty when all pass."""
+    """Every (row index, column, check) that `model` rejects, collected lazily; empty when all pass.
+
+    The models' checks look at one cell at a time, so each column is validated on its distinct values (one
+    missing value stands for all) and a rejected value marks every row holding it: the same cells, in the
+    same order (column, check, row), as validating the whole frame."""
+    schema = model.to_schema()
+    columns = [name for name in schema.columns if name in frame.columns]
+    if schema.checks or schema.unique or any(schema.columns[name].unique for name in columns):
+        return _whole_frame_failures(model, frame)
+    found = [_column_failures(name, schema.columns[name], frame[name]) for name in columns]
+    cases = pd.concat([_EMPTY, *found], ignore_index=True)
+    return cases.astype({"index": "int64"})
+
+
+_EMPTY = pd.DataFrame(
+    {"index": pd.Series(dtype="int64"), "column": pd.Series(dtype=str), "check": pd.Series(dtype=str)}
+)
+
+
+def _column_failures(name: str, column: pa.Column, values: pd.Series) -> pd.DataFrame:
+    codes, _ = pd.factorize(values, use_na_sentinel=True)
+    codes = np.where(codes < 0, codes.max(initial=-1) + 1, codes)  # every missing value shares one code
+    _, first = np.unique(codes, return_index=True)
+    sample = values.iloc[first].reset_index(drop=True)
+    try:
+        pa.DataFrameSchema({name: column}).validate(sample.to_frame(name), lazy=True)
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+        cases = cases[cases["index"].notna()][["index", "check"]].drop_duplicates()
+        parts = []
+        for check, failing in cases.groupby("check", sort=False)["index"]:
+            rejected = codes[first[failing.to_numpy(dtype="int64")]]
+            positions = np.isin(codes, rejected).nonzero()[0]
+            parts.append(pd.DataFrame({"index": values.index[positions], "column": name, "check": check}))
+        return pd.concat(parts, ignore_index=True) if parts else _EMPTY
+    return _EMPTY
+
+
+def _whole_frame_failures(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.DataFrame:
     columns = list(model.to_schema().columns)
     try:
         model.validate(frame[columns], lazy=True)
@@ -44,6 +83,4 @@ def failing_cells(model: type[pa.DataFrameModel], frame: pd.DataFrame) -> pd.Dat
         cases = exc.failure_cases
         cases = cases[cases["index"].notna()]
         return cases[["index", "column", "check"]].drop_duplicates().astype({"index": "int64"})
-    return pd.DataFrame(
-        {"index": pd.Series(dtype="int64"), "column": pd.Series(dtype=str), "check": pd.Series(dtype=str)}
-    )
+    return _EMPTY.copy()

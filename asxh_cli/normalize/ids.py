@@ -83,6 +83,8 @@ def clean_id(raw: str | None, provinces: frozenset[str], birth_year: int | None 
         except InvalidOperation:
             return IdResult(None, INVALID, (), "id-not-digits")
         significant = len((whole + (fraction or "")).lstrip("0"))
+        if number.adjusted() + 1 > len(text):  # more digits than written ("7e87264974928"): never build them
+            return IdResult(None, INVALID, (), "id-digits-lost")
         digits = str(int(number))
         if len(digits) > significant:
             return IdResult(None, INVALID, (), "id-digits-lost")

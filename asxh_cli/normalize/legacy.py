@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from enum import StrEnum
 from functools import lru_cache
 
@@ -128,7 +128,7 @@ _VNI_PATTERN = re.compile("|".join(re.escape(code) for code in sorted(_VNI_DECOD
 
 _VIETNAMESE_LETTERS = VIETNAMESE_LETTERS
 # Letters that only proper Unicode Vietnamese produces; mojibake (Windows-1252) never contains them.
-_UNICODE_ONLY = {ch for ch in _VIETNAMESE_LETTERS if ord(ch) > 0xFF}
+_UNICODE_ONLY = frozenset(ch for ch in _VIETNAMESE_LETTERS if ord(ch) > 0xFF)
 _WORD = re.compile(r"[^\W\d_]+|[\u00a8-\u00fe\u00ad]+", re.UNICODE)
 
 
@@ -189,7 +189,7 @@ def _is_foreign(text: str) -> bool:
 @lru_cache(maxsize=200_000)
 def _readings(text: str) -> tuple[Encoding, ...]:
     """Legacy encodings under which `text` decodes to proper Vietnamese (empty if it already is Unicode)."""
-    if not text or text.isascii() or any(ch in _UNICODE_ONLY for ch in text):
+    if not text or text.isascii() or not _UNICODE_ONLY.isdisjoint(text):
         return ()
     if _looks_vietnamese(text) and not _is_foreign(text):
         return ()
@@ -215,7 +215,7 @@ def fix_legacy(text: str, hint: Encoding | None = None) -> tuple[str, Encoding]:
         chosen: Encoding | None = readings[0]
     elif hint in readings:
         chosen = hint
-    elif not readings and hint in _DECODERS and not any(ch in _UNICODE_ONLY for ch in text):
+    elif not readings and hint in _DECODERS and _UNICODE_ONLY.isdisjoint(text):
         decoded = _DECODERS[hint](text)
         if decoded != text and _looks_vietnamese(decoded) and not _is_foreign(decoded):
             return decoded, hint
@@ -229,12 +229,23 @@ def fix_legacy(text: str, hint: Encoding | None = None) -> tuple[str, Encoding]:
 
 def column_hint(values: Iterable[str]) -> Encoding | None:
     """The legacy encoding most confidently detected in a column, if more cells are legacy than Unicode-only."""
-    counts = {Encoding.TCVN3: 0, Encoding.VNI: 0, Encoding.UNICODE: 0}
-    for value, times in Counter(values).items():
+    return hint_from_counts(Counter(values))
+
+
+def may_be_legacy(text: str) -> bool:
+    """False when `text` is certainly Unicode already: ASCII, or holding a letter no legacy encoding produces."""
+    return not text.isascii() and _UNICODE_ONLY.isdisjoint(text)
+
+
+def hint_from_counts(cells: Mapping[str, int], unicode_cells: int = 0) -> Encoding | None:
+    """`column_hint` of a column given as {distinct text: number of cells holding it}; `unicode_cells` more
+    cells are known to be Unicode (not ASCII, and `may_be_legacy` is False for them)."""
+    counts = {Encoding.TCVN3: 0, Encoding.VNI: 0, Encoding.UNICODE: unicode_cells}
+    for value, times in cells.items():
         if not value or value.isascii():
             continue
         encoding = detect_encoding(value)
-        if encoding is Encoding.UNICODE and not any(ch in _UNICODE_ONLY for ch in value):
+        if encoding is Encoding.UNICODE and _UNICODE_ONLY.isdisjoint(value):
             continue
         counts[encoding] += times
     legacy = max((Encoding.TCVN3, Encoding.VNI), key=lambda e: counts[e])

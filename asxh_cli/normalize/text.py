@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff"), None)
-_SPACES = re.compile(r"\s+")
 _NON_ALNUM = re.compile(r"[^0-9a-z]+")
 
 # Look-alike letters that appear in lists instead of the Vietnamese D-stroke.
@@ -14,6 +14,7 @@ _LOOKALIKES = str.maketrans({"Ð": "Đ", "ð": "đ", "Ɖ": "Đ", "ɖ": "đ"})
 
 _TONE_MARKS = {"\u0300", "\u0301", "\u0303", "\u0309", "\u0323"}
 _FOLD = str.maketrans({"đ": "d", "Đ": "d"})
+_INVISIBLE_AND_LOOKALIKES = _INVISIBLE | _LOOKALIKES
 
 
 # C0 control characters and DEL: line breaks and tabs become a space (they separate words), the rest go.
@@ -28,15 +29,29 @@ def strip_controls(value: str) -> tuple[str, bool]:
 
 def clean_spaces(value: str) -> str:
     """NFC, look-alike letters fixed, invisible characters dropped, whitespace collapsed and trimmed."""
-    text = unicodedata.normalize("NFC", value).translate(_INVISIBLE).translate(_LOOKALIKES)
-    return _SPACES.sub(" ", text.replace("\u00a0", " ")).strip()
+    return " ".join(unicodedata.normalize("NFC", value).translate(_INVISIBLE_AND_LOOKALIKES).split())
+
+
+class _FoldTable(dict[int, str]):
+    """Code point → its folded text (a-z, 0-9, or a space for anything else), worked out the first time it is met.
+
+    Folding character by character equals folding the whole text: NFD decomposes each character on its own
+    and only reorders combining marks, which are all dropped; the one context-dependent lower-casing (Greek
+    final sigma) yields a non-ASCII letter either way, which becomes a space."""
+
+    def __missing__(self, code: int) -> str:
+        decomposed = unicodedata.normalize("NFD", chr(code).translate(_FOLD))
+        bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+        self[code] = folded = _NON_ALNUM.sub(" ", bare)
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
 
 
 def fold(value: str) -> str:
     """Matching key: no diacritics, lower case, đ→d, punctuation to single spaces."""
-    decomposed = unicodedata.normalize("NFD", value.translate(_FOLD))
-    bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
-    return _NON_ALNUM.sub(" ", bare).strip()
+    return _NON_ALNUM.sub(" ", value.translate(_FOLD_TABLE)).strip()
 
 
 # Open syllables whose tone moves to the first vowel in the modern convention (hoà → hòa, thuỷ → thủy).
@@ -55,6 +70,7 @@ def _place_tone(letter: str, tone: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFD", letter) + tone)
 
 
+@lru_cache(maxsize=100_000)
 def modern_tone(word: str) -> str:
     """One tone-placement convention: 'hoà'→'hòa', 'thuỷ'→'thủy', 'khoẻ'→'khỏe'; other words unchanged."""
     bare, tone = _syllable_tone(word)
@@ -78,6 +94,7 @@ VIETNAMESE_LETTERS = frozenset(
 ) | frozenset(unicodedata.normalize("NFC", "ÀÁẢÃẠĂẰẮẲẴẶÂẦẤẨẪẬĐÈÉẺẼẸÊỀẾỂỄỆÌÍỈĨỊÒÓỎÕỌÔỒỐỔỖỘƠỜỚỞỠỢÙÚỦŨỤƯỪỨỬỮỰỲÝỶỸỴ"))
 
 
+@lru_cache(maxsize=100_000)
 def _recase(word: str) -> str:
     """Proper case for one word; kept as written: a bracketed note "(GDCD)", letters Vietnamese does not use."""
     if word.startswith(("(", "[")) or not all(ch.isascii() or ch in VIETNAMESE_LETTERS for ch in word):
@@ -92,7 +109,13 @@ def name_case(value: str) -> str:
 
 def normalize_name(value: str) -> str:
     """A person's name as it should be written: clean, one tone convention, proper case."""
-    return name_case(normalize_text(value))
+    return " ".join(_name_word(word) for word in clean_spaces(value).split(" "))
+
+
+@lru_cache(maxsize=100_000)
+def _name_word(word: str) -> str:
+    """One word of `normalize_name`: `name_case(normalize_text(w))` (a word holds no space, before or after)."""
+    return _recase(modern_tone(word))
 
 
 _NUCLEI = [
@@ -177,6 +200,7 @@ def _tone_index(onset: str, nucleus: str, coda: str) -> set[int]:
     return {0} if len(nucleus) == 2 else {1}
 
 
+@lru_cache(maxsize=100_000)
 def is_vietnamese_word(word: str) -> bool:
     """True when `word` is spelled like a Vietnamese syllable: its letters, at most one tone, on the right vowel."""
     decomposed = unicodedata.normalize("NFD", word.lower())

@@ -7,6 +7,10 @@ import unicodedata
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
 from asxh_cli.normalize.text import fold
 
 _SEX = {
@@ -148,3 +152,24 @@ def parse_account(raw: str | None, length: tuple[int, int]) -> Account:
     if len(digits) >= 16 and digits.endswith("0"):
         return Account(digits, "account-precision")  # Excel keeps 15 significant digits
     return Account(digits, None, digits != text)
+
+
+def parse_accounts(texts: np.ndarray, length: tuple[int, int]) -> tuple[np.ndarray, np.ndarray]:
+    """(value, problem) of `parse_account` for every cell, as object arrays: text of ASCII digits alone, the
+    usual cell, is checked in bulk by the same rules; any other cell goes through `parse_account` itself."""
+    strings = pa.array([t if isinstance(t, str) else None for t in texts], type=pa.string())
+    plain = pc.fill_null(pc.match_substring_regex(strings, r"^\d+$"), False).to_numpy(zero_copy_only=False)
+    size = pc.utf8_length(strings).to_numpy(zero_copy_only=False)
+    zero_last = pc.fill_null(pc.ends_with(strings, "0"), False).to_numpy(zero_copy_only=False)
+    low, high = length
+    wrong_length = (size < low) | (size > high)
+    values = np.where(plain, np.asarray(texts, dtype=object), None)
+    problems = np.where(
+        wrong_length, "account-length", np.where((size >= 16) & zero_last, "account-precision", None)
+    ).astype(object)
+    problems[~plain] = None
+    rest = (~plain).nonzero()[0]
+    found = [parse_account(texts[row], length) for row in rest]
+    values[rest] = [account.value for account in found]
+    problems[rest] = [account.problem for account in found]
+    return values, problems
