@@ -41,7 +41,7 @@ def paths(register: int, beneficiaries: int) -> dict[str, Path]:
     if GENERATOR in DENSITY:
         folder = DATA / f"{GENERATOR}_{stem}"
         return {
-            "register": folder / "register.parquet",
+            "register": folder / "register.csv",
             "beneficiaries": folder / "list.xlsx",
             "truth": folder / "truth.csv",
         }

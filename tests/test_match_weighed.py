@@ -179,3 +179,83 @@ def test_em_learns_that_agreement_marks_the_same_person(rules, register):
     estimate(compared, reg, weights, rules.matching.__class__(**{**rules.matching.__dict__, "em_min_pairs": 0}), 3)
     assert weights.estimated and weights.m["birth"][0] > before
     assert compared["l_name"].eq(NAME.index("exact")).sum() >= 3
+
+
+LIST_ROWS = [
+    ["Trần Văn Bình", "03/04/1952", "Nam", "001052098765", "Tổ 3", "Phường An Lạc"],
+    ["Nguyễn Thị Lan", "15/06/1950", "Nữ", "", "Thôn 5", "Xã Hòa Phú"],
+    ["Nguyễn Văn Hùng", "1948", "Nam", "", "Thôn 4", "Xã Hòa Phú"],
+    ["Lê Văn Cuờng", "20/11/1945", "Nam", "036045111222", "", ""],
+    ["Khổng Thị Diệp", "01/01/1945", "Nữ", "", "Thôn 3", "Xã Tân An"],
+    ["Nguyễn Thị Lan", "03/03/1962", "Nữ", "", "Thôn 2", "Xã Bình Minh"],
+    ["Đoàn Thị Xuyến", "12/09/1940", "Nữ", "07914022233", "", ""],
+]
+
+
+def _decide(rules, register, **options):
+    raw = pd.DataFrame(
+        LIST_ROWS, columns=["full_name", "birth_date", "sex", "national_id", "address", "commune"], dtype=object
+    )
+    raw["source_file"], raw["source_sheet"], raw["source_row"] = "ds.xlsx", "DS", range(2, len(raw) + 2)
+    return match_beneficiaries(clean_beneficiaries(raw, rules, today=TODAY).data, register, rules, **options)
+
+
+def test_a_list_matched_in_parts_decides_as_in_one_go(rules, register):
+    """Parts share the weights (here the rules' own, EM off), so cutting the list changes nothing."""
+    import dataclasses
+
+    fixed = dataclasses.replace(rules, matching=dataclasses.replace(rules.matching, em=False))
+    whole = _decide(fixed, register)
+    for size in (1, 2, 3):
+        parts = _decide(fixed, register, part_rows=size)
+        pd.testing.assert_frame_equal(parts.decisions, whole.decisions)
+        pd.testing.assert_frame_equal(parts.candidates, whole.candidates)
+
+
+def test_later_parts_are_scored_with_the_first_parts_weights(rules, register):
+    first = _decide(rules, register, part_rows=3)
+    head = match_beneficiaries(
+        clean_beneficiaries(
+            pd.DataFrame(
+                LIST_ROWS[:3], columns=["full_name", "birth_date", "sex", "national_id", "address", "commune"]
+            ).assign(source_file="ds.xlsx", source_sheet="DS", source_row=[2, 3, 4]),
+            rules,
+            today=TODAY,
+        ).data,
+        register,
+        rules,
+    )
+    assert first.weights.bits() == head.weights.bits()
+    assert len(first.decisions) == len(LIST_ROWS) and first.decisions.index.tolist() == list(range(len(LIST_ROWS)))
+
+
+def test_a_crowded_block_is_narrowed_to_the_rows_commune(rules):
+    """Eleven Phạm Thị Hoa born in 1950: above max_block, a year-only row is paired by name only with those of
+    its own commune, and the right one (same commune and thôn) is still matched."""
+    import dataclasses
+
+    from asxh_cli.match.candidates import candidate_pairs
+    from asxh_cli.match.engine import beneficiary_features
+
+    people = [
+        (f"0791500{i:05d}", "Phạm Thị Hoa", f"{1 + i:02d}/03/1950", "Nữ", f"Thôn {i}", "Xã Hòa Phú", "Còn sống")
+        for i in range(8)
+    ] + [
+        (f"0791501{i:05d}", "Phạm Thị Hoa", f"{1 + i:02d}/07/1950", "Nữ", f"Thôn {i + 1}", "Xã Tân An", "Còn sống")
+        for i in range(3)
+    ]
+    register = prepare_register(pd.DataFrame(people, columns=COLUMNS), rules, TODAY)
+    row = ["Phạm Thị Hoa", "1950", "Nữ", "", "Thôn 2", "Xã Tân An"]
+    raw = pd.DataFrame([row], columns=["full_name", "birth_date", "sex", "national_id", "address", "commune"])
+    raw = raw.assign(source_file="ds.xlsx", source_sheet="DS", source_row=[2])
+    ben = beneficiary_features(clean_beneficiaries(raw, rules, today=TODAY).data, rules)
+    wide = candidate_pairs(ben, register.people, max_block=100)
+    narrow = candidate_pairs(ben, register.people, max_block=5)
+    communes = register.people["commune"].astype(object).to_numpy()
+    assert len(wide) == 11
+    assert sorted(communes[narrow["r"]]) == ["Xã Tân An"] * 3
+    tight = dataclasses.replace(rules, matching=dataclasses.replace(rules.matching, max_block=5))
+    loose = dataclasses.replace(rules, matching=dataclasses.replace(rules.matching, max_block=100))
+    result, found, _ = one(row, tight, register)
+    assert found == "079150100001" and result is not Result.NOT_FOUND
+    assert (result, found) == one(row, loose, register)[:2]

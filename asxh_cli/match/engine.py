@@ -38,6 +38,7 @@ from asxh_cli.rules import LEVELS, Rules
 
 MATCHED, REVIEW, NOT_FOUND = Result.MATCHED, Result.REVIEW, Result.NOT_FOUND
 REVIEW_CANDIDATES = 3
+PART_ROWS = 100_000  # list rows matched at a time (memory: one part's candidate pairs)
 
 PHRASES: dict[str, dict[str, tuple[str, str]]] = {
     "id": {
@@ -274,16 +275,22 @@ def _ranked(compared: pd.DataFrame, keep: int) -> pd.DataFrame:
 
 
 def match_pairs(
-    ben: pd.DataFrame, reg: pd.DataFrame, rules: Rules, register_size: int | None = None, weights: Weights | None = None
+    ben: pd.DataFrame,
+    reg: pd.DataFrame,
+    rules: Rules,
+    register_size: int | None = None,
+    weights: Weights | None = None,
+    register_arrays: dict | None = None,
 ) -> MatchResult:
     """The matching core on one partition: prepared list features and register people (with frequencies).
 
     `register_size` is the size of the whole register (for term frequencies); pass `weights` estimated once
-    to score every partition alike, or leave None to estimate them on this partition.
+    to score every partition alike, or leave None to estimate them on this partition. `register_arrays`
+    (a dict, filled here) lets partitions against the same `reg` share its arrays.
     """
     m = rules.matching
     size = register_size or len(reg)
-    sides = Sides(ben, reg)
+    sides = Sides(ben, reg, register_arrays)
     pairs = candidate_pairs(ben, reg, sides, m.max_block)
     if pairs.empty:
         empty = pd.DataFrame({"result": pd.Series(dtype=object), "r": pd.Series(dtype="float64")})
@@ -347,15 +354,33 @@ def match_pairs(
 
 
 def match_beneficiaries(
-    data: pd.DataFrame, register: Register, rules: Rules, progress: Callable[[str], None] | None = None
+    data: pd.DataFrame,
+    register: Register,
+    rules: Rules,
+    progress: Callable[[str], None] | None = None,
+    part_rows: int = PART_ROWS,
 ) -> MatchResult:
-    """Match every cleaned row (from `clean_beneficiaries`) against the prepared register."""
+    """Match every cleaned row (from `clean_beneficiaries`) against the prepared register.
+
+    The list is matched `part_rows` rows at a time, so that memory holds one part's candidate pairs, never a
+    million rows' worth; the weights are estimated on the first part and score every later part alike.
+    """
     step = progress or (lambda _label: None)
     ben = beneficiary_features(data, rules)
     step("matching")
-    result = match_pairs(ben, register.people, rules, max(1, register.rows_in - register.unusable))
+    size = max(1, register.rows_in - register.unusable)
+    weights: Weights | None = None
+    register_arrays: dict = {}
+    decisions, candidates = [], []
+    for start in range(0, max(1, len(ben)), part_rows):
+        part = ben.iloc[start : start + part_rows].reset_index(drop=True).assign(b=lambda f: np.arange(len(f)))
+        result = match_pairs(part, register.people, rules, size, weights, register_arrays)
+        if weights is None:
+            weights = result.weights
+        decisions.append(result.decisions.set_axis(result.decisions.index + start))
+        candidates.append(result.candidates.assign(b=result.candidates["b"].to_numpy() + start))
     step("decisions")
-    full = pd.DataFrame(index=pd.RangeIndex(len(ben))).join(result.decisions)
+    full = pd.DataFrame(index=pd.RangeIndex(len(ben))).join(pd.concat(decisions))
     missing = full["result"].isna()
     codes = full["result"].astype(object).where(~missing, NOT_FOUND)
     full["result"] = _codes(codes)
@@ -364,4 +389,4 @@ def match_beneficiaries(
         "không tìm thấy ai có số định danh, họ tên hoặc ngày sinh gần giống",
         "nobody with a similar ID, name or birth date",
     )
-    return MatchResult(full, result.candidates, result.weights)
+    return MatchResult(full, pd.concat(candidates, ignore_index=True), weights)

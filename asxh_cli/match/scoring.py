@@ -28,10 +28,20 @@ class Sides:
     """Both sides' columns as numpy arrays and shared integer codes (-1 = missing or empty), made once per
     run and reused by every comparison (random pairs for u, candidate pairs)."""
 
-    def __init__(self, ben: pd.DataFrame, reg: pd.DataFrame) -> None:
+    def __init__(self, ben: pd.DataFrame, reg: pd.DataFrame, register_arrays: dict | None = None) -> None:
+        """`register_arrays`: the register's own arrays from an earlier partition with the same `reg`, reused."""
         self.ben, self.reg = ben, reg
         self._codes: dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
         self._arrays: dict[tuple, object] = {}
+        self._side_arrays: dict[str, dict[tuple, object]] = {
+            "ben": {},
+            "reg": register_arrays if register_arrays is not None else {},
+        }
+
+    @property
+    def register_arrays(self) -> dict:
+        """The register-only arrays made so far (pass them to the next partition's `Sides`)."""
+        return self._side_arrays["reg"]
 
     def codes(self, column: str, keep_empty: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(list codes, register codes, distinct values) with one code space for both sides; "" is missing (-1)
@@ -53,40 +63,43 @@ class Sides:
 
     def numbers(self, side: str, column: str) -> np.ndarray:
         """An ID column read as numbers (NaN where it is not one), for blocking and comparing alike."""
-        frame = self.ben if side == "ben" else self.reg
-        key = (id(frame), column, "numeric")
-        if key not in self._arrays:
-            self._arrays[key] = _as_numbers(frame[column])
-        return self._arrays[key]  # type: ignore[return-value]
+        frame, store = self._side(side)
+        key = (column, "numeric")
+        if key not in store:
+            store[key] = _as_numbers(frame[column])
+        return store[key]  # type: ignore[return-value]
 
     def id_ends(self, column: str, width: int, side: str) -> tuple[np.ndarray, ...]:
         """(first `width` digits, last `width` digits) of an ID column as integers (-1 when the ID is missing
         or shorter), whether the value is not all digits, whether it is present at all."""
-        frame = self.ben if side == "ben" else self.reg
-        key = (id(frame), column, "numbers")
-        if key not in self._arrays:
+        frame, store = self._side(side)
+        key = (column, "numbers")
+        if key not in store:
             text = frame[column]
             present = text.notna().to_numpy() & (text != "").to_numpy(dtype=bool, na_value=False)
             length = text.str.len().to_numpy(dtype="float64", na_value=0).astype(np.int64)
             digits = text.str.isdigit().to_numpy(dtype=bool, na_value=False) & (length <= 15)  # exact in float64
             value = np.where(digits, self.numbers(side, column), np.nan)
             exact = digits & ~np.isnan(value)
-            self._arrays[key] = (np.where(exact, value, 0).astype(np.int64), length, exact, present)
-        number, length, exact, present = self._arrays[key]  # type: ignore[misc]
+            store[key] = (np.where(exact, value, 0).astype(np.int64), length, exact, present)
+        number, length, exact, present = store[key]  # type: ignore[misc]
         whole = exact & (length >= width)
         head = np.where(whole, number // 10 ** np.clip(length - width, 0, None), -1)
         tail = np.where(whole, number % 10**width, -1)
         return head, tail, present & ~exact, present
 
     def array(self, side: str, column: str, kind: str) -> np.ndarray:
-        frame = self.ben if side == "ben" else self.reg
-        key = (id(frame), column, kind)
-        if key not in self._arrays:
+        frame, store = self._side(side)
+        key = (column, kind)
+        if key not in store:
             if kind == "float":
-                self._arrays[key] = frame[column].to_numpy(dtype="float64", na_value=np.nan)
+                store[key] = frame[column].to_numpy(dtype="float64", na_value=np.nan)
             else:
-                self._arrays[key] = frame[column].to_numpy(dtype=bool, na_value=False)
-        return self._arrays[key]
+                store[key] = frame[column].to_numpy(dtype=bool, na_value=False)
+        return store[key]  # type: ignore[return-value]
+
+    def _side(self, side: str) -> tuple[pd.DataFrame, dict[tuple, object]]:
+        return (self.ben if side == "ben" else self.reg), self._side_arrays[side]
 
 
 def _objects(frame: pd.DataFrame, column: str) -> np.ndarray:
