@@ -16,6 +16,8 @@ list × register.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -98,41 +100,90 @@ def _keys(frame: pd.DataFrame, on: list[str], radix: list[int]) -> tuple[np.ndar
     return key, known
 
 
+class BlockIndex:
+    """The register side of one blocking key, sorted once: later lookups are binary searches. Worth building
+    when several parts of a long list are matched against the same register (each part would otherwise scan
+    millions of register rows per key)."""
+
+    def __init__(self, right: pd.DataFrame, on: list[str]) -> None:
+        self.radix = [int(right[c].to_numpy().max(initial=0)) + 1 for c in on]
+        key, known = _keys(right, on, self.radix)
+        order = np.argsort(key[known], kind="stable")
+        self.keys, self.rows = key[known][order], right["r"].to_numpy()[known][order]
+
+    def lookup(self, left: pd.DataFrame, on: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(known list rows, first position, count) of each list row's block; a code the register never
+        uses cannot be joined."""
+        codes = [left[c].to_numpy(dtype=np.int64) for c in on]
+        known = np.logical_and.reduce([(c >= 0) & (c < size) for c, size in zip(codes, self.radix, strict=True)])
+        key = np.zeros(int(known.sum()), dtype=np.int64)
+        for column, size in zip(codes, self.radix, strict=True):
+            key = key * size + column[known]
+        first = np.searchsorted(self.keys, key, side="left")
+        return np.flatnonzero(known), first, np.searchsorted(self.keys, key, side="right") - first
+
+
+class Blocks:
+    """The register's blocking keys for one run: scanned per key for a single list part, or sorted once per
+    key (`BlockIndex`, kept in `store`) when the list comes in several parts."""
+
+    def __init__(self, store: dict | None) -> None:
+        self.store = store
+
+    def index(self, right: pd.DataFrame, subset: str, on: list[str]) -> BlockIndex | None:
+        if self.store is None:
+            return None
+        name = ("block", subset, *on)
+        if name not in self.store:
+            radix = [float(right[c].to_numpy().max(initial=0)) + 1 for c in on]
+            self.store[name] = BlockIndex(right, on) if np.prod(radix) < 2.0**62 else None
+        return self.store[name]  # type: ignore[return-value]
+
+
 def _merge(
-    left: pd.DataFrame, right: pd.DataFrame, on: list[str], cap: int | None = None, narrow: str | None = None
+    left: pd.DataFrame,
+    right: pd.DataFrame,
+    on: list[str],
+    cap: int | None = None,
+    narrow: str | None = None,
+    index: Callable[[list[str]], BlockIndex | None] | None = None,
 ) -> pd.DataFrame:
     """Inner join on integer key codes (-1 = unknown, never joined), folded into one integer key.
 
     With `cap`, a list row whose key more than `cap` register people share is joined on `narrow` too (its
-    commune, say), unless the row does not know `narrow`. The register side is only scanned once: the join is
-    a lookup of its keys among the list's distinct keys, then a gather, so a register of millions costs one
-    pass, not a hash join of millions.
+    commune, say), unless the row does not know `narrow`. Without an `index`, the register side is scanned
+    once: a lookup of its keys among the list's distinct keys, then a gather (a register of millions costs one
+    pass, not a hash join); with one, the list's keys are looked up in the register's sorted keys.
     """
-    radix = [int(max(left[c].to_numpy().max(initial=0), right[c].to_numpy().max(initial=0))) + 1 for c in on]
-    if float(np.prod(radix, dtype="float64")) >= 2.0**62:
-        left = left[(left[on] >= 0).all(axis=1)]
-        right = right[(right[on] >= 0).all(axis=1)]
-        return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
-    left_key, left_known = _keys(left, on, radix)
-    right_key, right_known = _keys(right, on, radix)
-    b, key = left["b"].to_numpy()[left_known], left_key[left_known]
-    wanted = pd.Index(np.unique(key))
-    where = np.where(right_known, wanted.get_indexer(right_key), -1)
-    hit = np.flatnonzero(where >= 0)
-    sizes = np.bincount(where[hit], minlength=len(wanted))
-    block = wanted.get_indexer(key)
+    built = index(on) if index else None
+    if built is not None:
+        rows, first, sizes = built.lookup(left, on)
+        b, rights = left["b"].to_numpy()[rows], built.rows
+    else:
+        radix = [int(max(left[c].to_numpy().max(initial=0), right[c].to_numpy().max(initial=0))) + 1 for c in on]
+        if float(np.prod(radix, dtype="float64")) >= 2.0**62:
+            left = left[(left[on] >= 0).all(axis=1)]
+            right = right[(right[on] >= 0).all(axis=1)]
+            return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
+        left_key, left_known = _keys(left, on, radix)
+        right_key, right_known = _keys(right, on, radix)
+        rows = np.flatnonzero(left_known)
+        b, key = left["b"].to_numpy()[rows], left_key[rows]
+        wanted = pd.Index(np.unique(key))
+        where = np.where(right_known, wanted.get_indexer(right_key), -1)
+        hit = np.flatnonzero(where >= 0)
+        block_sizes = np.bincount(where[hit], minlength=len(wanted))
+        block = wanted.get_indexer(key)
+        first, sizes = np.r_[0, np.cumsum(block_sizes)[:-1]][block], block_sizes[block]
+        rights = right["r"].to_numpy()[hit[np.argsort(where[hit], kind="stable")]]
     parts = []
     if cap is not None and narrow is not None:
-        crowded = (sizes[block] > cap) & (left[narrow].to_numpy(dtype=np.int64)[left_known] >= 0)
+        crowded = (sizes > cap) & (left[narrow].to_numpy(dtype=np.int64)[rows] >= 0)
         if crowded.any():
-            parts.append(_merge(left[left_known][crowded], right, [*on, narrow]))
-            b, block = b[~crowded], block[~crowded]
-    order = hit[np.argsort(where[hit], kind="stable")]
-    starts = np.r_[0, np.cumsum(sizes)[:-1]]
-    counts = sizes[block]
-    first = np.repeat(starts[block] - np.r_[0, np.cumsum(counts)[:-1]], counts)
-    r = right["r"].to_numpy()[order[first + np.arange(counts.sum())]]
-    parts.append(pd.DataFrame({"b": np.repeat(b, counts), "r": r}))
+            parts.append(_merge(left.iloc[rows[crowded]], right, [*on, narrow], index=index))
+            b, first, sizes = b[~crowded], first[~crowded], sizes[~crowded]
+    starts = np.repeat(first - np.r_[0, np.cumsum(sizes)[:-1]], sizes)
+    parts.append(pd.DataFrame({"b": np.repeat(b, sizes), "r": rights[starts + np.arange(sizes.sum())]}))
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
@@ -174,12 +225,18 @@ def _settled(ben: pd.DataFrame, reg: pd.DataFrame, by_id: pd.DataFrame) -> np.nd
 
 
 def candidate_pairs(
-    ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides | None = None, max_block: int | None = None
+    ben: pd.DataFrame,
+    reg: pd.DataFrame,
+    sides: Sides | None = None,
+    max_block: int | None = None,
+    blocks: Blocks | None = None,
 ) -> pd.DataFrame:
     """All distinct (b, r) pairs worth comparing, sorted by b; `ben` and `reg` are the prepared feature frames
     (`sides`: their shared codes, reused by the comparisons). A name or date block shared by more than
-    `max_block` register people is narrowed to the row's commune (or sex, when the block is by commune)."""
+    `max_block` register people is narrowed to the row's commune (or sex, when the block is by commune).
+    `blocks` with a store keeps the register's sorted keys for the next part of the same list."""
     sides = sides or Sides(ben, reg)
+    blocks = blocks or Blocks(None)
 
     by_id = [_id_pairs(ben, _SortedKeys(sides.numbers("reg", "national_id")), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
@@ -194,12 +251,14 @@ def candidate_pairs(
     # common name in a province-sized register does not bring thousands of pairs per row.
     year_only_people = right[reg["year_only"].to_numpy(dtype=bool)]
 
-    def join(rows: pd.DataFrame, people: pd.DataFrame, on: list[str], narrow: str = "commune_key") -> pd.DataFrame:
-        return _merge(rows, people, on, max_block, narrow)
+    def join(
+        rows: pd.DataFrame, people: pd.DataFrame, on: list[str], narrow: str = "commune_key", subset: str = "all"
+    ) -> pd.DataFrame:
+        return _merge(rows, people, on, max_block, narrow, lambda keys: blocks.index(people, subset, keys))
 
     by_name = [
         join(partial, right, ["family", "given", "birth_year"]),
-        join(full, year_only_people, ["family", "given", "birth_year"]),
+        join(full, year_only_people, ["family", "given", "birth_year"], subset="year_only"),
         join(full, right, ["family", "given", "birth_year", "birth_month"]),
         join(full, right, ["family", "given", "birth_year", "birth_day"]),
         join(full, right, ["family", "given", "birth_month", "birth_day"]),
@@ -211,8 +270,8 @@ def candidate_pairs(
     ]
     others.append(join(left, right, ["birth_year", "commune_key", "locality"], "sex"))
     others.append(join(left, right, ["birth_year", "commune_key", "given"], "sex"))
-    no_year = left[left["birth_year"] < 0].assign(birth_year=0)
-    others.append(join(no_year, right.assign(birth_year=0), ["commune_key", "family", "given"], "sex"))
+    no_year = left[left["birth_year"] < 0]
+    others.append(join(no_year, right, ["commune_key", "family", "given"], "sex"))
     strong = pd.concat(by_id + by_name, ignore_index=True)
     unresolved = ~left["b"].isin(strong["b"]).to_numpy()
     if unresolved.any():
@@ -221,11 +280,13 @@ def candidate_pairs(
         _, name_codes, names = sides.codes("canon_key", keep_empty=True)  # initials once per distinct name
         per_name = pd.Index(distinct).get_indexer(initials(pd.Series(names, dtype=object)).to_numpy(dtype=object))
         reg_codes = np.append(per_name, -1)[name_codes]  # -1: no name
-        others.append(
-            join(
+        others.append(  # the initials' codes are this part's own: scanned, never kept in an index
+            _merge(
                 left[unresolved].assign(initials=codes),
-                right.assign(initials=reg_codes),
+                right[["r", "birth_year", "sex", "commune_key"]].assign(initials=reg_codes),
                 ["birth_year", "sex", "initials"],
+                max_block,
+                "commune_key",
             )
         )
     pairs = pd.concat([strong, *others], ignore_index=True)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from asxh_cli.contract import Result
-from asxh_cli.match.candidates import candidate_pairs
+from asxh_cli.match.candidates import Blocks, candidate_pairs
 from asxh_cli.match.features import add_shared_keys, address_keys, listed_id_digits, unpadded_id
 from asxh_cli.match.register import Register, given_accented, name_parts
 from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, Sides, compare_pairs, gather
@@ -281,17 +281,19 @@ def match_pairs(
     register_size: int | None = None,
     weights: Weights | None = None,
     register_arrays: dict | None = None,
+    blocks: Blocks | None = None,
 ) -> MatchResult:
     """The matching core on one partition: prepared list features and register people (with frequencies).
 
     `register_size` is the size of the whole register (for term frequencies); pass `weights` estimated once
     to score every partition alike, or leave None to estimate them on this partition. `register_arrays`
-    (a dict, filled here) lets partitions against the same `reg` share its arrays.
+    (a dict, filled here) lets partitions against the same `reg` share its arrays, and `blocks` its sorted
+    blocking keys.
     """
     m = rules.matching
     size = register_size or len(reg)
     sides = Sides(ben, reg, register_arrays)
-    pairs = candidate_pairs(ben, reg, sides, m.max_block)
+    pairs = candidate_pairs(ben, reg, sides, m.max_block, blocks)
     if pairs.empty:
         empty = pd.DataFrame({"result": pd.Series(dtype=object), "r": pd.Series(dtype="float64")})
         empty = empty.assign(score=pd.Series(dtype="float64"), reason=pd.Series(dtype=object))
@@ -371,10 +373,11 @@ def match_beneficiaries(
     size = max(1, register.rows_in - register.unusable)
     weights: Weights | None = None
     register_arrays: dict = {}
+    blocks = Blocks({} if len(ben) > part_rows else None)  # sorting the register's keys pays from two parts on
     decisions, candidates = [], []
     for start in range(0, max(1, len(ben)), part_rows):
         part = ben.iloc[start : start + part_rows].reset_index(drop=True).assign(b=lambda f: np.arange(len(f)))
-        result = match_pairs(part, register.people, rules, size, weights, register_arrays)
+        result = match_pairs(part, register.people, rules, size, weights, register_arrays, blocks)
         if weights is None:
             weights = result.weights
         decisions.append(result.decisions.set_axis(result.decisions.index + start))
