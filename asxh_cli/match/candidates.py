@@ -108,7 +108,7 @@ class BlockIndex:
     def __init__(self, right: pd.DataFrame, on: list[str]) -> None:
         self.radix = [int(right[c].to_numpy().max(initial=0)) + 1 for c in on]
         key, known = _keys(right, on, self.radix)
-        order = np.argsort(key[known], kind="stable")
+        order = np.argsort(key[known])
         self.keys, self.rows = key[known][order], right["r"].to_numpy()[known][order]
 
     def lookup(self, left: pd.DataFrame, on: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -189,16 +189,29 @@ def _merge(
 
 def _coded(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both sides' blocking keys as shared integer codes (-1 = unknown); birth parts are their own codes."""
-    left, right = pd.DataFrame({"b": ben["b"].to_numpy()}), pd.DataFrame({"r": np.arange(len(reg))})
-    for column in ("family", "given", "birth_date", "commune_key", "locality", "sex"):
-        left[column], right[column], _ = sides.codes(column, keep_empty=True)
+    left = pd.DataFrame({"b": ben["b"].to_numpy()})
+    coded = ("family", "given", "birth_date", "commune_key", "locality", "sex")
+    keep = all(sides.stable(c) for c in coded)  # the same register codes for every part: made once
+    right = sides.register_arrays.get("coded") if keep else None
+    if right is None:
+        right = pd.DataFrame({"r": np.arange(len(reg))})
+        for column in (*coded, "birth_year", "birth_month", "birth_day"):
+            right[column] = _register_codes(reg, sides, column)
+        if keep:
+            sides.register_arrays["coded"] = right
+    for column in coded:
+        left[column] = sides.codes(column, keep_empty=True)[0]
     for column in ("birth_year", "birth_month", "birth_day"):
-        left[column], right[column] = (
-            frame[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64) for frame in (ben, reg)
-        )
+        left[column] = ben[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
     _, _, dates = sides.codes("birth_date", keep_empty=True)
     left["birth_swapped"] = pd.Index(dates).get_indexer(ben["birth_swapped"].astype(object).to_numpy())
     return left, right
+
+
+def _register_codes(reg: pd.DataFrame, sides: Sides, column: str) -> np.ndarray:
+    if column in ("birth_year", "birth_month", "birth_day"):
+        return reg[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
+    return sides.codes(column, keep_empty=True)[1]
 
 
 def initials(keys: pd.Series) -> pd.Series:
@@ -238,9 +251,14 @@ def candidate_pairs(
     sides = sides or Sides(ben, reg)
     blocks = blocks or Blocks(None)
 
-    by_id = [_id_pairs(ben, _SortedKeys(sides.numbers("reg", "national_id")), (11, 12, 13), 12)]
+    def sorted_ids(column: str) -> _SortedKeys:
+        if ("sorted", column) not in sides.register_arrays:
+            sides.register_arrays[("sorted", column)] = _SortedKeys(sides.numbers("reg", column))
+        return sides.register_arrays[("sorted", column)]
+
+    by_id = [_id_pairs(ben, sorted_ids("national_id"), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
-        by_id.append(_id_pairs(ben, _SortedKeys(sides.numbers("reg", "old_id")), (8, 9, 10), 9))
+        by_id.append(_id_pairs(ben, sorted_ids("old_id"), (8, 9, 10), 9))
     settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
     left, right = _coded(ben, reg, sides)
     full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]
@@ -254,7 +272,10 @@ def candidate_pairs(
     def join(
         rows: pd.DataFrame, people: pd.DataFrame, on: list[str], narrow: str = "commune_key", subset: str = "all"
     ) -> pd.DataFrame:
-        return _merge(rows, people, on, max_block, narrow, lambda keys: blocks.index(people, subset, keys))
+        def index(keys: list[str]) -> BlockIndex | None:  # only keys whose register codes never change
+            return blocks.index(people, subset, keys) if all(sides.stable(c) for c in keys) else None
+
+        return _merge(rows, people, on, max_block, narrow, index)
 
     by_name = [
         join(partial, right, ["family", "given", "birth_year"]),

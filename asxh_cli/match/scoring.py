@@ -38,6 +38,13 @@ class Sides:
             "reg": register_arrays if register_arrays is not None else {},
         }
 
+    def stable(self, column: str) -> bool:
+        """Whether the register's codes of `column` are its own (a prepared register's categories, or birth
+        parts), the same whatever list is matched: only such codes may be kept for the next part."""
+        if column in ("birth_year", "birth_month", "birth_day"):
+            return True
+        return column in self.reg.columns and isinstance(self.reg[column].dtype, pd.CategoricalDtype)
+
     @property
     def register_arrays(self) -> dict:
         """The register-only arrays made so far (pass them to the next partition's `Sides`)."""
