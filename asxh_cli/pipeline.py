@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import openpyxl
 import pandas as pd
@@ -143,12 +145,15 @@ def run_match(
     """Read, clean and match the lists against the register; apply a reviewer's decisions if given."""
     review = read_decisions(decisions_file) if decisions_file else None
 
+    # The register (read and prepared, or loaded from the cache) comes in on the other core while the lists are
+    # read and cleaned: reading parquet and CSV with Arrow leaves the interpreter free.
+    pending = _Background(prepared_register, register_file, rules, options.encoding)
     step("read")
     read = read_lists(files, rules, options)
     step("clean")
     cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
     step("register")
-    prepared = prepared_register(register_file, rules, options.encoding)
+    prepared = pending.result()
     register = prepared.register
     step("match")
     result = match_beneficiaries(cleaned.data, register, rules)
@@ -158,6 +163,30 @@ def run_match(
     table = result_table(cleaned.data, result, register.people)
     _check_rows(len(read.data), len(table))
     return MatchRun(read, cleaned, register, result, table, skipped_rows(read), problems, prepared.reused)
+
+
+class _Background:
+    """A call run on a daemon thread: an error in the foreground (or Ctrl-C) never waits for it; `result()`
+    waits and raises what the call raised."""
+
+    def __init__(self, function: Callable[..., object], *args: object) -> None:
+        self._outcome: tuple[bool, object] | None = None
+        self._thread = threading.Thread(target=self._run, args=(function, *args), daemon=True)
+        self._thread.start()
+
+    def _run(self, function: Callable[..., object], *args: object) -> None:
+        try:
+            self._outcome = (True, function(*args))
+        except BaseException as exc:  # handed to the caller by result()
+            self._outcome = (False, exc)
+
+    def result(self) -> Any:
+        self._thread.join()
+        assert self._outcome is not None
+        done, value = self._outcome
+        if not done:
+            raise value  # type: ignore[misc]
+        return value
 
 
 def match_inputs(files: Sequence[Path], register_file: Path, decisions_file: Path | None, outdir: Path) -> list[Path]:
