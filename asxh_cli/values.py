@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 
-def distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
+def exact_distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
     """Each cell's code (-1 where missing) and the distinct values in order of first appearance, as
     `Series.tolist` gives them. Values that compare equal but print differently stay apart: 1, 1.0 and True;
     0.0 and -0.0."""
@@ -46,8 +46,8 @@ def _renumber(codes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def map_exact(column: pd.Series, function: Callable[[Any], Any]) -> np.ndarray:
-    """`function` of every cell (a missing cell as None), called once per distinct value (see `distinct`)."""
-    codes, uniques = distinct(column)
+    """`function` of every cell (a missing cell as None), called once per distinct value (see `exact_distinct`)."""
+    codes, uniques = exact_distinct(column)
     results = np.empty(len(uniques) + 1, dtype=object)  # the last: missing cells (code -1)
     for i, value in enumerate(uniques):
         results[i] = function(value)
@@ -62,7 +62,7 @@ def text_array(values: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionAr
     converted); else `values` unchanged."""
     import pyarrow as pa
 
-    codes, uniques = distinct(pd.Series(values, dtype=object))
+    codes, uniques = exact_distinct(pd.Series(values, dtype=object))
     inferred = pd.Series(uniques[:1]).dtype
     if not uniques or inferred == np.dtype(object) or not all(isinstance(v, str) for v in uniques):
         return values

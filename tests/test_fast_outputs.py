@@ -19,7 +19,7 @@ from asxh_cli.contract import fingerprint, row_fingerprints
 from asxh_cli.export.match_report import _cells, cell_value, same_person
 from asxh_cli.io.writer import _formula_like, _utf8, _vectorisable, _write_pandas, write_csv
 from asxh_cli.io.xlsx import STRING_MAX, BulkWorkbook, Column, _height
-from asxh_cli.values import distinct, map_exact, text_array
+from asxh_cli.values import exact_distinct, map_exact, text_array
 
 AWKWARD = [
     None,
@@ -60,7 +60,7 @@ def _per_row(column: pd.Series, function) -> list:
 @given(st.lists(CELL, min_size=1, max_size=30))
 def test_distinct_values_keep_apart_what_prints_differently(cells):
     column = pd.Series(cells, dtype=object)
-    codes, uniques = distinct(column)
+    codes, uniques = exact_distinct(column)
     rebuilt = [None if c < 0 else uniques[c] for c in codes]
     for given_value, back in zip(column.tolist(), rebuilt, strict=True):
         if pd.isna(given_value):
@@ -80,10 +80,10 @@ def test_text_array_is_what_pandas_infers(texts, with_number):
 
 def test_distinct_of_typed_columns():
     floats = pd.Series([0.0, -0.0, float("nan"), 1.5, 0.0])
-    codes, uniques = distinct(floats)
+    codes, uniques = exact_distinct(floats)
     assert codes.tolist() == [0, 1, -1, 2, 0] and [repr(u) for u in uniques] == ["0.0", "-0.0", "1.5"]
     text = pd.Series(["b", None, "a", "b"], dtype="str")
-    assert distinct(text)[0].tolist() == [0, -1, 1, 0]
+    assert exact_distinct(text)[0].tolist() == [0, -1, 1, 0]
 
 
 @settings(max_examples=60, deadline=None)

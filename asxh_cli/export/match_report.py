@@ -18,8 +18,7 @@ from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_he
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
-from asxh_cli.values import distinct as values_distinct
-from asxh_cli.values import map_exact, text_array
+from asxh_cli.values import exact_distinct, map_exact, text_array
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -280,7 +279,7 @@ def _cells(column: pd.Series, number_column: bool) -> tuple[np.ndarray, Values, 
         encoded = pc.dictionary_encode(texts.cast(pa.string()))
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int64)
         return codes, encoded.dictionary, pc.utf8_length(encoded.dictionary).to_numpy().astype(np.int64)
-    codes, distinct = values_distinct(column)
+    codes, distinct = exact_distinct(column)
     kind = column.dtype.kind
     if isinstance(column.dtype, np.dtype) and kind == "i":  # whole numbers: each written as a number
         numbers = np.array(distinct, dtype=np.int64)

@@ -177,7 +177,7 @@ def _csv_fields(column: pd.Series) -> pa.Array:
     import pandas as pd
     import pyarrow as pa
 
-    from asxh_cli.values import distinct
+    from asxh_cli.values import exact_distinct
 
     dtype = column.dtype
     if isinstance(dtype, np.dtype) and dtype.kind in "biuf":
@@ -196,7 +196,7 @@ def _csv_fields(column: pd.Series) -> pa.Array:
         column = column.map(safe_text)  # no text in it: `_safe_column` maps it (pandas infers numbers)
         if not _is_object(column.dtype):
             return _csv_fields(column)
-    codes, uniques = distinct(column)
+    codes, uniques = exact_distinct(column)
     fields = [_object_field(v) for v in uniques]
     return pa.array([*fields, ""], type=pa.string()).take(pa.array(np.where(codes < 0, len(fields), codes)))
 

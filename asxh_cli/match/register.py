@@ -110,8 +110,8 @@ def given_accented(names: pd.Series) -> pd.Series:
 
 def name_frequencies(people: pd.DataFrame) -> pd.DataFrame:
     """Add how many register people share each name (`name_count`), name + birth year (`name_year_count`)
-    and family + given name without the middle name (`pair_count`): the term frequencies of the run."""
-    people = people.copy()
+    and family + given name without the middle name (`pair_count`): the term frequencies of the run. The
+    frame is changed in place (a register of millions is not copied) and returned."""
 
     def counts(key: np.ndarray) -> np.ndarray:
         codes = pd.factorize(key)[0] + 1  # a missing name is a group of its own, as before
@@ -127,18 +127,27 @@ def name_frequencies(people: pd.DataFrame) -> pd.DataFrame:
 
 def register_status(frame: pd.DataFrame, rules: Rules) -> tuple[pd.Series, dict[str, int]]:
     """Status code per row (fail closed: no status column or unknown text → unknown; a death date → dead),
-    and the unknown status texts with their counts, for the office to add to rules/."""
+    and the unknown status texts with their counts, for the office to add to rules/. Each distinct text is
+    read once."""
     if "status" in frame.columns:
-        kinds = map_distinct(frame["status"], lambda v: classify_status(v, rules.matching.status))
+        codes, texts = _distinct(frame["status"])
+        codes = np.where(codes < 0, len(texts), codes)  # the last: a missing status
+        known = [classify_status(v, rules.matching.status) for v in texts]
+        kinds = np.array([k or Status.UNKNOWN for k in known] + [Status.UNKNOWN], dtype=object)
+        counts = np.bincount(codes, minlength=len(texts) + 1)
+        unknown: dict[str, int] = {}
+        for text, kind, count in zip([*texts.fillna("").astype(str), ""], kinds, counts, strict=True):
+            if kind == Status.UNKNOWN and count:
+                unknown[text.strip()] = unknown.get(text.strip(), 0) + int(count)
+        unknown_texts = dict(sorted(unknown.items(), key=lambda item: -item[1]))
+        per_row = kinds[codes]
     else:
-        kinds = pd.Series([None] * len(frame), index=frame.index, dtype=object)
-    kinds = kinds.fillna(Status.UNKNOWN)
-    unknown = frame["status"][kinds == Status.UNKNOWN] if "status" in frame.columns else pd.Series(dtype=object)
-    unknown_texts = {str(k): int(v) for k, v in unknown.fillna("").astype(str).str.strip().value_counts().items()}
+        per_row, unknown_texts = np.full(len(frame), Status.UNKNOWN, dtype=object), {}
     if "death_date" in frame.columns:
-        has_death = pc.greater(pc.utf8_length(pc.utf8_trim_whitespace(_arrow(frame["death_date"].fillna("")))), 0)
-        kinds = kinds.where(~np.asarray(has_death), Status.DEAD)
-    return kinds.astype(object), unknown_texts
+        codes, texts = _distinct(frame["death_date"])
+        written = np.array([bool(str(v).strip()) for v in texts] + [False], dtype=bool)
+        per_row = np.where(written[np.where(codes < 0, len(texts), codes)], Status.DEAD, per_row)
+    return pd.Series(per_row, index=frame.index, dtype=object), unknown_texts
 
 
 def _settle_duplicate_ids(people: pd.DataFrame) -> int:
@@ -239,7 +248,7 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     people[["locality", "commune_key", "province_key"]] = _places(frame)
     people["register_row"] = frame["source_row"].to_numpy() if "source_row" in frame.columns else range(len(frame))
     rejected = _rejected(people, name_codes, full_names)
-    usable = name_frequencies(people[~rejected].reset_index(drop=True))
+    usable = name_frequencies(people[~rejected].reset_index(drop=True) if rejected.any() else people)
     if len(usable) == 0:
         raise InputError("register.unusable", rows=len(frame))
     duplicate_ids = _settle_duplicate_ids(usable)
