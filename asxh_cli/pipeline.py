@@ -147,7 +147,7 @@ def run_match(
 
     # The register (read and prepared, or loaded from the cache) comes in on the other core while the lists are
     # read and cleaned: reading parquet and CSV with Arrow leaves the interpreter free.
-    pending = _Background(prepared_register, register_file, rules, options.encoding)
+    pending = _Background(prepared_register, register_file, rules, options.encoding, None, True)
     step("read")
     read = read_lists(files, rules, options)
     step("clean")
@@ -162,6 +162,7 @@ def run_match(
         result, problems = apply_decisions(result, cleaned.data, register.people, review, rules)
     table = result_table(cleaned.data, result, register.people)
     _check_rows(len(read.data), len(table))
+    prepared.wait_stored()  # written beside the matching, on the other core
     return MatchRun(read, cleaned, register, result, table, skipped_rows(read), problems, prepared.reused)
 
 

@@ -192,10 +192,11 @@ def _dates(raw: pd.Series, today: dt.date) -> tuple[np.ndarray, pd.DataFrame]:
 def _rejected(people: pd.DataFrame, name_codes: np.ndarray, names: pd.Series) -> np.ndarray:
     """Rows the pandera model rejects (no 12-digit ID, name or year); names and years are checked once each."""
     bad = np.zeros(len(people), dtype=bool)
-    ids = failing_cells(
-        CleanRegister, pd.DataFrame({"national_id": people["national_id"], "full_name": "xx", "birth_year": MIN_YEAR})
-    )
-    bad[ids["index"].unique()] = True
+    # A plain 12-digit ID passes the model's own pattern: pandera checks the others (few) rather than millions.
+    plain = people["national_id"].str.fullmatch(r"\d{12}").to_numpy(dtype=bool, na_value=False)
+    others = np.flatnonzero(~plain)
+    ids = pd.DataFrame({"national_id": people["national_id"].iloc[others], "full_name": "xx", "birth_year": MIN_YEAR})
+    bad[others[failing_cells(CleanRegister, ids.reset_index(drop=True))["index"].unique()]] = True
     distinct_names = pd.DataFrame({"national_id": "0" * 12, "full_name": names, "birth_year": MIN_YEAR})
     bad_names = failing_cells(CleanRegister, distinct_names)["index"].unique()
     bad |= np.isin(name_codes, bad_names) | (name_codes < 0)
@@ -239,13 +240,10 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     else:
         people["sex"] = None
     people["status_kind"], unknown_statuses = register_status(frame, rules)
+    texts = {column: _distinct(frame[column]) for column in ("death_date", "address", "commune") if column in frame}
     for column in ("death_date", "address", "commune"):
-        if column in frame.columns:
-            codes, values = _distinct(frame[column])
-            people[column] = _spread(codes, values)
-        else:
-            people[column] = None
-    people[["locality", "commune_key", "province_key"]] = _places(frame)
+        people[column] = _spread(*texts[column]) if column in texts else None
+    people[["locality", "commune_key", "province_key"]] = _places(len(frame), texts)
     people["register_row"] = frame["source_row"].to_numpy() if "source_row" in frame.columns else range(len(frame))
     rejected = _rejected(people, name_codes, full_names)
     usable = name_frequencies(people[~rejected].reset_index(drop=True) if rejected.any() else people)
@@ -258,18 +256,17 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     return Register(usable, len(frame), int(rejected.sum()), unknown_statuses, duplicate_ids, "status" in frame.columns)
 
 
-def _places(frame: pd.DataFrame) -> pd.DataFrame:
-    """Thôn/tổ, commune and province keys, once per distinct (address, commune) pair."""
-    empty = pd.Series([None] * len(frame), dtype=object)
-    address = frame["address"] if "address" in frame.columns else empty
-    commune = frame["commune"] if "commune" in frame.columns else empty
-    a_codes, a_values = _distinct(address)
-    c_codes, c_values = _distinct(commune)
+def _places(rows: int, texts: dict[str, tuple[np.ndarray, pd.Series]]) -> pd.DataFrame:
+    """Thôn/tổ, commune and province keys, once per distinct (address, commune) pair (`texts`: each column's
+    row codes and distinct values)."""
+    missing = (np.full(rows, -1, dtype=np.intp), pd.Series([], dtype=object))
+    a_codes, a_values = texts.get("address", missing)
+    c_codes, c_values = texts.get("commune", missing)
     width = len(c_values) + 1  # code 0: missing
     pair_codes, pairs = pd.factorize((a_codes.astype(np.int64) + 1) * width + c_codes + 1)
     a_text = np.append(None, a_values.to_numpy(dtype=object))[pairs // width]
     c_text = np.append(None, c_values.to_numpy(dtype=object))[pairs % width]
     keys = address_keys(
-        pd.Series(a_text, dtype=object), pd.Series(c_text, dtype=object) if "commune" in frame.columns else None
+        pd.Series(a_text, dtype=object), pd.Series(c_text, dtype=object) if "commune" in texts else None
     )
     return pd.DataFrame({column: _spread(pair_codes, keys[column]) for column in keys.columns})

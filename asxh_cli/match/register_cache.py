@@ -18,6 +18,7 @@ import hashlib
 import json
 import os
 import sys
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,6 +53,12 @@ class PreparedRegister:
     register: Register
     reused: bool
     stored: bool
+    storing: threading.Thread | None = None  # the copy still being written (`store_later`)
+
+    def wait_stored(self) -> None:
+        """Return once the copy for the next run is written (or has failed)."""
+        if self.storing is not None:
+            self.storing.join()
 
 
 def cache_folder() -> Path | None:
@@ -158,10 +165,11 @@ def _store(folder: Path, prefix: str, name: str, register: Register) -> None:
 
 
 def prepared_register(
-    path: Path, rules: Rules, encoding: str | None = None, today: dt.date | None = None
+    path: Path, rules: Rules, encoding: str | None = None, today: dt.date | None = None, store_later: bool = False
 ) -> PreparedRegister:
     """The extract at `path` prepared for matching: from the cache when this exact extract was prepared with
-    these rules before, else read, prepared and stored (when caching is on)."""
+    these rules before, else read, prepared and stored (when caching is on). With `store_later`, the copy is
+    written on a thread of its own while the caller goes on matching (the process waits for it at exit)."""
     path = Path(path)
     today = today or dt.date.today()
     folder = cache_folder()
@@ -174,8 +182,17 @@ def prepared_register(
         if cached is not None:
             return PreparedRegister(cached, True, False)
     register = prepare_register(read_register(path, rules, encoding), rules, today)
+    if store_later:
+        storing = threading.Thread(target=_store_quietly, args=(folder, prefix, name, register), name="asxh-cache")
+        storing.start()
+        return PreparedRegister(register, False, True, storing)
+    return PreparedRegister(register, False, _store_quietly(folder, prefix, name, register))
+
+
+def _store_quietly(folder: Path, prefix: str, name: str, register: Register) -> bool:
+    """`_store`, reporting whether it worked: a cache that cannot be written only costs time next run."""
     try:
         _store(folder, prefix, name, register)
-    except (OSError, AsxhError):  # a cache that cannot be written only costs time next run
-        return PreparedRegister(register, False, False)
-    return PreparedRegister(register, False, True)
+    except (OSError, AsxhError, ValueError):  # ValueError: pyarrow refusing a column
+        return False
+    return True
