@@ -42,7 +42,12 @@ class ReviewRead:
 
 def read_decisions(path: Path) -> ReviewRead:
     """Decisions from a filled-in `Cần xác minh` sheet: a 12-digit ID, a candidate number (1–3) or 'Không'."""
-    grids = [g for g in read_excel_grids(path) if g.sheet == REVIEW_SHEET]
+    try:  # only the review sheet is read: a result workbook of 100k rows holds millions of other cells
+        grids = [g for g in read_excel_grids(path, REVIEW_SHEET) if not g.hidden]
+    except InputError as error:
+        if error.key != "sheet.missing":
+            raise
+        grids = []
     if not grids:
         raise InputError("review.no_sheet", file=path.name, sheet=REVIEW_SHEET)
     rows = grids[0].rows
