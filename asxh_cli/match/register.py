@@ -153,7 +153,11 @@ def register_status(frame: pd.DataFrame, rules: Rules) -> tuple[pd.Series, dict[
 def _settle_duplicate_ids(people: pd.DataFrame) -> int:
     """Copies of one ID with different statuses all take the one that blocks payment; returns the IDs affected."""
     ids = people["national_id"]
-    repeated = ids.notna() & ids.duplicated(keep=False)
+    try:  # usable IDs are 12 digits: as integers, millions of them are hashed in a fraction of the time
+        numbers = pd.Series(pa.array(ids).cast(pa.int64()).to_numpy(zero_copy_only=False), index=ids.index)
+        repeated = ids.notna() & numbers.duplicated(keep=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError, pa.ArrowNotImplementedError, ValueError):
+        repeated = ids.notna() & ids.duplicated(keep=False)
     if not repeated.any():
         return 0
     severity = {Status.DEAD: 0, Status.MOVED: 1, Status.UNKNOWN: 2, Status.ALIVE: 3}
