@@ -8,7 +8,7 @@ import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asxh_cli.match.candidates import BlockIndex, _merge
+from asxh_cli.match.candidates import Blocks, _merge
 
 ON = ["family", "given", "birth_year"]
 COLUMNS = [*ON, "commune_key"]
@@ -53,7 +53,7 @@ def test_scan_and_index_join_as_a_plain_merge(drawn):
     left, right, _cap = drawn
     expected = _pairs(_plain(left, right, ON))
     assert _pairs(_merge(left, right, ON)) == expected
-    assert _pairs(_merge(left, right, ON, index=lambda keys: BlockIndex(right, keys))) == expected
+    assert _pairs(_merge(left, right, ON, index=lambda keys: Blocks({}).index(right, "all", keys))) == expected
 
 
 @settings(max_examples=200, deadline=None)
@@ -62,5 +62,5 @@ def test_crowded_blocks_are_narrowed_alike_by_scan_and_index(drawn):
     left, right, cap = drawn
     expected = _pairs(_narrowed(left, right, cap))
     assert _pairs(_merge(left, right, ON, cap, "commune_key")) == expected
-    index = lambda keys: BlockIndex(right, keys)  # noqa: E731
+    index = lambda keys: Blocks({}).index(right, "all", keys)  # noqa: E731
     assert _pairs(_merge(left, right, ON, cap, "commune_key", index)) == expected

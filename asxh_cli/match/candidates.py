@@ -58,35 +58,47 @@ def _neighbour_keys(digits: np.ndarray, target: int) -> np.ndarray:
     return np.stack(keys, axis=1) if keys else np.zeros((n, 0), dtype=np.int64)
 
 
-class _SortedKeys:
-    """Register ID numbers sorted once, for looking up many listed keys (exact or one slip away) at a time."""
+class _Sorted:
+    """Register keys sorted once, with their register rows: each lookup is a binary search."""
 
-    def __init__(self, numbers: np.ndarray) -> None:
-        known = np.flatnonzero(~np.isnan(numbers))
-        keys = numbers[known].astype(np.int64)
-        order = np.argsort(keys, kind="stable")
-        self.keys, self.rows = keys[order], known[order]
+    def __init__(self, keys: np.ndarray, rows: np.ndarray) -> None:
+        order = np.argsort(keys)
+        self.keys, self.rows = keys[order], rows[order]
 
-    def find(self, owners: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
-        """(b, r) for every register row whose key equals one of `keys` (owned by list row `owners`)."""
+    def blocks(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(first position, count) of the register rows holding each key."""
         first = np.searchsorted(self.keys, keys, side="left")
-        counts = np.searchsorted(self.keys, keys, side="right") - first
-        starts = np.repeat(first - np.r_[0, np.cumsum(counts)[:-1]], counts)
-        return pd.DataFrame({"b": np.repeat(owners, counts), "r": self.rows[starts + np.arange(counts.sum())]})
+        return first, np.searchsorted(self.keys, keys, side="right") - first
 
 
-def _id_pairs(ben: pd.DataFrame, register: _SortedKeys, lengths: tuple[int, ...], target: int) -> pd.DataFrame:
+def _gathered(owners: np.ndarray, first: np.ndarray, counts: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
+    """(b, r): each list row `owners[i]` with the register rows `rows[first[i] : first[i] + counts[i]]`."""
+    starts = np.repeat(first - np.r_[0, np.cumsum(counts)[:-1]], counts)
+    return pd.DataFrame({"b": np.repeat(owners, counts), "r": rows[starts + np.arange(counts.sum())]})
+
+
+def _id_index(numbers: np.ndarray) -> _Sorted:
+    """Register ID numbers (NaN: no ID) sorted for looking up many listed keys, exact or one slip away."""
+    known = np.flatnonzero(~np.isnan(numbers))
+    return _Sorted(numbers[known].astype(np.int64), known)
+
+
+def _found(index: _Sorted, owners: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
+    return _gathered(owners, *index.blocks(keys), index.rows)
+
+
+def _id_pairs(ben: pd.DataFrame, register: _Sorted, lengths: tuple[int, ...], target: int) -> pd.DataFrame:
     """(b, r) where the listed ID equals a register key (exact first; one slip for rows without an exact hit)."""
     alternative = ben.loc[ben["id_alt"].notna(), ["b", "id_alt"]].rename(columns={"id_alt": "id_digits"})
     listed = pd.concat([ben.loc[ben["id_digits"].notna(), ["b", "id_digits"]], alternative], ignore_index=True)
     listed = listed[listed["id_digits"].str.len().isin(lengths)]
     exact = listed[listed["id_digits"].str.len() == target]
-    found = register.find(exact["b"].to_numpy(), pd.to_numeric(exact["id_digits"]).to_numpy(dtype=np.int64))
+    found = _found(register, exact["b"].to_numpy(), pd.to_numeric(exact["id_digits"]).to_numpy(dtype=np.int64))
     parts = [found]
     missed = listed[~listed["b"].isin(found["b"])]
     for _length, group in missed.groupby(missed["id_digits"].str.len()):
         keys = _neighbour_keys(_digit_matrix(group["id_digits"]), target)
-        near = register.find(np.repeat(group["b"].to_numpy(), keys.shape[1]), keys.ravel())
+        near = _found(register, np.repeat(group["b"].to_numpy(), keys.shape[1]), keys.ravel())
         parts.append(near.drop_duplicates())
     return pd.concat(parts, ignore_index=True)
 
@@ -100,16 +112,15 @@ def _keys(frame: pd.DataFrame, on: list[str], radix: list[int]) -> tuple[np.ndar
     return key, known
 
 
-class BlockIndex:
+class BlockIndex(_Sorted):
     """The register side of one blocking key, sorted once: later lookups are binary searches. Worth building
     when several parts of a long list are matched against the same register (each part would otherwise scan
     millions of register rows per key)."""
 
-    def __init__(self, right: pd.DataFrame, on: list[str]) -> None:
-        self.radix = [int(right[c].to_numpy().max(initial=0)) + 1 for c in on]
-        key, known = _keys(right, on, self.radix)
-        order = np.argsort(key[known])
-        self.keys, self.rows = key[known][order], right["r"].to_numpy()[known][order]
+    def __init__(self, right: pd.DataFrame, on: list[str], radix: list[int]) -> None:
+        self.radix = radix
+        key, known = _keys(right, on, radix)
+        super().__init__(key[known], right["r"].to_numpy()[known])
 
     def lookup(self, left: pd.DataFrame, on: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(known list rows, first position, count) of each list row's block; a code the register never
@@ -119,8 +130,7 @@ class BlockIndex:
         key = np.zeros(int(known.sum()), dtype=np.int64)
         for column, size in zip(codes, self.radix, strict=True):
             key = key * size + column[known]
-        first = np.searchsorted(self.keys, key, side="left")
-        return np.flatnonzero(known), first, np.searchsorted(self.keys, key, side="right") - first
+        return np.flatnonzero(known), *self.blocks(key)
 
 
 class Blocks:
@@ -135,8 +145,9 @@ class Blocks:
             return None
         name = ("block", subset, *on)
         if name not in self.store:
-            radix = [float(right[c].to_numpy().max(initial=0)) + 1 for c in on]
-            self.store[name] = BlockIndex(right, on) if np.prod(radix) < 2.0**62 else None
+            radix = [int(right[c].to_numpy().max(initial=0)) + 1 for c in on]
+            fits = float(np.prod(radix, dtype="float64")) < 2.0**62  # the folded key stays an int64
+            self.store[name] = BlockIndex(right, on, radix) if fits else None
         return self.store[name]  # type: ignore[return-value]
 
 
@@ -182,8 +193,7 @@ def _merge(
         if crowded.any():
             parts.append(_merge(left.iloc[rows[crowded]], right, [*on, narrow], index=index))
             b, first, sizes = b[~crowded], first[~crowded], sizes[~crowded]
-    starts = np.repeat(first - np.r_[0, np.cumsum(sizes)[:-1]], sizes)
-    parts.append(pd.DataFrame({"b": np.repeat(b, sizes), "r": rights[starts + np.arange(sizes.sum())]}))
+    parts.append(_gathered(b, first, sizes, rights))
     return pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0]
 
 
@@ -251,9 +261,9 @@ def candidate_pairs(
     sides = sides or Sides(ben, reg)
     blocks = blocks or Blocks(None)
 
-    def sorted_ids(column: str) -> _SortedKeys:
+    def sorted_ids(column: str) -> _Sorted:
         if ("sorted", column) not in sides.register_arrays:
-            sides.register_arrays[("sorted", column)] = _SortedKeys(sides.numbers("reg", column))
+            sides.register_arrays[("sorted", column)] = _id_index(sides.numbers("reg", column))
         return sides.register_arrays[("sorted", column)]
 
     by_id = [_id_pairs(ben, sorted_ids("national_id"), (11, 12, 13), 12)]
