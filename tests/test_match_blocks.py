@@ -64,3 +64,37 @@ def test_crowded_blocks_are_narrowed_alike_by_scan_and_index(drawn):
     assert _pairs(_merge(left, right, ON, cap, "commune_key")) == expected
     index = lambda keys: Blocks({}).index(right, "all", keys)  # noqa: E731
     assert _pairs(_merge(left, right, ON, cap, "commune_key", index)) == expected
+
+
+@settings(max_examples=100, deadline=None)
+@given(sides())
+def test_the_scan_filter_lets_no_wrong_pair_through(drawn):
+    """With a table of two flags nearly every register key passes the hashed filter: the exact lookup behind it
+    alone decides, and the pairs stay those of a plain merge."""
+    import asxh_cli.match.candidates as candidates
+
+    left, right, cap = drawn
+    saved = candidates.HASH_BITS
+    candidates.HASH_BITS = (1, 1)
+    try:
+        assert _pairs(_merge(left, right, ON)) == _pairs(_plain(left, right, ON))
+        assert _pairs(_merge(left, right, ON, cap, "commune_key")) == _pairs(_narrowed(left, right, cap))
+    finally:
+        candidates.HASH_BITS = saved
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.integers(0, 30).map(lambda n: f"{n:012d}"), st.just("")), max_size=30))
+def test_a_stored_id_order_sorts_alike_and_a_wrong_one_is_not_trusted(ids):
+    """The prepared register keeps its IDs' sort order; the lookup uses it only when it is exactly that order."""
+    from asxh_cli.match.candidates import _id_index, id_order
+    from asxh_cli.match.scoring import as_numbers
+
+    values = pd.Series(ids, dtype="str")
+    numbers = as_numbers(values)
+    plain = _id_index(numbers)
+    stored = _id_index(numbers, id_order(values))
+    assert stored.keys.tolist() == plain.keys.tolist()
+    assert sorted(zip(stored.keys, stored.rows, strict=True)) == sorted(zip(plain.keys, plain.rows, strict=True))
+    wrong = _id_index(numbers, np.zeros(len(ids), dtype=np.int32))  # every row the first: not an order
+    assert sorted(zip(wrong.keys, wrong.rows, strict=True)) == sorted(zip(plain.keys, plain.rows, strict=True))

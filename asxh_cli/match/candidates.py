@@ -23,7 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from asxh_cli.match.scoring import Sides, gather
+from asxh_cli.match.scoring import Sides, as_numbers, gather
 
 POWERS = 10 ** np.arange(14, dtype=np.int64)
 
@@ -65,6 +65,13 @@ class _Sorted:
         order = np.argsort(keys)
         self.keys, self.rows = keys[order], rows[order]
 
+    @classmethod
+    def presorted(cls, keys: np.ndarray, rows: np.ndarray) -> _Sorted:
+        """Keys already in order (checked by the caller), with their rows."""
+        made = cls.__new__(cls)
+        made.keys, made.rows = keys, rows
+        return made
+
     def blocks(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(first position, count) of the register rows holding each key."""
         first = np.searchsorted(self.keys, keys, side="left")
@@ -77,10 +84,27 @@ def _gathered(owners: np.ndarray, first: np.ndarray, counts: np.ndarray, rows: n
     return pd.DataFrame({"b": np.repeat(owners, counts), "r": rows[starts + np.arange(counts.sum())]})
 
 
-def _id_index(numbers: np.ndarray) -> _Sorted:
-    """Register ID numbers (NaN: no ID) sorted for looking up many listed keys, exact or one slip away."""
-    known = np.flatnonzero(~np.isnan(numbers))
-    return _Sorted(numbers[known].astype(np.int64), known)
+def id_order(values: pd.Series) -> np.ndarray:
+    """The rows of an ID column in the order of their ID numbers, rows without one last: kept with the prepared
+    register, so that a later run does not sort millions of IDs again."""
+    return np.argsort(as_numbers(values), kind="stable").astype(np.int32)
+
+
+def _id_index(numbers: np.ndarray, order: np.ndarray | None = None) -> _Sorted:
+    """Register ID numbers (NaN: no ID) sorted for looking up many listed keys, exact or one slip away; `order`
+    (from `id_order`) is used when it is exactly that sort of these numbers."""
+    known = ~np.isnan(numbers)
+    if order is not None and len(order) == len(numbers):
+        rows = order[: int(known.sum())]
+        keys = numbers[rows]
+        if (
+            known[rows].all()
+            and (keys[1:] >= keys[:-1]).all()
+            and np.bincount(rows, minlength=len(numbers)).max(initial=0) <= 1
+        ):
+            return _Sorted.presorted(keys.astype(np.int64), rows)
+    rows = np.flatnonzero(known)
+    return _Sorted(numbers[rows].astype(np.int64), rows)
 
 
 def _found(index: _Sorted, owners: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
@@ -103,13 +127,40 @@ def _id_pairs(ben: pd.DataFrame, register: _Sorted, lengths: tuple[int, ...], ta
     return pd.concat(parts, ignore_index=True)
 
 
-def _keys(frame: pd.DataFrame, on: list[str], radix: list[int]) -> tuple[np.ndarray, np.ndarray]:
-    """The columns' codes folded into one integer per row, and whether every code is known (>= 0)."""
-    key, known = np.zeros(len(frame), dtype=np.int64), np.ones(len(frame), dtype=bool)
+def _shifted_keys(frame: pd.DataFrame, on: list[str], radix: list[int]) -> np.ndarray:
+    """The columns' codes + 1 folded into one integer per row: a row with an unknown code (-1) has a 0 digit, so
+    its key equals no key of a row whose codes are all known."""
+    key = np.zeros(len(frame), dtype=np.int64)
     for column, size in zip(on, radix, strict=True):
-        codes = frame[column].to_numpy(dtype=np.int64)
-        key, known = key * size + codes, known & (codes >= 0)
-    return key, known
+        key *= size
+        key += frame[column].to_numpy()  # int32 register codes are widened on the fly, never copied whole
+        key += 1
+    return key
+
+
+HASH_BITS = (12, 26)  # the smallest and largest filter table: 4 KB to 64 MB of flags
+HASH_ROOM = 32  # table slots per wanted key: about 1 register row in 32 passes the filter by chance
+
+
+def _slots(keys: np.ndarray, bits: int) -> np.ndarray:
+    """Multiplicative hashing of int64 keys into `bits`-bit slots (the products wrap around, as they should)."""
+    slots = keys.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
+    slots >>= np.uint64(64 - bits)
+    return slots.view(np.int64)
+
+
+def _lookup(wanted: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(positions in `keys` of a key in `wanted` (sorted, distinct), and that key's position in `wanted`).
+
+    Millions of register keys meet a list's few thousand: a table of hashed flags lets through the keys that may
+    be wanted (all of the wanted ones, and by chance about one in HASH_ROOM), and only those are looked up."""
+    bits = int(np.clip(np.ceil(np.log2(max(1, len(wanted)) * HASH_ROOM)), *HASH_BITS))
+    table = np.zeros(1 << bits, dtype=bool)
+    table[_slots(wanted, bits)] = True
+    maybe = np.flatnonzero(table[_slots(keys, bits)])
+    where = np.searchsorted(wanted, keys[maybe]).clip(max=max(0, len(wanted) - 1))
+    found = wanted[where] == keys[maybe] if len(wanted) else np.zeros(len(maybe), dtype=bool)
+    return maybe[found], where[found]
 
 
 class BlockIndex(_Sorted):
@@ -119,18 +170,15 @@ class BlockIndex(_Sorted):
 
     def __init__(self, right: pd.DataFrame, on: list[str], radix: list[int]) -> None:
         self.radix = radix
-        key, known = _keys(right, on, radix)
-        super().__init__(key[known], right["r"].to_numpy()[known])
+        known = (right[on].to_numpy() >= 0).all(axis=1)
+        super().__init__(_shifted_keys(right, on, radix)[known], right["r"].to_numpy()[known])
 
     def lookup(self, left: pd.DataFrame, on: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(known list rows, first position, count) of each list row's block; a code the register never
         uses cannot be joined."""
-        codes = [left[c].to_numpy(dtype=np.int64) for c in on]
-        known = np.logical_and.reduce([(c >= 0) & (c < size) for c, size in zip(codes, self.radix, strict=True)])
-        key = np.zeros(int(known.sum()), dtype=np.int64)
-        for column, size in zip(codes, self.radix, strict=True):
-            key = key * size + column[known]
-        return np.flatnonzero(known), *self.blocks(key)
+        codes = left[on].to_numpy()
+        known = np.flatnonzero(((codes >= 0) & (codes < np.array(self.radix) - 1)).all(axis=1))
+        return known, *self.blocks(_shifted_keys(left.iloc[known], on, self.radix))
 
 
 class Blocks:
@@ -145,7 +193,7 @@ class Blocks:
             return None
         name = ("block", subset, *on)
         if name not in self.store:
-            radix = [int(right[c].to_numpy().max(initial=0)) + 1 for c in on]
+            radix = [int(right[c].to_numpy().max(initial=0)) + 2 for c in on]
             fits = float(np.prod(radix, dtype="float64")) < 2.0**62  # the folded key stays an int64
             self.store[name] = BlockIndex(right, on, radix) if fits else None
         return self.store[name]  # type: ignore[return-value]
@@ -171,22 +219,20 @@ def _merge(
         rows, first, sizes = built.lookup(left, on)
         b, rights = left["b"].to_numpy()[rows], built.rows
     else:
-        radix = [int(max(left[c].to_numpy().max(initial=0), right[c].to_numpy().max(initial=0))) + 1 for c in on]
+        radix = [int(max(left[c].to_numpy().max(initial=0), right[c].to_numpy().max(initial=0))) + 2 for c in on]
         if float(np.prod(radix, dtype="float64")) >= 2.0**62:
             left = left[(left[on] >= 0).all(axis=1)]
             right = right[(right[on] >= 0).all(axis=1)]
             return left[["b", *on]].merge(right[["r", *on]], on=on, how="inner")[["b", "r"]]
-        left_key, left_known = _keys(left, on, radix)
-        right_key, right_known = _keys(right, on, radix)
-        rows = np.flatnonzero(left_known)
+        left_key, right_key = _shifted_keys(left, on, radix), _shifted_keys(right, on, radix)
+        rows = np.flatnonzero((left[on].to_numpy() >= 0).all(axis=1))
         b, key = left["b"].to_numpy()[rows], left_key[rows]
-        wanted = pd.Index(np.unique(key))
-        where = np.where(right_known, wanted.get_indexer(right_key), -1)
-        hit = np.flatnonzero(where >= 0)
-        block_sizes = np.bincount(where[hit], minlength=len(wanted))
-        block = wanted.get_indexer(key)
+        wanted = np.unique(key)
+        hit, where = _lookup(wanted, right_key)
+        block_sizes = np.bincount(where, minlength=len(wanted))
+        block = np.searchsorted(wanted, key)
         first, sizes = np.r_[0, np.cumsum(block_sizes)[:-1]][block], block_sizes[block]
-        rights = right["r"].to_numpy()[hit[np.argsort(where[hit], kind="stable")]]
+        rights = right["r"].to_numpy()[hit[np.argsort(where, kind="stable")]]
     parts = []
     if cap is not None and narrow is not None:
         crowded = (sizes > cap) & (left[narrow].to_numpy(dtype=np.int64)[rows] >= 0)
@@ -263,7 +309,8 @@ def candidate_pairs(
 
     def sorted_ids(column: str) -> _Sorted:
         if ("sorted", column) not in sides.register_arrays:
-            sides.register_arrays[("sorted", column)] = _id_index(sides.numbers("reg", column))
+            order = reg[f"{column}_order"].to_numpy() if f"{column}_order" in reg.columns else None
+            sides.register_arrays[("sorted", column)] = _id_index(sides.numbers("reg", column), order)
         return sides.register_arrays[("sorted", column)]
 
     by_id = [_id_pairs(ben, sorted_ids("national_id"), (11, 12, 13), 12)]

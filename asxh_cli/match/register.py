@@ -14,6 +14,7 @@ import pyarrow.compute as pc
 from asxh_cli.contract import Status
 from asxh_cli.errors import InputError
 from asxh_cli.frames import map_distinct
+from asxh_cli.match.candidates import id_order
 from asxh_cli.match.features import add_name_keys, address_keys, year_only
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import clean_id_series
@@ -257,6 +258,9 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     codes, kinds = pd.factorize(usable["status_kind"].to_numpy(dtype=object))
     usable["status_kind"] = _spread(codes, [str(kind) for kind in kinds])
     usable["status"] = _spread(codes, [Status(kind).label_vi for kind in kinds])
+    for column in ("national_id", "old_id"):
+        if usable[column].notna().any():
+            usable[f"{column}_order"] = id_order(usable[column])
     return Register(usable, len(frame), int(rejected.sum()), unknown_statuses, duplicate_ids, "status" in frame.columns)
 
 
