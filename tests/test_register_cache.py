@@ -64,7 +64,7 @@ def test_a_changed_extract_is_prepared_again(extract, rules, private_cache):
     again = prepared_register(extract, rules, today=TODAY)
     assert not again.reused
     assert again.register.people["national_id"].tolist()[-1] == "079061234568"
-    assert len(list(private_cache.glob("*.parquet"))) == 1  # the stale copy is gone
+    assert len(list(private_cache.glob("*" + register_cache.DATA))) == 1  # the stale copy is gone
 
 
 def test_changed_rules_prepare_again(extract, rules, tmp_path):
@@ -102,8 +102,8 @@ def test_cache_off_writes_nothing(extract, rules, private_cache, monkeypatch):
 
 def test_a_damaged_cache_is_rebuilt(extract, rules, private_cache):
     prepared_register(extract, rules, today=TODAY)
-    for file in private_cache.glob("*.parquet"):
-        file.write_bytes(b"not parquet")
+    for file in private_cache.glob("*" + register_cache.DATA):
+        file.write_bytes(b"not an Arrow file")
     again = prepared_register(extract, rules, today=TODAY)
     assert not again.reused and again.stored
     assert prepared_register(extract, rules, today=TODAY).reused
