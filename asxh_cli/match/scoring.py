@@ -79,18 +79,15 @@ class Sides:
 
     def id_ends(self, column: str, width: int, side: str, rows: np.ndarray) -> tuple[np.ndarray, ...]:
         """At `rows`: (first `width` digits, last `width` digits) of an ID column as integers (-1 when the ID is
-        missing or shorter), whether the value is not all digits, whether it is present at all."""
+        missing or shorter), whether the value is not all digits, whether it is present at all. A side longer
+        than `rows` (a register of millions) is read at those rows only; a shorter one once, whole."""
         frame, store = self._side(side)
-        key = (column, "numbers")
-        if key not in store:
-            text = pa.array(frame[column], type=pa.string())  # Arrow kernels: a register of millions, in C++
-            length = pc.utf8_length(text).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)
-            present = length > 0
-            digits = pc.utf8_is_digit(text).fill_null(False).to_numpy(zero_copy_only=False) & (length <= 15)
-            value = np.where(digits, self.numbers(side, column), np.nan)  # 15 digits are exact in float64
-            exact = digits & ~np.isnan(value)
-            store[key] = (np.where(exact, value, 0).astype(np.int64), length, exact, present)
-        number, length, exact, present = (values[rows] for values in store[key])  # type: ignore[attr-defined]
+        if len(frame) > len(rows):
+            number, length, exact, present = _id_numbers(frame[column], self.numbers(side, column), rows)
+        else:
+            if (column, "numbers") not in store:
+                store[(column, "numbers")] = _id_numbers(frame[column], self.numbers(side, column))
+            number, length, exact, present = (values[rows] for values in store[(column, "numbers")])  # type: ignore[attr-defined]
         whole = exact & (length >= width)
         head = np.where(whole, number // 10 ** np.clip(length - width, 0, None), -1)
         tail = np.where(whole, number % 10**width, -1)
@@ -108,6 +105,18 @@ class Sides:
 
     def _side(self, side: str) -> tuple[pd.DataFrame, dict[tuple, object]]:
         return (self.ben if side == "ben" else self.reg), self._side_arrays[side]
+
+
+def _id_numbers(text: pd.Series, numbers: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
+    """(the ID as an integer, its length, whether it is all digits and exact, whether it is present), at `rows`
+    (all rows when None); Arrow kernels, never Python strings."""
+    values = pa.array(text, type=pa.string())
+    if rows is not None:
+        values, numbers = values.take(pa.array(rows)), numbers[rows]
+    length = pc.utf8_length(values).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)  # 10**length
+    digits = pc.utf8_is_digit(values).fill_null(False).to_numpy(zero_copy_only=False) & (length <= 15)
+    exact = digits & ~np.isnan(numbers)  # 15 digits are exact in float64
+    return np.where(exact, numbers, 0).astype(np.int64), length, exact, length > 0
 
 
 def _objects(frame: pd.DataFrame, column: str) -> np.ndarray:
