@@ -17,6 +17,7 @@ list × register.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -26,6 +27,7 @@ import pyarrow.compute as pc
 from asxh_cli.match.scoring import Sides, as_numbers, gather
 
 POWERS = 10 ** np.arange(14, dtype=np.int64)
+JOIN_THREADS = 2
 
 
 def _digit_matrix(values: pd.Series) -> np.ndarray:
@@ -334,22 +336,28 @@ def candidate_pairs(
 
         return _merge(rows, people, on, max_block, narrow, index)
 
-    by_name = [
-        join(partial, right, ["family", "given", "birth_year"]),
-        join(full, year_only_people, ["family", "given", "birth_year"], subset="year_only"),
-        join(full, right, ["family", "given", "birth_year", "birth_month"]),
-        join(full, right, ["family", "given", "birth_year", "birth_day"]),
-        join(full, right, ["family", "given", "birth_month", "birth_day"]),
-    ]
-    others = [
-        join(full.assign(birth_date=full[date]), right, ["birth_date", name])
-        for date in ("birth_date", "birth_swapped")
-        for name in ("family", "given")
-    ]
-    others.append(join(left, right, ["birth_year", "commune_key", "locality"], "sex"))
-    others.append(join(left, right, ["birth_year", "commune_key", "given"], "sex"))
     no_year = left[left["birth_year"] < 0]
-    others.append(join(no_year, right, ["commune_key", "family", "given"], "sex"))
+    by_name_specs = [
+        (partial, right, ["family", "given", "birth_year"]),
+        (full, year_only_people, ["family", "given", "birth_year"], "commune_key", "year_only"),
+        (full, right, ["family", "given", "birth_year", "birth_month"]),
+        (full, right, ["family", "given", "birth_year", "birth_day"]),
+        (full, right, ["family", "given", "birth_month", "birth_day"]),
+    ]
+    other_specs = [
+        *(
+            (full.assign(birth_date=full[date]), right, ["birth_date", name])
+            for date in ("birth_date", "birth_swapped")
+            for name in ("family", "given")
+        ),
+        (left, right, ["birth_year", "commune_key", "locality"], "sex"),
+        (left, right, ["birth_year", "commune_key", "given"], "sex"),
+        (no_year, right, ["commune_key", "family", "given"], "sex"),
+    ]
+    # Each join is a pass over the register in numpy (which leaves the interpreter free): two at a time.
+    with ThreadPoolExecutor(max_workers=JOIN_THREADS) as pool:
+        joined = list(pool.map(lambda spec: join(*spec), [*by_name_specs, *other_specs]))
+    by_name, others = joined[: len(by_name_specs)], joined[len(by_name_specs) :]
     strong = pd.concat(by_id + by_name, ignore_index=True)
     unresolved = ~left["b"].isin(strong["b"]).to_numpy()
     if unresolved.any():

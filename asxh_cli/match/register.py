@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -180,6 +181,12 @@ def _names(full_names: pd.Series, rules: Rules) -> pd.DataFrame:
     return add_name_keys(names)
 
 
+def _distinct_names(full_names: pd.Series, rules: Rules) -> tuple[np.ndarray, pd.Series, pd.DataFrame]:
+    """(row codes, distinct full names, their name keys)."""
+    codes, distinct = _distinct(full_names)
+    return codes, distinct, _names(distinct, rules)
+
+
 def _dates(raw: pd.Series, today: dt.date) -> tuple[np.ndarray, pd.DataFrame]:
     """Each distinct birth-date text parsed once: (row codes, per-distinct value/precision/year/month/day)."""
     codes, texts = _distinct(raw)
@@ -223,32 +230,40 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
         raise InputError("register.empty")
     today = today or dt.date.today()
     frame = frame.reset_index(drop=True)
+    texts_of = [column for column in ("death_date", "address", "commune") if column in frame]
+    # Independent pieces, mostly Arrow and numpy work that leaves the interpreter free: two at a time.
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        ids = {c: pool.submit(_register_ids, frame[c], rules) for c in ("national_id", "old_id") if c in frame}
+        named = pool.submit(_distinct_names, frame["full_name"], rules)
+        dated = pool.submit(_dates, frame["birth_date"], today)
+        sexes = pool.submit(_distinct, frame["sex"]) if "sex" in frame.columns else None
+        statuses = pool.submit(register_status, frame, rules)
+        texts = {column: pool.submit(_distinct, frame[column]) for column in texts_of}
+        places = pool.submit(lambda: _places(len(frame), {c: texts[c].result() for c in texts_of}))
     people = pd.DataFrame(index=frame.index)
-    people["national_id"] = _register_ids(frame["national_id"], rules)
-    people["old_id"] = _register_ids(frame["old_id"], rules) if "old_id" in frame.columns else None
-    name_codes, full_names = _distinct(frame["full_name"])
+    people["national_id"] = ids["national_id"].result()
+    people["old_id"] = ids["old_id"].result() if "old_id" in ids else None
+    name_codes, full_names, names = named.result()
     people["full_name"] = _spread(name_codes, full_names)
-    names = _names(full_names, rules)
     for column in ("name_key", "family", "given", "canon_key", "given_accented", "pair_key"):
         people[column] = _spread(name_codes, names[column])
     people["words"] = _spread_numbers(name_codes, names["words"].to_numpy(dtype=np.int64), 1)
     people["given_marked"] = _spread_numbers(name_codes, names["given_marked"].to_numpy(dtype=bool), False)
-    date_codes, dates = _dates(frame["birth_date"], today)
+    date_codes, dates = dated.result()
     for column in ("birth_date", "birth_precision"):
         people[column] = _spread(date_codes, dates[column])
     for part in ("year", "month", "day"):
         people[f"birth_{part}"] = pd.array(dates[f"birth_{part}"].to_numpy(dtype="float64")[date_codes], dtype="Int64")
     people["year_only"] = year_only(people["birth_precision"], people["birth_month"], people["birth_day"])
-    if "sex" in frame.columns:
-        sex_codes, sexes = _distinct(frame["sex"])
-        people["sex"] = _spread(sex_codes, sexes.map(parse_sex))
+    if sexes is not None:
+        sex_codes, sex_texts = sexes.result()
+        people["sex"] = _spread(sex_codes, sex_texts.map(parse_sex))
     else:
         people["sex"] = None
-    people["status_kind"], unknown_statuses = register_status(frame, rules)
-    texts = {column: _distinct(frame[column]) for column in ("death_date", "address", "commune") if column in frame}
+    people["status_kind"], unknown_statuses = statuses.result()
     for column in ("death_date", "address", "commune"):
-        people[column] = _spread(*texts[column]) if column in texts else None
-    people[["locality", "commune_key", "province_key"]] = _places(len(frame), texts)
+        people[column] = _spread(*texts[column].result()) if column in texts else None
+    people[["locality", "commune_key", "province_key"]] = places.result()
     people["register_row"] = frame["source_row"].to_numpy() if "source_row" in frame.columns else range(len(frame))
     rejected = _rejected(people, name_codes, full_names)
     usable = name_frequencies(people[~rejected].reset_index(drop=True) if rejected.any() else people)

@@ -93,15 +93,21 @@ class Sides:
         tail = np.where(whole, number % 10**width, -1)
         return head, tail, present & ~exact, present
 
-    def array(self, side: str, column: str, kind: str) -> np.ndarray:
+    def array(self, side: str, column: str, kind: str, rows: np.ndarray) -> np.ndarray:
+        """A column at `rows` as float64 (NaN where missing) or bool (False where missing); a side longer than
+        `rows` (a register of millions) is converted at those rows only, a shorter one once, whole."""
         frame, store = self._side(side)
-        key = (column, kind)
-        if key not in store:
+
+        def converted(values: pd.Series | pd.api.extensions.ExtensionArray) -> np.ndarray:
             if kind == "float":
-                store[key] = frame[column].to_numpy(dtype="float64", na_value=np.nan)
-            else:
-                store[key] = frame[column].to_numpy(dtype=bool, na_value=False)
-        return store[key]  # type: ignore[return-value]
+                return values.to_numpy(dtype="float64", na_value=np.nan)
+            return values.to_numpy(dtype=bool, na_value=False)
+
+        if len(frame) > len(rows):
+            return converted(frame[column].array.take(rows))
+        if (column, kind) not in store:
+            store[(column, kind)] = converted(frame[column])
+        return store[(column, kind)][rows]  # type: ignore[index]
 
     def _side(self, side: str) -> tuple[pd.DataFrame, dict[tuple, object]]:
         return (self.ben if side == "ben" else self.reg), self._side_arrays[side]
@@ -248,7 +254,7 @@ def name_levels(sides: Sides, b: np.ndarray, r: np.ndarray, rules: Matching) -> 
     same = left == right
     accent_left, accent_right = sides.pair_codes("given_accented", b, r)
     accents = accent_left != accent_right
-    marked = sides.array("ben", "given_marked", "bool")[b] & sides.array("reg", "given_marked", "bool")[r]
+    marked = sides.array("ben", "given_marked", "bool", b) & sides.array("reg", "given_marked", "bool", r)
     pair_left, pair_right = sides.pair_codes("pair_key", b, r)
     words = sides.ben["words"].to_numpy()[b] != sides.reg["words"].to_numpy()[r]
     middle = (pair_left == pair_right) & words
@@ -265,9 +271,9 @@ def name_levels(sides: Sides, b: np.ndarray, r: np.ndarray, rules: Matching) -> 
 def birth_levels(sides: Sides, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     """Exact, day and month swapped, year only (either side; 01/01/yyyy counts as year only), near (one year
     off, or one of day and month off), different, or ABSENT."""
-    by, bm, bd = (sides.array("ben", f"birth_{p}", "float")[b] for p in ("year", "month", "day"))
-    ry, rm, rd = (sides.array("reg", f"birth_{p}", "float")[r] for p in ("year", "month", "day"))
-    partial = sides.array("ben", "year_only", "bool")[b] | sides.array("reg", "year_only", "bool")[r]
+    by, bm, bd = (sides.array("ben", f"birth_{p}", "float", b) for p in ("year", "month", "day"))
+    ry, rm, rd = (sides.array("reg", f"birth_{p}", "float", r) for p in ("year", "month", "day"))
+    partial = sides.array("ben", "year_only", "bool", b) | sides.array("reg", "year_only", "bool", r)
     same_year, year_off = by == ry, np.abs(by - ry) == 1
     full = ~partial
     level = np.select(
