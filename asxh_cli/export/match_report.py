@@ -12,13 +12,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from asxh_cli.contract import Result, Status, parse_result, parse_status, row_fingerprints
-from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, text_headers
+from asxh_cli.contract import Result, Status, fingerprint_array, parse_result, parse_status
+from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, show_dates, text_headers
 from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_height
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
-from asxh_cli.values import exact_distinct, map_exact, text_array
+from asxh_cli.values import as_text_array, exact_distinct, map_exact, text_array
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -117,30 +117,22 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
         "Số định danh CSDLQG": ids,
         "Tình trạng CSDLQG": np.where(matched, take("status"), None),
         "Trùng với": np.array(same_person(data, matched_ids), dtype=object),
-        "Mã kiểm tra": np.array(row_fingerprints(data), dtype=object),
+        "Mã kiểm tra": as_text_array(fingerprint_array(data)) if len(data) else np.array([], dtype=object),
         "Họ tên CSDLQG": take("full_name", valid & matched),
-        "Ngày sinh CSDLQG": _shown_dates(take("birth_date", valid & matched)),
+        "Ngày sinh CSDLQG": show_dates(pd.Series(take("birth_date", valid & matched), dtype=object)).array,
         "Giới tính CSDLQG": take("sex", valid & matched),
     }
     numbers = {"Dòng gốc": rows, "Điểm": decisions["score"].round(0).astype(int).to_numpy()}
     reasons = decisions["reason"]
     added = pd.DataFrame(
         {
-            **{column: text_array(values) for column, values in texts.items()},
+            **{column: text_array(v) if isinstance(v, np.ndarray) else v for column, v in texts.items()},
             **numbers,
             "Lý do": reasons.array if isinstance(reasons.dtype, pd.StringDtype) else reasons.to_numpy(),
         },
         index=cleaned.index,
     )[ADDED + IDENTITY]
     return pd.concat([cleaned, added], axis=1)
-
-
-def _shown_dates(dates: np.ndarray) -> np.ndarray:
-    """`show_date` of every date, once per distinct date; a missing date stays as it is."""
-    shown = map_exact(pd.Series(dates, dtype=object), show_date)
-    missing = pd.isna(dates)
-    shown[missing] = dates[missing]
-    return shown
 
 
 def write_result_csv(table: pd.DataFrame, path: Path) -> None:
