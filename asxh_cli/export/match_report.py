@@ -48,19 +48,24 @@ def same_person(data: pd.DataFrame, register_ids: pd.Series) -> list[str | None]
     pairs = pairs[pairs["row"] != pairs["other"]].drop_duplicates().sort_values(["row", "other"], kind="stable")
     if pairs.empty:
         return out.tolist()
-    rows, labels = pairs["row"].to_numpy(), row_labels(data)[pairs["other"].to_numpy()]
+    rows = pairs["row"].to_numpy()
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    out[rows[starts]] = [", ".join(group) for group in np.split(labels, starts[1:])]  # per row with a partner
+    labels = row_labels(data, pairs["other"].to_numpy())
+    groups = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(rows)], type=pa.int64()), labels)
+    out[rows[starts]] = pc.binary_join(groups, ", ").to_numpy(zero_copy_only=False)  # per row with a partner
     return out.tolist()
 
 
-def row_labels(data: pd.DataFrame) -> np.ndarray:
-    """Every row's `key_label`, each part formatted once per distinct value."""
-    files, sheets, rows = provenance(data)
-    files, sheets, rows = pd.Series(files, dtype=object), pd.Series(sheets, dtype=object), pd.Series(rows)
-    numbers = rows.astype(np.int64).astype(str) if rows.dtype.kind in "iu" else map_exact(rows, lambda r: str(int(r)))
-    parts = [map_exact(files, str), map_exact(sheets, str), numbers]
-    return (pd.Series(parts[0]) + ":" + pd.Series(parts[1]) + ":" + pd.Series(parts[2])).to_numpy(dtype=object)
+def row_labels(data: pd.DataFrame, positions: np.ndarray) -> pa.Array:
+    """The `key_label` of the rows at `positions`, each part formatted once per distinct value."""
+    files, sheets, rows = (part[positions] for part in provenance(data))
+    numbers = (
+        pa.array(rows.astype(np.int64)).cast(pa.string())
+        if rows.dtype.kind in "iu"
+        else pa.array(map_exact(pd.Series(rows), lambda r: str(int(r))), type=pa.string())
+    )
+    files, sheets = (pa.array(map_exact(pd.Series(p, dtype=object), str), type=pa.string()) for p in (files, sheets))
+    return pc.binary_join_element_wise(files, sheets, numbers, ":")
 
 
 def _same_register_person(register_ids: pd.Series) -> pd.DataFrame:
@@ -183,9 +188,9 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
     matched), so every row adds up to `Tổng số`; a total row at the end."""
     category = header("category") if header("category") in table.columns else None
     keys = ["Tệp gốc", category] if category else ["Tệp gốc"]
-    frame = table.assign(**{k: table[k].fillna("(trống)") for k in keys})
     classes = _summary_class(table)
-    counts = pd.crosstab([frame[k] for k in keys], classes).reindex(columns=SUMMARY_COLUMNS, fill_value=0)
+    counts = pd.crosstab([table[k].fillna("(trống)") for k in keys], classes)
+    counts = counts.reindex(columns=SUMMARY_COLUMNS, fill_value=0)
     counts.columns.name = None
     counts["Tổng số"] = counts[SUMMARY_COLUMNS].sum(axis=1)
     counts = counts.reset_index()
