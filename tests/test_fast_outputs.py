@@ -16,9 +16,9 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asxh_cli.contract import fingerprint, row_fingerprints
+from asxh_cli.contract import Result, Status, fingerprint, parse_result, parse_status, row_fingerprints
 from asxh_cli.export.columns import show_date, show_dates
-from asxh_cli.export.match_report import _cells, cell_value, same_person
+from asxh_cli.export.match_report import SUMMARY_COLUMNS, _cells, _summary_class, cell_value, same_person
 from asxh_cli.io.writer import _formula_like, _utf8, _vectorisable, _write_pandas, write_csv
 from asxh_cli.io.xlsx import STRING_MAX, BulkWorkbook, Column, _height
 from asxh_cli.values import exact_distinct, map_exact, text_array
@@ -344,3 +344,21 @@ def test_show_dates_by_pyarrow_is_show_date_of_each_cell(cells):
         assert shown.dtype == expected.dtype and shown.equals(expected)
     mixed = pd.Series([*cells, 7, dt.date(1950, 6, 15)], dtype=object)
     assert show_dates(mixed).tolist() == [v if pd.isna(v) else show_date(v) for v in mixed]
+
+
+RESULT_TEXT = st.sampled_from([None, "Khớp", "Cần xác minh", "Không tìm thấy", "matched", "review", "x", " Khớp "])
+STATUS_TEXT = st.sampled_from([None, "Còn sống", "Đã chết", "Đã chuyển đi", "Không rõ", "dead", "moved", "abc", ""])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(RESULT_TEXT, STATUS_TEXT), min_size=1, max_size=20))
+def test_summary_class_per_distinct_value_is_the_class_of_each_row(rows):
+    def reference(result: object, status: object) -> str:
+        if parse_result(result) == Result.MATCHED:
+            order = [Status.ALIVE, Status.DEAD, Status.MOVED]
+            parsed = parse_status(status)
+            return SUMMARY_COLUMNS[order.index(parsed) if parsed in order else 3]
+        return SUMMARY_COLUMNS[4 if parse_result(result) == Result.REVIEW else 5]
+
+    table = pd.DataFrame(rows, columns=["Kết quả", "Tình trạng CSDLQG"], dtype="str")
+    assert _summary_class(table).tolist() == [reference(r, s) for r, s in rows]

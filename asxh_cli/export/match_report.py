@@ -163,24 +163,30 @@ WRAPPED_FIELDS = {"repairs": 40, "address": 18, "duplicate_of": 24}
 
 def _parsed(column: pd.Series, parse: Callable[[object], object]) -> pd.Series:
     """`parse` of each cell, called once per distinct value (a missing cell is parsed as None)."""
+    codes, parsed = _parsed_codes(column, parse)
+    return pd.Series(np.array(parsed, dtype=object)[codes], index=column.index)
+
+
+def _parsed_codes(column: pd.Series, parse: Callable[[object], object]) -> tuple[np.ndarray, list[object]]:
+    """Per cell a code into the parsed distinct values; the last value is a missing cell's."""
     codes, distinct = pd.factorize(column)
-    parsed = np.array([*(parse(v) for v in distinct), parse(None)], dtype=object)  # code -1 (missing): the last
-    return pd.Series(parsed[codes], index=column.index)
+    return np.where(codes < 0, len(distinct), codes), [*(parse(v) for v in distinct), parse(None)]
+
+
+STATUS_CLASS = {Status.ALIVE: 0, Status.DEAD: 1, Status.MOVED: 2}  # a matched row's class: SUMMARY_COLUMNS[i]
+RESULT_CLASS = {Result.MATCHED: -1, Result.REVIEW: 4}  # -1: by status; any other result: SUMMARY_COLUMNS[5]
 
 
 def _summary_class(table: pd.DataFrame) -> pd.Series:
-    """Each row's one summary class: matched and alive / dead / moved / unknown status, review, not found."""
-    result = _parsed(table["Kết quả"], parse_result)
-    status = _parsed(table["Tình trạng CSDLQG"], parse_status)
-    matched = {
-        Status.ALIVE: SUMMARY_COLUMNS[0],
-        Status.DEAD: SUMMARY_COLUMNS[1],
-        Status.MOVED: SUMMARY_COLUMNS[2],
-    }
-    out = np.where((result == Result.REVIEW).to_numpy(), REVIEW.label_vi, NOT_FOUND.label_vi).astype(object)
-    chosen = (result == Result.MATCHED).to_numpy()
-    out[chosen] = status[chosen].map(matched).fillna(SUMMARY_COLUMNS[3]).to_numpy(dtype=object)
-    return pd.Series(out, index=table.index)
+    """Each row's one summary class: matched and alive / dead / moved / unknown status, review, not found;
+    decided once per distinct result and status."""
+    result_codes, results = _parsed_codes(table["Kết quả"], parse_result)
+    status_codes, statuses = _parsed_codes(table["Tình trạng CSDLQG"], parse_status)
+    classes = np.array([RESULT_CLASS.get(r, 5) for r in results])[result_codes]  # type: ignore[call-overload]
+    matched = classes < 0
+    by_status = np.array([STATUS_CLASS.get(s, 3) for s in statuses])  # type: ignore[call-overload]
+    classes[matched] = by_status[status_codes[matched]]
+    return pd.Series(np.array(SUMMARY_COLUMNS, dtype=object)[classes], index=table.index, dtype=object)
 
 
 def summary_table(table: pd.DataFrame) -> pd.DataFrame:
