@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from asxh_cli.contract import Result, Status, fingerprint_array, parse_result, parse_status
-from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, show_dates, text_headers
+from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_dates, text_headers
 from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_height
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
@@ -230,7 +230,7 @@ def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, r
 
         out[prefix + "số định danh"] = take("national_id")
         out[prefix + "họ tên"] = take("full_name")
-        out[prefix + "ngày sinh"] = [show_date(v) for v in take("birth_date")]
+        out[prefix + "ngày sinh"] = show_dates(pd.Series(take("birth_date"), dtype=object)).array
         out[prefix + "giới tính"] = take("sex")
         out[prefix + "nơi thường trú"] = [
             ", ".join(str(p) for p in parts if isinstance(p, str) and p) or None
