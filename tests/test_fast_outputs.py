@@ -362,3 +362,10 @@ def test_summary_class_per_distinct_value_is_the_class_of_each_row(rows):
 
     table = pd.DataFrame(rows, columns=["Kết quả", "Tình trạng CSDLQG"], dtype="str")
     assert _summary_class(table).tolist() == [reference(r, s) for r, s in rows]
+
+
+def test_text_array_with_missing_values_pyarrow_does_not_know():
+    for missing in (np.float32("nan"), pd.NA, None):
+        values = np.array(["a", missing, "b"], dtype=object)
+        inferred, fast = pd.Series(values), pd.Series(text_array(values))
+        assert inferred.dtype == fast.dtype and inferred.equals(fast)
