@@ -7,14 +7,19 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from enum import StrEnum
+from itertools import pairwise
 from typing import TypeVar
 
+import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from asxh_cli.messages import pick
 from asxh_cli.normalize.text import fold
-from asxh_cli.values import map_exact
+from asxh_cli.values import arrow_texts, exact_distinct
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -124,7 +129,7 @@ def fingerprint(name: object, birth_date: object, national_id: object) -> str:
 
 
 def _check_code(text: str) -> str:
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=5).hexdigest().upper()
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=CODE_BYTES).hexdigest().upper()
 
 
 def _name_part(value: object) -> str:
@@ -156,10 +161,69 @@ def _present(value: object) -> bool:
 
 def row_fingerprints(data: pd.DataFrame) -> list[str]:
     """The check code of every row of a cleaned table (full_name, birth_date, national_id), as `fingerprint`
-    gives it; each part and each code computed once per distinct value."""
+    gives it."""
+    return fingerprint_array(data).to_pylist()
+
+
+def fingerprint_array(data: pd.DataFrame) -> pa.Array:
+    """`row_fingerprints` as a pyarrow text array: each part computed once per distinct value (dates and IDs
+    written plainly by pyarrow), each code once per distinct `name|date|id` text."""
+    if not len(data):
+        return pa.array([], type=pa.string())
     parts = [
-        pd.Series(map_exact(data[column], part), dtype=object)
-        for column, part in (("full_name", _name_part), ("birth_date", _date_part), ("national_id", _id_part))
+        _parts(data["full_name"], _name_part, None),
+        _parts(data["birth_date"], _date_part, _plain_date_digits),
+        _parts(data["national_id"], _id_part, _ascii_id_digits),
     ]
-    texts = parts[0] + "|" + parts[1] + "|" + parts[2]
-    return map_exact(texts, _check_code).tolist()
+    encoded = pc.dictionary_encode(pc.binary_join_element_wise(*parts, "|"))
+    return _check_codes(encoded.dictionary).take(encoded.indices)
+
+
+Fast = Callable[[pa.Array], tuple[pa.Array, pa.Array]]  # texts → (part, where that part is right)
+
+
+def _parts(column: pd.Series, part: Callable[[object], str], fast: Fast | None) -> pa.Array:
+    """`part` of every cell (a missing cell as None) as a text array, called once per distinct value; where the
+    column holds texts, `fast` gives the part of the texts it knows."""
+    texts = arrow_texts(column) if fast else None
+    if texts is None or fast is None:
+        codes, uniques = exact_distinct(column)
+        values = pa.array([*(part(u) for u in uniques), part(None)], type=pa.string())
+        return values.take(pa.array(np.where(codes < 0, len(uniques), codes)))
+    encoded = pc.dictionary_encode(texts)
+    dictionary = encoded.dictionary
+    values, known = fast(dictionary)
+    if not pc.all(known).as_py():
+        unknown = pc.invert(known)
+        turned = [part(t) for t in dictionary.filter(unknown).to_pylist()]
+        values = pc.replace_with_mask(values, unknown, pa.array(turned, type=pa.string()))
+    return pc.fill_null(values.take(encoded.indices), part(None))
+
+
+def _plain_date_digits(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """`_date_part` of dates written as the cleaning writes them (yyyy, yyyy-mm, yyyy-mm-dd): the digits."""
+    return pc.replace_substring(texts, "-", ""), pc.match_substring_regex(texts, r"^[0-9]{4}(-[0-9]{2}){0,2}$")
+
+
+def _ascii_id_digits(texts: pa.Array) -> tuple[pa.Array, pa.Array]:
+    """`_id_part` of ASCII texts: their digits."""
+    return pc.replace_substring_regex(texts, "[^0-9]", ""), pc.string_is_ascii(texts)
+
+
+_HEX = np.frombuffer(b"0123456789ABCDEF", dtype=np.uint8)
+CODE_BYTES = 5
+
+
+def _check_codes(texts: pa.Array) -> pa.Array:
+    """`_check_code` of every text (none missing): one hash per text, the hex digits by numpy."""
+    offsets = np.frombuffer(texts.buffers()[1], dtype=np.int32)[texts.offset : texts.offset + len(texts) + 1]
+    buffer = texts.buffers()[2]
+    data = memoryview(b"" if buffer is None else buffer)
+    digests = b"".join(
+        hashlib.blake2b(data[a:b], digest_size=CODE_BYTES).digest() for a, b in pairwise(offsets.tolist())
+    )
+    raw = np.frombuffer(digests, dtype=np.uint8)
+    hex_digits = np.empty(2 * len(raw), dtype=np.uint8)
+    hex_digits[0::2], hex_digits[1::2] = _HEX[raw >> 4], _HEX[raw & 15]
+    code_offsets = np.arange(0, 2 * CODE_BYTES * (len(texts) + 1), 2 * CODE_BYTES, dtype=np.int32)
+    return pa.Array.from_buffers(pa.string(), len(texts), [None, pa.py_buffer(code_offsets), pa.py_buffer(hex_digits)])

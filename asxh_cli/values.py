@@ -7,6 +7,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 
 def exact_distinct(column: pd.Series) -> tuple[np.ndarray, list[Any]]:
@@ -56,12 +57,37 @@ def map_exact(column: pd.Series, function: Callable[[Any], Any]) -> np.ndarray:
     return results[codes]
 
 
+def arrow_texts(column: pd.Series) -> pa.Array | None:
+    """The cells as one pyarrow text array (missing cells null) when every present cell is a str and at least one
+    is present; else None."""
+    if isinstance(column.dtype, pd.StringDtype):
+        texts = pa.array(column.array)
+    elif column.dtype == np.dtype(object) and pd.api.types.infer_dtype(column, skipna=True) == "string":
+        try:
+            texts = pa.array(column.to_numpy(), type=pa.string(), from_pandas=True)
+        except (pa.ArrowInvalid, pa.ArrowTypeError):  # a missing value pyarrow does not know (numpy float32 NaN)
+            return None
+    else:
+        return None
+    texts = texts.combine_chunks() if isinstance(texts, pa.ChunkedArray) else texts
+    return texts.cast(pa.string()) if texts.null_count < len(texts) else None
+
+
+def as_text_array(texts: pa.Array) -> pd.api.extensions.ExtensionArray:
+    """A pyarrow text array as pandas' text array (the dtype pandas infers for a column of str)."""
+    return pd.array(texts, dtype=_TEXT_DTYPE)
+
+
+_TEXT_DTYPE = pd.Series(["text"]).dtype
+
+
 def text_array(values: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionArray:
     """`values` (objects) as pandas stores them in a Series or DataFrame, made faster: if every present value is
-    a str, pandas' text array built through pyarrow from the distinct values (no Python object per row
-    converted); else `values` unchanged."""
-    import pyarrow as pa
-
+    a str, pandas' text array built through pyarrow (from the distinct values where any present value is not
+    a plain str); else `values` unchanged."""
+    texts = arrow_texts(pd.Series(values, dtype=object))
+    if texts is not None:
+        return as_text_array(texts)
     codes, uniques = exact_distinct(pd.Series(values, dtype=object))
     inferred = pd.Series(uniques[:1]).dtype
     if not uniques or inferred == np.dtype(object) or not all(isinstance(v, str) for v in uniques):

@@ -4,6 +4,7 @@ Excel cannot hold, values that compare equal but print differently (1, 1.0, True
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import sys
 
@@ -15,8 +16,9 @@ import xlsxwriter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from asxh_cli.contract import fingerprint, row_fingerprints
-from asxh_cli.export.match_report import _cells, cell_value, same_person
+from asxh_cli.contract import Result, Status, fingerprint, parse_result, parse_status, row_fingerprints
+from asxh_cli.export.columns import show_date, show_dates
+from asxh_cli.export.match_report import SUMMARY_COLUMNS, _cells, _summary_class, cell_value, same_person
 from asxh_cli.io.writer import _formula_like, _utf8, _vectorisable, _write_pandas, write_csv
 from asxh_cli.io.xlsx import STRING_MAX, BulkWorkbook, Column, _height
 from asxh_cli.values import exact_distinct, map_exact, text_array
@@ -48,6 +50,22 @@ AWKWARD = [
 ]
 NUMBERS = [0.0, -0.0, 1.0, 1, True, False, 1e20, 2**53 + 1, -7, 1.5, float("inf"), 123456789012345678]
 TEXT = st.text(alphabet=st.sampled_from(list("aễĐ =+-@,\"'\n\r\t\x00\x1f\x7f1_x0041\u00a0\u3000<&>")), max_size=12)
+DATE_TEXT = st.text(alphabet=st.sampled_from(list("0123456789--/ a\n١²")), max_size=14)
+DATES = [
+    "1950-06-15",
+    "1950-06",
+    "1950",
+    "06/1950",
+    "1950-06-15-01",
+    "١٩٥٠-06",
+    "19²0-01",
+    "-1950",
+    "1950-",
+    "x-1",
+    "1950-3-5",
+    "50-03-05",
+    "1950-003",
+]
 SHORT = [a for a in AWKWARD if not isinstance(a, str) or len(a) < 100]
 CELL = st.one_of(st.sampled_from(SHORT + NUMBERS), TEXT, st.integers(-10, 10), st.floats(width=32))
 
@@ -90,6 +108,27 @@ def test_distinct_of_typed_columns():
 @given(st.lists(st.tuples(CELL, CELL, CELL), min_size=1, max_size=20))
 def test_row_fingerprints_are_fingerprint_of_each_row(rows):
     data = pd.DataFrame(rows, columns=["full_name", "birth_date", "national_id"], dtype=object)
+    assert row_fingerprints(data) == [fingerprint(*row) for row in rows]
+
+
+ID_TEXT = st.text(alphabet=st.sampled_from(list("0123456789 .-a\u3000١²\n")), max_size=14)
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.one_of(st.none(), TEXT),
+            st.one_of(st.none(), st.sampled_from(DATES), DATE_TEXT),
+            st.one_of(st.none(), st.just(""), ID_TEXT),
+        ),
+        min_size=1,
+        max_size=20,
+    ),
+    st.sampled_from(["str", object]),
+)
+def test_row_fingerprints_of_text_columns_are_fingerprint_of_each_row(rows, dtype):
+    data = pd.DataFrame(rows, columns=["full_name", "birth_date", "national_id"], dtype=dtype)
     assert row_fingerprints(data) == [fingerprint(*row) for row in rows]
 
 
@@ -294,3 +333,39 @@ def test_bulk_workbook_reads_back_as_the_per_cell_one(tmp_path):
 def test_row_heights_in_whole_pixels():
     assert _height(15) == "" and _height(40) == ' ht="39.75" customHeight="1"'
     assert math.isclose(float(_height(17.75).split('"')[1]), 18)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.just(float("nan")), st.sampled_from(DATES), DATE_TEXT), max_size=12))
+def test_show_dates_by_pyarrow_is_show_date_of_each_cell(cells):
+    for column in (pd.Series(cells, dtype=object), pd.Series(cells, dtype="str")):
+        expected = pd.Series(text_array(np.array([v if pd.isna(v) else show_date(v) for v in column], dtype=object)))
+        shown = show_dates(column)
+        assert shown.dtype == expected.dtype and shown.equals(expected)
+    mixed = pd.Series([*cells, 7, dt.date(1950, 6, 15)], dtype=object)
+    assert show_dates(mixed).tolist() == [v if pd.isna(v) else show_date(v) for v in mixed]
+
+
+RESULT_TEXT = st.sampled_from([None, "Khớp", "Cần xác minh", "Không tìm thấy", "matched", "review", "x", " Khớp "])
+STATUS_TEXT = st.sampled_from([None, "Còn sống", "Đã chết", "Đã chuyển đi", "Không rõ", "dead", "moved", "abc", ""])
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(RESULT_TEXT, STATUS_TEXT), min_size=1, max_size=20))
+def test_summary_class_per_distinct_value_is_the_class_of_each_row(rows):
+    def reference(result: object, status: object) -> str:
+        if parse_result(result) == Result.MATCHED:
+            order = [Status.ALIVE, Status.DEAD, Status.MOVED]
+            parsed = parse_status(status)
+            return SUMMARY_COLUMNS[order.index(parsed) if parsed in order else 3]
+        return SUMMARY_COLUMNS[4 if parse_result(result) == Result.REVIEW else 5]
+
+    table = pd.DataFrame(rows, columns=["Kết quả", "Tình trạng CSDLQG"], dtype="str")
+    assert _summary_class(table).tolist() == [reference(r, s) for r, s in rows]
+
+
+def test_text_array_with_missing_values_pyarrow_does_not_know():
+    for missing in (np.float32("nan"), pd.NA, None):
+        values = np.array(["a", missing, "b"], dtype=object)
+        inferred, fast = pd.Series(values), pd.Series(text_array(values))
+        assert inferred.dtype == fast.dtype and inferred.equals(fast)

@@ -6,11 +6,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import Sheet, write_workbook
 from asxh_cli.messages import pick
-from asxh_cli.values import map_exact, text_array
+from asxh_cli.values import arrow_texts, as_text_array, map_exact, text_array
 
 # internal column → (Vietnamese header, English header); order is the output order.
 CLEAN_HEADERS: dict[str, tuple[str, str]] = {
@@ -73,6 +75,29 @@ def show_date(value: object) -> object:
     return "/".join(reversed(parts)) if all(p.isdigit() for p in parts) else value
 
 
+def show_dates(values: pd.Series) -> pd.Series:
+    """`show_date` of every cell, missing cells kept, the dtype inferred as `Series.map` does; a column of texts
+    is turned by pyarrow, once per distinct text."""
+    texts = arrow_texts(values)
+    if texts is None:
+        return _each_distinct(values, show_date)
+    encoded = pc.dictionary_encode(texts)
+    return pd.Series(as_text_array(_shown_texts(encoded.dictionary).take(encoded.indices)), index=values.index)
+
+
+def _shown_texts(texts: pa.Array) -> pa.Array:
+    """`show_date` of every text (none missing): ASCII digits joined by one or two '-' reversed by pyarrow, any
+    other text with a '-' by `show_date` itself (a text without '-' is shown as it is)."""
+    simple = pc.match_substring_regex(texts, r"^[0-9]+(-[0-9]+){1,2}$")
+    shown = pc.replace_substring_regex(texts, r"^([0-9]+)-([0-9]+)-([0-9]+)$", r"\3/\2/\1")
+    shown = pc.replace_substring_regex(shown, r"^([0-9]+)-([0-9]+)$", r"\2/\1")
+    other = pc.and_not(pc.match_substring(texts, "-"), simple)
+    if pc.any(other).as_py():
+        turned = [show_date(t) for t in texts.filter(other).to_pylist()]
+        shown = pc.replace_with_mask(shown, other, pa.array(turned, type=pa.string()))
+    return shown
+
+
 def header(column: str) -> str:
     if column in PROVENANCE_HEADERS:
         return PROVENANCE_HEADERS[column]
@@ -105,7 +130,7 @@ def present(data: pd.DataFrame, extra: list[str] | None = None) -> pd.DataFrame:
         if column in data.columns and (not column.endswith("_raw") or data[column].notna().any()):
             values = data[column]
             if column in ("birth_date", "birth_date_raw"):
-                values = _each_distinct(values, show_date)
+                values = show_dates(values)
             if column == "id_kind":
                 values = _each_distinct(values, lambda k: pick(*ID_KIND_LABELS[k]) if k in ID_KIND_LABELS else k)
             shown[header(column)] = values

@@ -12,13 +12,13 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from asxh_cli.contract import Result, Status, parse_result, parse_status, row_fingerprints
-from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_date, text_headers
+from asxh_cli.contract import Result, Status, fingerprint_array, parse_result, parse_status
+from asxh_cli.export.columns import SKIPPED_SHEET, header, present, show_dates, text_headers
 from asxh_cli.export.forms import Styles, is_missing, merge, page_setup, text_height
 from asxh_cli.io.writer import atomic_path, write_csv
 from asxh_cli.io.xlsx import FONT, BulkWorkbook, Column
 from asxh_cli.match.engine import MATCHED, NOT_FOUND, REVIEW, MatchResult
-from asxh_cli.values import exact_distinct, map_exact, text_array
+from asxh_cli.values import as_text_array, exact_distinct, map_exact, text_array
 
 CSV_NAME = "ket_qua_doi_sanh.csv"
 XLSX_NAME = "ket_qua_doi_sanh.xlsx"
@@ -48,19 +48,24 @@ def same_person(data: pd.DataFrame, register_ids: pd.Series) -> list[str | None]
     pairs = pairs[pairs["row"] != pairs["other"]].drop_duplicates().sort_values(["row", "other"], kind="stable")
     if pairs.empty:
         return out.tolist()
-    rows, labels = pairs["row"].to_numpy(), row_labels(data)[pairs["other"].to_numpy()]
+    rows = pairs["row"].to_numpy()
     starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
-    out[rows[starts]] = [", ".join(group) for group in np.split(labels, starts[1:])]  # per row with a partner
+    labels = row_labels(data, pairs["other"].to_numpy())
+    groups = pa.LargeListArray.from_arrays(pa.array(np.r_[starts, len(rows)], type=pa.int64()), labels)
+    out[rows[starts]] = pc.binary_join(groups, ", ").to_numpy(zero_copy_only=False)  # per row with a partner
     return out.tolist()
 
 
-def row_labels(data: pd.DataFrame) -> np.ndarray:
-    """Every row's `key_label`, each part formatted once per distinct value."""
-    files, sheets, rows = provenance(data)
-    files, sheets, rows = pd.Series(files, dtype=object), pd.Series(sheets, dtype=object), pd.Series(rows)
-    numbers = rows.astype(np.int64).astype(str) if rows.dtype.kind in "iu" else map_exact(rows, lambda r: str(int(r)))
-    parts = [map_exact(files, str), map_exact(sheets, str), numbers]
-    return (pd.Series(parts[0]) + ":" + pd.Series(parts[1]) + ":" + pd.Series(parts[2])).to_numpy(dtype=object)
+def row_labels(data: pd.DataFrame, positions: np.ndarray) -> pa.Array:
+    """The `key_label` of the rows at `positions`, each part formatted once per distinct value."""
+    files, sheets, rows = (part[positions] for part in provenance(data))
+    numbers = (
+        pa.array(rows.astype(np.int64)).cast(pa.string())
+        if rows.dtype.kind in "iu"
+        else pa.array(map_exact(pd.Series(rows), lambda r: str(int(r))), type=pa.string())
+    )
+    files, sheets = (pa.array(map_exact(pd.Series(p, dtype=object), str), type=pa.string()) for p in (files, sheets))
+    return pc.binary_join_element_wise(files, sheets, numbers, ":")
 
 
 def _same_register_person(register_ids: pd.Series) -> pd.DataFrame:
@@ -117,30 +122,22 @@ def result_table(data: pd.DataFrame, result: MatchResult, register: pd.DataFrame
         "Số định danh CSDLQG": ids,
         "Tình trạng CSDLQG": np.where(matched, take("status"), None),
         "Trùng với": np.array(same_person(data, matched_ids), dtype=object),
-        "Mã kiểm tra": np.array(row_fingerprints(data), dtype=object),
+        "Mã kiểm tra": as_text_array(fingerprint_array(data)) if len(data) else np.array([], dtype=object),
         "Họ tên CSDLQG": take("full_name", valid & matched),
-        "Ngày sinh CSDLQG": _shown_dates(take("birth_date", valid & matched)),
+        "Ngày sinh CSDLQG": show_dates(pd.Series(take("birth_date", valid & matched), dtype=object)).array,
         "Giới tính CSDLQG": take("sex", valid & matched),
     }
     numbers = {"Dòng gốc": rows, "Điểm": decisions["score"].round(0).astype(int).to_numpy()}
     reasons = decisions["reason"]
     added = pd.DataFrame(
         {
-            **{column: text_array(values) for column, values in texts.items()},
+            **{column: text_array(v) if isinstance(v, np.ndarray) else v for column, v in texts.items()},
             **numbers,
             "Lý do": reasons.array if isinstance(reasons.dtype, pd.StringDtype) else reasons.to_numpy(),
         },
         index=cleaned.index,
     )[ADDED + IDENTITY]
     return pd.concat([cleaned, added], axis=1)
-
-
-def _shown_dates(dates: np.ndarray) -> np.ndarray:
-    """`show_date` of every date, once per distinct date; a missing date stays as it is."""
-    shown = map_exact(pd.Series(dates, dtype=object), show_date)
-    missing = pd.isna(dates)
-    shown[missing] = dates[missing]
-    return shown
 
 
 def write_result_csv(table: pd.DataFrame, path: Path) -> None:
@@ -166,24 +163,30 @@ WRAPPED_FIELDS = {"repairs": 40, "address": 18, "duplicate_of": 24}
 
 def _parsed(column: pd.Series, parse: Callable[[object], object]) -> pd.Series:
     """`parse` of each cell, called once per distinct value (a missing cell is parsed as None)."""
+    codes, parsed = _parsed_codes(column, parse)
+    return pd.Series(np.array(parsed, dtype=object)[codes], index=column.index)
+
+
+def _parsed_codes(column: pd.Series, parse: Callable[[object], object]) -> tuple[np.ndarray, list[object]]:
+    """Per cell a code into the parsed distinct values; the last value is a missing cell's."""
     codes, distinct = pd.factorize(column)
-    parsed = np.array([*(parse(v) for v in distinct), parse(None)], dtype=object)  # code -1 (missing): the last
-    return pd.Series(parsed[codes], index=column.index)
+    return np.where(codes < 0, len(distinct), codes), [*(parse(v) for v in distinct), parse(None)]
+
+
+STATUS_CLASS = {Status.ALIVE: 0, Status.DEAD: 1, Status.MOVED: 2}  # a matched row's class: SUMMARY_COLUMNS[i]
+RESULT_CLASS = {Result.MATCHED: -1, Result.REVIEW: 4}  # -1: by status; any other result: SUMMARY_COLUMNS[5]
 
 
 def _summary_class(table: pd.DataFrame) -> pd.Series:
-    """Each row's one summary class: matched and alive / dead / moved / unknown status, review, not found."""
-    result = _parsed(table["Kết quả"], parse_result)
-    status = _parsed(table["Tình trạng CSDLQG"], parse_status)
-    matched = {
-        Status.ALIVE: SUMMARY_COLUMNS[0],
-        Status.DEAD: SUMMARY_COLUMNS[1],
-        Status.MOVED: SUMMARY_COLUMNS[2],
-    }
-    out = np.where((result == Result.REVIEW).to_numpy(), REVIEW.label_vi, NOT_FOUND.label_vi).astype(object)
-    chosen = (result == Result.MATCHED).to_numpy()
-    out[chosen] = status[chosen].map(matched).fillna(SUMMARY_COLUMNS[3]).to_numpy(dtype=object)
-    return pd.Series(out, index=table.index)
+    """Each row's one summary class: matched and alive / dead / moved / unknown status, review, not found;
+    decided once per distinct result and status."""
+    result_codes, results = _parsed_codes(table["Kết quả"], parse_result)
+    status_codes, statuses = _parsed_codes(table["Tình trạng CSDLQG"], parse_status)
+    classes = np.array([RESULT_CLASS.get(r, 5) for r in results])[result_codes]  # type: ignore[call-overload]
+    matched = classes < 0
+    by_status = np.array([STATUS_CLASS.get(s, 3) for s in statuses])  # type: ignore[call-overload]
+    classes[matched] = by_status[status_codes[matched]]
+    return pd.Series(np.array(SUMMARY_COLUMNS, dtype=object)[classes], index=table.index, dtype=object)
 
 
 def summary_table(table: pd.DataFrame) -> pd.DataFrame:
@@ -191,9 +194,9 @@ def summary_table(table: pd.DataFrame) -> pd.DataFrame:
     matched), so every row adds up to `Tổng số`; a total row at the end."""
     category = header("category") if header("category") in table.columns else None
     keys = ["Tệp gốc", category] if category else ["Tệp gốc"]
-    frame = table.assign(**{k: table[k].fillna("(trống)") for k in keys})
     classes = _summary_class(table)
-    counts = pd.crosstab([frame[k] for k in keys], classes).reindex(columns=SUMMARY_COLUMNS, fill_value=0)
+    counts = pd.crosstab([table[k].fillna("(trống)") for k in keys], classes)
+    counts = counts.reindex(columns=SUMMARY_COLUMNS, fill_value=0)
     counts.columns.name = None
     counts["Tổng số"] = counts[SUMMARY_COLUMNS].sum(axis=1)
     counts = counts.reset_index()
@@ -227,7 +230,7 @@ def review_table(table: pd.DataFrame, data: pd.DataFrame, result: MatchResult, r
 
         out[prefix + "số định danh"] = take("national_id")
         out[prefix + "họ tên"] = take("full_name")
-        out[prefix + "ngày sinh"] = [show_date(v) for v in take("birth_date")]
+        out[prefix + "ngày sinh"] = show_dates(pd.Series(take("birth_date"), dtype=object)).array
         out[prefix + "giới tính"] = take("sex")
         out[prefix + "nơi thường trú"] = [
             ", ".join(str(p) for p in parts if isinstance(p, str) and p) or None

@@ -304,10 +304,11 @@ def _write_sheet(data: bytes, rows: _Rows, strings: _SharedStrings, write: Calla
     write(("</sheetData>" + tail).encode("utf-8"))
 
 
-def _cell_tails(column: Column, strings: _SharedStrings) -> pa.Array:
-    """Per value of `column` and then for a blank, what follows a cell's reference: style, type, value."""
+def _cell_tails(column: Column, strings: _SharedStrings, after: str) -> pa.Array:
+    """Per value of `column` and then for a blank, what follows a cell's reference: style, type, value, and then
+    `after` (the start of the next cell or row)."""
     text_style, number_style = column.text_format._get_xf_index(), column.number_format._get_xf_index()
-    key = (id(column.values), text_style, number_style)
+    key = (id(column.values), text_style, number_style, after)
     if key in strings.tails:  # sheets showing rows of one table share its columns
         return strings.tails[key]
     index = strings.index[id(column.values)]
@@ -321,23 +322,44 @@ def _cell_tails(column: Column, strings: _SharedStrings) -> pa.Array:
         numbers = np.array([0.0 if i >= 0 else v for v, i in zip(column.values, index, strict=True)], dtype=float)
         shown = pc.binary_join_element_wise(f'" s="{number_style}"><v>', _number_texts(numbers), "</v></c>", "")
         tails = pa.concat_arrays([pc.if_else(pa.array(index >= 0), texts, shown), blank])
-    strings.tails[key] = tails
-    return tails
+    strings.tails[key] = pc.binary_join_element_wise(tails, after, "")
+    return strings.tails[key]
 
 
-def _row_xml(rows: _Rows, strings: _SharedStrings) -> Iterator[bytes]:
-    """The table's `<row>` elements as UTF-8, a chunk of rows at a time, each built a whole column at a time."""
-    letters = [xl_col_to_name(c) for c in range(len(rows.columns))]
-    tails = [_cell_tails(column, strings) for column in rows.columns]
-    heights, distinct_heights = pd.factorize(np.asarray(rows.heights, dtype=float))
-    row_tails = pa.array([f'"{_height(h)}>' for h in distinct_heights], type=pa.string())
+ROW_START = '<row r="'
+NEXT_ROW = "</row>" + ROW_START
+
+
+def _row_xml(rows: _Rows, strings: _SharedStrings) -> Iterator[bytes | memoryview]:
+    """The table's `<row>` elements as UTF-8, a chunk of rows at a time. A row is its number, then its height
+    and the start of its first cell, then for each cell the row number again and the cell's style and value
+    with the start of what follows: all pieces of one array, the chunk's rows made by one `take` of them."""
     count = len(rows.heights)
+    if count == 0:
+        return
+    letters = [xl_col_to_name(c) for c in range(len(rows.columns))]
+    starts = [f'<c r="{letter}' for letter in letters]
+    heights, distinct_heights = pd.factorize(np.asarray(rows.heights, dtype=float))
+    pieces = [
+        pa.array(np.arange(rows.first + 1, rows.first + count + 1)).cast(pa.string()),
+        pa.array([f'"{_height(h)}>{(starts or [NEXT_ROW])[0]}' for h in distinct_heights], type=pa.string()),
+        *(
+            _cell_tails(column, strings, after)
+            for column, after in zip(rows.columns, [*starts[1:], NEXT_ROW], strict=True)
+        ),
+    ]
+    bases = np.cumsum([0, *(len(p) for p in pieces)])
+    pool = pa.concat_arrays(pieces)
+    yield ROW_START.encode("utf-8")
     for start in range(0, count, CHUNK):
         stop = min(count, start + CHUNK)
-        numbers = pa.array(np.arange(rows.first + start + 1, rows.first + stop + 1).astype(str), type=pa.string())
-        parts: list[pa.Array | str] = ['<row r="', numbers, row_tails.take(pa.array(heights[start:stop]))]
-        for letter, column, tail in zip(letters, rows.columns, tails, strict=True):
+        index = np.empty((stop - start, 2 + 2 * len(rows.columns)), dtype=np.int64)
+        index[:, 0::2] = np.arange(start, stop)[:, None]
+        index[:, 1] = bases[1] + heights[start:stop]
+        for c, column in enumerate(rows.columns):
             codes = column.codes[start:stop]
-            parts += [f'<c r="{letter}', numbers, tail.take(pa.array(np.where(codes < 0, len(tail) - 1, codes)))]
-        parts.append("</row>")
-        yield string_bytes(pc.binary_join_element_wise(*parts, ""))
+            index[:, 3 + 2 * c] = bases[2 + c] + np.where(codes < 0, bases[3 + c] - bases[2 + c] - 1, codes)
+        taken = pool.take(pa.array(index.ravel()))
+        offsets = np.frombuffer(taken.buffers()[1], dtype=np.int32)[taken.offset : taken.offset + len(taken) + 1]
+        end = int(offsets[-1]) - (len(ROW_START) if stop == count else 0)  # the last row starts no next one
+        yield memoryview(taken.buffers()[2])[int(offsets[0]) : end]
