@@ -126,7 +126,30 @@ def _joined(ordered: np.ndarray, bits: np.ndarray, against: bool) -> np.ndarray:
 
 
 def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
-    """'Ủng hộ: …; ngược lại: …; <clause>; khả năng đúng người p %', strongest signals first."""
+    """'Ủng hộ: …; ngược lại: …; <clause>; khả năng đúng người p %', strongest signals first. The signal part is
+    written once per distinct combination of levels, weights, shared-name count and ID owner (they repeat)."""
+    shared_count = np.where(
+        np.isin(best["l_name"].to_numpy(), [NAME.index("exact"), NAME.index("accent")]),
+        best["name_count"].to_numpy(dtype="float64"),
+        0,
+    )
+    evidence = np.column_stack(
+        [
+            *(best[f"l_{signal}"].to_numpy(dtype="float64") for signal in SIGNALS),
+            *(best[f"w_{signal}"].to_numpy(dtype="float64") for signal in SIGNALS),
+            np.nan_to_num(shared_count, nan=-1.0),
+            best["id_owner"].to_numpy(dtype="float64"),
+        ]
+    )
+    _, first, inverse = np.unique(evidence, axis=0, return_index=True, return_inverse=True)
+    text = pd.Series(_signal_text(best.iloc[first]).to_numpy(dtype=object)[inverse.ravel()], index=best.index)
+    text = text.where(clauses == "", text + "; " + clauses)
+    percent = (100 * best["p"]).round(1).astype(str)
+    return text + pick("; khả năng đúng người ", "; match probability ") + percent + " %"
+
+
+def _signal_text(best: pd.DataFrame) -> pd.Series:
+    """'Ủng hộ: …; ngược lại: …' of each row, strongest signals first."""
     phrases, weights = [], []
     for signal in SIGNALS:
         phrase = _phrases(signal, best[f"l_{signal}"].to_numpy())
@@ -154,10 +177,7 @@ def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
     against = _joined(matrix[rows, np.argsort(np.nan_to_num(bits, nan=np.inf), axis=1)], bits, True)
     text = np.where(support != "", pick("ủng hộ: ", "for: ") + support, "")
     joiner = np.where(text != "", pick("; ngược lại: ", "; against: "), pick("ngược lại: ", "against: "))
-    text = pd.Series(np.where(against != "", text + joiner + against, text), index=best.index, dtype=object)
-    text = text.where(clauses == "", text + "; " + clauses)
-    percent = (100 * best["p"]).round(1).astype(str)
-    return text + pick("; khả năng đúng người ", "; match probability ") + percent + " %"
+    return pd.Series(np.where(against != "", text + joiner + against, text), index=best.index, dtype=object)
 
 
 def _clauses(

@@ -1,0 +1,39 @@
+"""Reasons are written once per distinct combination of evidence: the same text as writing each row alone."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from asxh_cli.match.engine import _reasons, _signal_text
+from asxh_cli.match.weights import SIGNALS
+from asxh_cli.rules import LEVELS
+
+
+@st.composite
+def best_rows(draw) -> pd.DataFrame:
+    rows = draw(st.integers(1, 12))
+    frame = {}
+    for signal in SIGNALS:
+        frame[f"l_{signal}"] = draw(st.lists(st.integers(-1, len(LEVELS[signal]) - 1), min_size=rows, max_size=rows))
+        weight = st.one_of(st.sampled_from([-2.5, 0.0, 1.25, 3.0]), st.floats(-9, 9).map(lambda w: round(w, 2)))
+        frame[f"w_{signal}"] = draw(st.lists(weight, min_size=rows, max_size=rows))
+    frame["name_count"] = draw(st.lists(st.sampled_from([1, 2, 7]), min_size=rows, max_size=rows))
+    frame["id_owner"] = draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
+    frame["p"] = draw(st.lists(st.sampled_from([0.0, 0.5, 0.99]), min_size=rows, max_size=rows))
+    return pd.DataFrame(frame, index=np.arange(100, 100 + rows))
+
+
+@settings(max_examples=150, deadline=None)
+@given(best_rows(), st.sampled_from(["", "điểm cao"]))
+def test_reasons_by_distinct_evidence_equal_each_row_written_alone(best, clause):
+    clauses = pd.Series(clause, index=best.index, dtype=object)
+    alone = [_signal_text(best.iloc[[i]]).iloc[0] for i in range(len(best))]
+    percent = [str(round(100 * p, 1)) for p in best["p"]]
+    expected = [
+        (text + "; " + clause if clause else text) + "; khả năng đúng người " + share + " %"
+        for text, share in zip(alone, percent, strict=True)
+    ]
+    assert _reasons(best, clauses).tolist() == expected
