@@ -14,12 +14,18 @@ from asxh_cli.rules import LEVELS
 
 @st.composite
 def best_rows(draw) -> pd.DataFrame:
+    """Rows built from a few shared templates of levels and weights (so that evidence repeats, as it does),
+    with the name count, ID owner and probability drawn for each row."""
+    templates = draw(st.integers(1, 3))
     rows = draw(st.integers(1, 12))
+    pick = draw(st.lists(st.integers(0, templates - 1), min_size=rows, max_size=rows))
     frame = {}
     for signal in SIGNALS:
-        frame[f"l_{signal}"] = draw(st.lists(st.integers(-1, len(LEVELS[signal]) - 1), min_size=rows, max_size=rows))
+        levels = draw(st.lists(st.integers(-1, len(LEVELS[signal]) - 1), min_size=templates, max_size=templates))
         weight = st.one_of(st.sampled_from([-2.5, 0.0, 1.25, 3.0]), st.floats(-9, 9).map(lambda w: round(w, 2)))
-        frame[f"w_{signal}"] = draw(st.lists(weight, min_size=rows, max_size=rows))
+        weights = draw(st.lists(weight, min_size=templates, max_size=templates))
+        frame[f"l_{signal}"] = [levels[k] for k in pick]
+        frame[f"w_{signal}"] = [weights[k] for k in pick]
     frame["name_count"] = draw(st.lists(st.sampled_from([1, 2, 7]), min_size=rows, max_size=rows))
     frame["id_owner"] = draw(st.lists(st.booleans(), min_size=rows, max_size=rows))
     frame["p"] = draw(st.lists(st.sampled_from([0.0, 0.5, 0.99]), min_size=rows, max_size=rows))
