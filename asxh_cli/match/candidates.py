@@ -132,11 +132,12 @@ def _id_pairs(ben: pd.DataFrame, register: _Sorted, lengths: tuple[int, ...], ta
 def _shifted_keys(frame: pd.DataFrame, on: list[str], radix: list[int]) -> np.ndarray:
     """The columns' codes + 1 folded into one integer per row: a row with an unknown code (-1) has a 0 digit, so
     its key equals no key of a row whose codes are all known."""
-    key = np.zeros(len(frame), dtype=np.int64)
+    key, shift = np.zeros(len(frame), dtype=np.int64), 0
     for column, size in zip(on, radix, strict=True):
         key *= size
         key += frame[column].to_numpy()  # int32 register codes are widened on the fly, never copied whole
-        key += 1
+        shift = shift * size + 1
+    key += shift  # the + 1 of every code, added once
     return key
 
 

@@ -116,9 +116,9 @@ class Sides:
 def _id_numbers(text: pd.Series, numbers: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
     """(the ID as an integer, its length, whether it is all digits and exact, whether it is present), at `rows`
     (all rows when None); Arrow kernels, never Python strings."""
+    if rows is not None:  # taken before any conversion: the register's column has millions of values
+        text, numbers = text.take(rows), numbers[rows]
     values = pa.array(text, type=pa.string())
-    if rows is not None:
-        values, numbers = values.take(pa.array(rows)), numbers[rows]
     length = pc.utf8_length(values).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)  # 10**length
     digits = pc.utf8_is_digit(values).fill_null(False).to_numpy(zero_copy_only=False) & (length <= 15)
     exact = digits & ~np.isnan(numbers)  # 15 digits are exact in float64
