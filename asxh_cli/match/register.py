@@ -273,9 +273,10 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
     codes, kinds = pd.factorize(usable["status_kind"].to_numpy(dtype=object))
     usable["status_kind"] = _spread(codes, [str(kind) for kind in kinds])
     usable["status"] = _spread(codes, [Status(kind).label_vi for kind in kinds])
-    for column in ("national_id", "old_id"):
-        if usable[column].notna().any():
-            usable[f"{column}_order"] = id_order(usable[column])
+    with ThreadPoolExecutor(max_workers=2) as pool:  # numpy's sort leaves the interpreter free
+        orders = {c: pool.submit(id_order, usable[c]) for c in ("national_id", "old_id") if usable[c].notna().any()}
+    for column, order in orders.items():
+        usable[f"{column}_order"] = order.result()
     return Register(usable, len(frame), int(rejected.sum()), unknown_statuses, duplicate_ids, "status" in frame.columns)
 
 
