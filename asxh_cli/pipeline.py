@@ -211,10 +211,10 @@ def write_match(run: MatchRun, outdir: Path, inputs: Sequence[Path]) -> Outputs:
     with OutputUnit(outdir, "match", inputs, protect=holds_decisions) as unit:
         csv, xlsx = unit.path(CSV_NAME), unit.path(XLSX_NAME)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            written = pool.submit(write_result_csv, run.table, csv)
+            csv_read_back = pool.submit(lambda: (write_result_csv(run.table, csv), csv_rows(csv))[1])
             write_result_workbook(run.table, run.cleaned.data, run.result, run.register.people, xlsx, run.skipped)
-            written.result()
-        unit.check(csv, lambda p: csv_rows(p) == len(run.table))
+            rows_read_back = csv_read_back.result()
+        unit.check(csv, lambda _path: rows_read_back == len(run.table))
     return Outputs.of(unit)
 
 
