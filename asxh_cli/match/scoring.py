@@ -7,6 +7,7 @@ when one side does not carry the signal. Weights are attached later (`weights.py
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -339,12 +340,15 @@ def compare_pairs(
     """One row per pair: b, r, the level of each signal and the folded-name similarity; pass the same `sides`
     to several calls on the same frames to convert their columns once."""
     sides = sides or Sides(ben, reg)
-    name, similarity = name_levels(sides, b, r, rules)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # IDs beside names: both mostly outside the interpreter
+        ids = pool.submit(id_levels, sides, b, r)
+        name, similarity = name_levels(sides, b, r, rules)
+        id_level = ids.result()
     return pd.DataFrame(
         {
             "b": b,
             "r": r,
-            "l_id": id_levels(sides, b, r),
+            "l_id": id_level,
             "l_name": name,
             "l_birth": birth_levels(sides, b, r),
             "l_sex": sex_levels(sides, b, r),
