@@ -133,16 +133,19 @@ def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
         best["name_count"].to_numpy(dtype="float64"),
         0,
     )
-    evidence = np.column_stack(
-        [
-            *(best[f"l_{signal}"].to_numpy(dtype="float64") for signal in SIGNALS),
-            *(best[f"w_{signal}"].to_numpy(dtype="float64") for signal in SIGNALS),
-            np.nan_to_num(shared_count, nan=-1.0),
-            best["id_owner"].to_numpy(dtype="float64"),
-        ]
-    )
-    _, first, inverse = np.unique(evidence, axis=0, return_index=True, return_inverse=True)
-    text = pd.Series(_signal_text(best.iloc[first]).to_numpy(dtype=object)[inverse.ravel()], index=best.index)
+    evidence = [
+        *(best[f"l_{signal}"].to_numpy() for signal in SIGNALS),
+        *(best[f"w_{signal}"].to_numpy() for signal in SIGNALS),
+        shared_count,
+        best["id_owner"].to_numpy(),
+    ]
+    combination = np.zeros(len(best), dtype=np.int64)
+    for column in evidence:  # one code per distinct combination so far, kept small by factorizing each step
+        codes, distinct = pd.factorize(column, use_na_sentinel=False)
+        combination = pd.factorize(combination * len(distinct) + codes)[0]
+    first = np.unique(combination, return_index=True)[1]
+    text = _signal_text(best.iloc[first]).to_numpy(dtype=object)[np.searchsorted(combination[first], combination)]
+    text = pd.Series(text, index=best.index, dtype=object)
     text = text.where(clauses == "", text + "; " + clauses)
     percent = (100 * best["p"]).round(1).astype(str)
     return text + pick("; khả năng đúng người ", "; match probability ") + percent + " %"
