@@ -27,9 +27,10 @@ from asxh_cli.io.layout import SKIP_REASONS
 from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, read_beneficiaries, refuse_repeated
 from asxh_cli.io.writer import csv_rows, refuse_inputs
+from asxh_cli.match.candidates import register_arrays
 from asxh_cli.match.engine import MatchResult, match_beneficiaries
 from asxh_cli.match.register import Register
-from asxh_cli.match.register_cache import prepared_register
+from asxh_cli.match.register_cache import PreparedRegister, prepared_register
 from asxh_cli.match.review import apply_decisions, read_decisions
 from asxh_cli.normalize.lookup import CategoryIndex, CategoryMatch
 from asxh_cli.payout import EXCEPTION, Assignment, ResultList, assign_lists, read_result_list
@@ -147,16 +148,16 @@ def run_match(
 
     # The register (read and prepared, or loaded from the cache) comes in on the other core while the lists are
     # read and cleaned: reading parquet and CSV with Arrow leaves the interpreter free.
-    pending = _Background(prepared_register, register_file, rules, options.encoding, None, True)
+    pending = _Background(_register_ready, register_file, rules, options.encoding)
     step("read")
     read = read_lists(files, rules, options)
     step("clean")
     cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
     step("register")
-    prepared = pending.result()
+    prepared, arrays = pending.result()
     register = prepared.register
     step("match")
-    result = match_beneficiaries(cleaned.data, register, rules)
+    result = match_beneficiaries(cleaned.data, register, rules, arrays=arrays)
     problems: list[str] = []
     if review is not None:
         result, problems = apply_decisions(result, cleaned.data, register.people, review, rules)
@@ -164,6 +165,12 @@ def run_match(
     _check_rows(len(read.data), len(table))
     prepared.wait_stored()  # written beside the matching, on the other core
     return MatchRun(read, cleaned, register, result, table, skipped_rows(read), problems, prepared.reused)
+
+
+def _register_ready(path: Path, rules: Rules, encoding: str | None) -> tuple[PreparedRegister, dict]:
+    """The prepared register (stored for the next run beside the matching) and the arrays every match needs."""
+    prepared = prepared_register(path, rules, encoding, None, True)
+    return prepared, register_arrays(prepared.register.people)
 
 
 class _Background:

@@ -212,6 +212,21 @@ def test_a_list_matched_in_parts_decides_as_in_one_go(rules, register):
         pd.testing.assert_frame_equal(parts.candidates, whole.candidates)
 
 
+def test_register_arrays_made_ahead_decide_as_made_during_the_match(rules, register):
+    """The arrays made on the other core while the lists are read (sorted IDs, block codes, categories) are
+    exactly those the match would make: the same decisions and candidates, in one part or several."""
+    from asxh_cli.match.candidates import register_arrays
+
+    for size in (100, 2):
+        ahead = _decide(rules, register, part_rows=size, arrays=register_arrays(register.people))
+        during = _decide(rules, register, part_rows=size)
+        assert {("sorted", "national_id"), "coded", ("categories", "canon_key")} <= set(
+            register_arrays(register.people)
+        )
+        pd.testing.assert_frame_equal(ahead.decisions, during.decisions)
+        pd.testing.assert_frame_equal(ahead.candidates, during.candidates)
+
+
 def test_later_parts_are_scored_with_the_first_parts_weights(rules, register):
     first = _decide(rules, register, part_rows=3)
     head = match_beneficiaries(

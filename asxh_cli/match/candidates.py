@@ -28,6 +28,7 @@ from asxh_cli.match.scoring import Sides, as_numbers, gather
 
 POWERS = 10 ** np.arange(14, dtype=np.int64)
 JOIN_THREADS = 2
+CODED = ("family", "given", "birth_date", "commune_key", "locality", "sex")  # blocking columns coded alike
 
 
 def _digit_matrix(values: pd.Series) -> np.ndarray:
@@ -217,6 +218,8 @@ def _merge(
     once: a lookup of its keys among the list's distinct keys, then a gather (a register of millions costs one
     pass, not a hash join); with one, the list's keys are looked up in the register's sorted keys.
     """
+    if len(left) == 0:  # nothing to look for: no pass over the register
+        return pd.DataFrame({"b": np.zeros(0, dtype=np.int64), "r": np.zeros(0, dtype=np.int64)})
     built = index(on) if index else None
     if built is not None:
         rows, first, sizes = built.lookup(left, on)
@@ -249,22 +252,49 @@ def _merge(
 def _coded(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both sides' blocking keys as shared integer codes (-1 = unknown); birth parts are their own codes."""
     left = pd.DataFrame({"b": ben["b"].to_numpy()})
-    coded = ("family", "given", "birth_date", "commune_key", "locality", "sex")
-    keep = all(sides.stable(c) for c in coded)  # the same register codes for every part: made once
+    keep = all(sides.stable(c) for c in CODED)  # the same register codes for every part: made once
     right = sides.register_arrays.get("coded") if keep else None
     if right is None:
-        right = pd.DataFrame({"r": np.arange(len(reg))})
-        for column in (*coded, "birth_year", "birth_month", "birth_day"):
-            right[column] = _register_codes(reg, sides, column)
+        right = _register_frame(reg, sides)
         if keep:
             sides.register_arrays["coded"] = right
-    for column in coded:
+    for column in CODED:
         left[column] = sides.codes(column, keep_empty=True)[0]
     for column in ("birth_year", "birth_month", "birth_day"):
         left[column] = ben[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
     _, _, dates = sides.codes("birth_date", keep_empty=True)
     left["birth_swapped"] = pd.Index(dates).get_indexer(ben["birth_swapped"].astype(object).to_numpy())
     return left, right
+
+
+def register_arrays(reg: pd.DataFrame) -> dict:
+    """The arrays of a prepared register that every match against it needs, whatever the list (sorted IDs,
+    block codes, categories): made ahead, on the other core while the lists are read, and passed to
+    `match_beneficiaries`."""
+    sides = Sides(pd.DataFrame(), reg)
+    if all(sides.stable(c) for c in CODED):
+        sides.register_arrays["coded"] = _register_frame(reg, sides)
+    for column in ("canon_key", "given", "pair_key", "given_accented", "province_key"):
+        if sides.stable(column):
+            sides.codes(column)
+    for column in ("national_id", "old_id"):
+        if column in reg.columns and reg[column].notna().any():
+            _sorted_ids(reg, sides, column)
+    return sides.register_arrays
+
+
+def _sorted_ids(reg: pd.DataFrame, sides: Sides, column: str) -> _Sorted:
+    if ("sorted", column) not in sides.register_arrays:
+        order = reg[f"{column}_order"].to_numpy() if f"{column}_order" in reg.columns else None
+        sides.register_arrays[("sorted", column)] = _id_index(sides.numbers("reg", column), order)
+    return sides.register_arrays[("sorted", column)]
+
+
+def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:
+    right = pd.DataFrame({"r": np.arange(len(reg))})
+    for column in (*CODED, "birth_year", "birth_month", "birth_day"):
+        right[column] = _register_codes(reg, sides, column)
+    return right
 
 
 def _register_codes(reg: pd.DataFrame, sides: Sides, column: str) -> np.ndarray:
@@ -310,15 +340,9 @@ def candidate_pairs(
     sides = sides or Sides(ben, reg)
     blocks = blocks or Blocks(None)
 
-    def sorted_ids(column: str) -> _Sorted:
-        if ("sorted", column) not in sides.register_arrays:
-            order = reg[f"{column}_order"].to_numpy() if f"{column}_order" in reg.columns else None
-            sides.register_arrays[("sorted", column)] = _id_index(sides.numbers("reg", column), order)
-        return sides.register_arrays[("sorted", column)]
-
-    by_id = [_id_pairs(ben, sorted_ids("national_id"), (11, 12, 13), 12)]
+    by_id = [_id_pairs(ben, _sorted_ids(reg, sides, "national_id"), (11, 12, 13), 12)]
     if "old_id" in reg.columns and reg["old_id"].notna().any():
-        by_id.append(_id_pairs(ben, sorted_ids("old_id"), (8, 9, 10), 9))
+        by_id.append(_id_pairs(ben, _sorted_ids(reg, sides, "old_id"), (8, 9, 10), 9))
     settled = _settled(ben, reg, pd.concat(by_id, ignore_index=True))
     left, right = _coded(ben, reg, sides)
     full = left[~settled & ~ben["year_only"].to_numpy(dtype=bool)]

@@ -384,18 +384,20 @@ def match_beneficiaries(
     rules: Rules,
     progress: Callable[[str], None] | None = None,
     part_rows: int = PART_ROWS,
+    arrays: dict | None = None,
 ) -> MatchResult:
     """Match every cleaned row (from `clean_beneficiaries`) against the prepared register.
 
     The list is matched `part_rows` rows at a time, so that memory holds one part's candidate pairs, never a
     million rows' worth; the weights are estimated on the first part and score every later part alike.
+    `arrays`: the register's arrays made ahead (`candidates.register_arrays`), if any.
     """
     step = progress or (lambda _label: None)
     ben = beneficiary_features(data, rules)
     step("matching")
     size = max(1, register.rows_in - register.unusable)
     weights: Weights | None = None
-    register_arrays: dict = {}
+    register_arrays: dict = arrays if arrays is not None else {}
     blocks = Blocks({} if len(ben) > part_rows else None)  # sorting the register's keys pays from two parts on
     decisions, candidates = [], []
     for start in range(0, max(1, len(ben)), part_rows):

@@ -56,7 +56,7 @@ class Sides:
         """(list codes, register codes, distinct values) with one code space for both sides; "" is missing (-1)
         unless `keep_empty` (blocking joins "" with "")."""
         if column not in self._codes:
-            self._codes[column] = _shared_codes(_objects(self.ben, column), self.reg, column)
+            self._codes[column] = _shared_codes(_objects(self.ben, column), self.reg, column, self.register_arrays)
         left, right, values = self._codes[column]
         empty = np.flatnonzero(values == "")
         if keep_empty or not len(empty):
@@ -132,22 +132,28 @@ def _objects(frame: pd.DataFrame, column: str) -> np.ndarray:
     return frame[column].to_numpy(dtype=object)
 
 
-def _shared_codes(left: np.ndarray, reg: pd.DataFrame, column: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _shared_codes(
+    left: np.ndarray, reg: pd.DataFrame, column: str, store: dict
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(list codes, register codes, distinct values) in one code space, -1 where missing. A categorical register
-    column (a prepared register) lends its own codes: only the list's values are looked up, so a register of
-    millions is never factorised again."""
+    column (a prepared register) lends its own codes, kept in the register's `store`: only the list's values are
+    looked up, so a register of millions is never factorised again."""
     right = reg[column] if column in reg.columns else None
     if right is None or not isinstance(right.dtype, pd.CategoricalDtype):
         codes, values = pd.factorize(np.concatenate([left, _objects(reg, column)]))
         return codes[: len(left)], codes[len(left) :], np.asarray(values, dtype=object)
-    values = np.asarray(right.cat.categories, dtype=object)
-    left_codes = pd.Index(values, dtype=object).get_indexer(left)
+    if ("categories", column) not in store:  # int32: half the memory of the platform's integers
+        categories = pd.Index(np.asarray(right.cat.categories, dtype=object), dtype=object)
+        store[("categories", column)] = (categories, right.cat.codes.to_numpy().astype(np.int32))
+    categories, right_codes = store[("categories", column)]
+    values = categories.to_numpy()
+    left_codes = categories.get_indexer(left)
     unseen = (left_codes < 0) & pd.notna(left)
     if unseen.any():
         extra_codes, extra = pd.factorize(left[unseen])
         left_codes[unseen] = len(values) + extra_codes
         values = np.concatenate([values, np.asarray(extra, dtype=object)])
-    return left_codes.astype(np.intp), right.cat.codes.to_numpy().astype(np.int32), values  # int32: half the memory
+    return left_codes.astype(np.intp), right_codes, values
 
 
 def as_numbers(values: pd.Series) -> np.ndarray:
