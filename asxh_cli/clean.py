@@ -125,11 +125,14 @@ def _group_codes(data: pd.DataFrame) -> np.ndarray:
 def _has_control(values: pd.Series) -> bool:
     """Whether any cell's text holds a control character (one search over the joined text of the column)."""
     cells = values.to_numpy(dtype=object)
-    try:
-        text = "".join(cells[~pd.isna(cells)])
-    except TypeError:  # not only text: search the distinct values as text
-        text = "".join(map(str, values.dropna().unique()))
-    return bool(_CONTROL.search(text))
+    try:  # the usual column, text and None: one pass (an empty text holds no control character)
+        text = "".join(filter(None, cells))
+    except TypeError:
+        try:
+            text = "".join(cells[~pd.isna(cells)])
+        except TypeError:  # not only text: search the distinct values as text
+            text = "".join(map(str, values.dropna().unique()))
+    return not text.isprintable() and bool(_CONTROL.search(text))  # control characters are never printable
 
 
 def _text_kind(value: object) -> int:
@@ -242,15 +245,24 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
     """`FIELD_raw`: the cell as written where cleaning changed it, else None."""
     for field in _KEPT:
         before, after = originals[field].to_numpy(dtype=object), data[field].to_numpy(dtype=object)
-        empty = pd.isna(before)
-        text = _is_text(before, empty) & _is_text(after)  # the usual cell: text before and after, compared directly
+        text = _is_str(before) & _is_str(after)  # the usual cell: text before and after, compared directly
         changed = np.zeros(len(before), dtype=bool)
         changed[text] = before[text] != after[text]
-        rest = (~text & ~empty).nonzero()[0]  # an empty cell never changed
+        rest = (~text).nonzero()[0]
+        rest = rest[~pd.isna(before[rest])]  # an empty cell never changed
         if len(rest):
             text_after = any(v is not None and v is not pd.NA for v in after)  # decides the dtype of `after`
             changed[rest] = _changed(originals[field].iloc[rest], data[field].iloc[rest], text_after)
         data[f"{field}_raw"] = pd.Series(np.where(changed, before, None), index=data.index, dtype=object)
+
+
+def _is_str(values: np.ndarray) -> np.ndarray:
+    """`_is_text(values)`, in one look at each cell's type when the column holds only `str` and None."""
+    kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
+    text = kinds == str  # noqa: E721 (element-wise)
+    if (text | (kinds == type(None))).all():  # noqa: E721 (element-wise)
+        return text
+    return _is_text(values)
 
 
 def _is_text(values: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
