@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from asxh_cli.contract import row_key
-from asxh_cli.frames import apply_distinct, distinct, map_distinct, paused_gc
+from asxh_cli.frames import apply_distinct, distinct, map_distinct, paused_gc, take_text
 from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_dates
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, clean_old_id
@@ -324,10 +324,10 @@ def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> Non
     parsed = parse_dates(texts, today)
     codes = first[codes]  # the cell's code among the distinct first dates
     for name, column in (("birth_date", "value"), ("birth_precision", "precision")):
-        data[name] = parsed[column][codes]
+        data[name] = take_text(parsed[column], codes)
     for part in ("year", "month", "day"):
         data[f"birth_{part}"] = pd.array(parsed[part], dtype="Int64").take(codes)
-    data["birth_problem"] = parsed["problem"][codes]
+    data["birth_problem"] = take_text(parsed["problem"], codes)
     repairs = parsed["repair"][codes]
     found = (repairs != None).nonzero()[0]  # noqa: E711 (element-wise)
     recorder.add(found, "birth_date", repairs[found])
@@ -347,7 +347,7 @@ def _clean_sex(data: pd.DataFrame, recorder: _Recorder) -> None:
     )
     for code, flags in checks:
         recorder.add(np.array(flags, dtype=bool)[pairs].nonzero()[0], "sex", code)
-    data["sex"] = _objects(p or by for (_r, by), p in zip(cases, parsed, strict=True))[pairs]
+    data["sex"] = take_text(_objects(p or by for (_r, by), p in zip(cases, parsed, strict=True)), pairs)
     if SEX_FROM_LAYOUT in data.columns:
         del data[SEX_FROM_LAYOUT]
 
@@ -358,7 +358,11 @@ _RESTORED = ("id-leading-zero",)
 def _clean_id_cells(raws: np.ndarray, years: np.ndarray, provinces: frozenset[str]) -> list[np.ndarray]:
     """[values, kinds, problems, repairs] of `clean_id` for each (raw cell, birth year): text of ASCII digits
     alone, the usual cell, follows `clean_id`'s rules in bulk; anything else goes through `clean_id` itself."""
-    strings = pa.array(_objects(v if isinstance(v, str) else None for v in raws), type=pa.string())
+    kinds = np.fromiter(map(type, raws), dtype=object, count=len(raws))
+    if ((kinds == str) | (kinds == type(None))).all():  # noqa: E721 (element-wise) the usual column: text and None
+        strings = pa.array(raws, type=pa.string())
+    else:
+        strings = pa.array(_objects(v if isinstance(v, str) else None for v in raws), type=pa.string())
     plain = pc.fill_null(pc.match_substring_regex(strings, r"^\d+$"), False).to_numpy(zero_copy_only=False)
     digits = pc.if_else(pa.array(plain), strings, pa.scalar("000000", pa.string()))
     padded = pc.utf8_lpad(digits, 12, "0")
@@ -375,7 +379,9 @@ def _clean_id_cells(raws: np.ndarray, years: np.ndarray, provinces: frozenset[st
         pc.cast(pc.utf8_slice_codeunits(padded, a, b), pa.int64()).to_numpy() for a, b in ((3, 4), (4, 6))
     )
     id_year = 1900 + 100 * (century // 2) + decade
-    year = np.array([np.nan if y is None else y for y in years], dtype="float64")
+    year = np.full(len(years), np.nan)
+    known = np.not_equal(years, None)
+    year[known] = years[known].astype("float64")
     fits = np.isnan(year) | (id_year // 100 == np.floor_divide(year, 100))
     twelve, nine = length == 12, length == 9
     missing_digit = ~twelve & ~nine & zero_first & (length < 12)
@@ -440,9 +446,9 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
         year = data["birth_year"].to_numpy(dtype="float64", na_value=float("nan"))[cccd]
         id_year = 1900 + 100 * (digits[:, 3] // 2) + 10 * digits[:, 4] + digits[:, 5]
         recorder.add(cccd[~np.isnan(year) & (id_year != year)], "national_id", "id-year-mismatch")
-    data["national_id"] = value
-    data["id_kind"] = kind
-    data["id_problem"] = problems[pairs]
+    data["national_id"] = take_text(values, pairs)
+    data["id_kind"] = take_text(kinds, pairs)
+    data["id_problem"] = take_text(problems, pairs)
     if "old_id" in data.columns:
         data["old_id"] = map_distinct(data["old_id"], lambda v: clean_old_id(str(v)) if v is not None else None)
 
