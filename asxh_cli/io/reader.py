@@ -194,7 +194,7 @@ def read_beneficiaries(
             found = read_one(Path(path), rules, sheet, overrides, encoding)
         for table in found.tables:  # a row's key names the input path as given: two a.xlsx in two folders stay apart
             table.file = str(path)
-            table.data["source_file"] = table.file
+            table.data["source_file"] = pd.Series(table.file, index=table.data.index, dtype=object)  # as every cell
             table.skipped_list = [replace(row, file=table.file) for row in table.skipped_list]
         result.tables.extend(found.tables)
         result.skipped_sheets.extend(found.skipped)
