@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import python_calamine
 
 from asxh_cli.errors import InputError
@@ -382,13 +383,20 @@ def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
     Worked out per kind of value over the whole sheet at once: numbers with numpy, dates and the rest once per
     distinct value; trailing empty rows are left out, and columns empty in every row.
     """
-    width = max(map(len, values), default=0)
-    if not set(map(len, values)) <= {width}:
+    sizes = set(map(len, values))
+    width = max(sizes, default=0)
+    if not sizes <= {width}:
         values = [row + [""] * (width - len(row)) for row in values]
     flat = np.fromiter(chain.from_iterable(values), dtype=object, count=len(values) * width)
-    kinds = np.fromiter(map(type, chain.from_iterable(values)), dtype=object, count=flat.size)
-    is_str, is_float = np.equal(kinds, str), np.equal(kinds, float)
-    empty = np.equal(kinds, type(None))
+    is_str, is_float, empty = (np.zeros((len(values), width), dtype=bool) for _ in range(3))
+    for column, cells in enumerate(flat.reshape(len(values), width).T):
+        if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # a column of text alone: the usual one
+            is_str[:, column] = True
+            continue
+        kinds = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+        is_str[:, column], is_float[:, column] = np.equal(kinds, str), np.equal(kinds, float)
+        empty[:, column] = np.equal(kinds, type(None))
+    is_str, is_float, empty = is_str.reshape(-1), is_float.reshape(-1), empty.reshape(-1)
     blank = np.flatnonzero(flat == "")  # only a str equals ""
     empty[blank] = True
     flat[blank] = None
