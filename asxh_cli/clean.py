@@ -156,9 +156,14 @@ def _remove_controls(data: pd.DataFrame, recorder: _Recorder) -> None:
             data[field] = pd.Series(column, index=data.index, dtype=object)
 
 
-def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
-    """Convert legacy-encoded text (TCVN3/VNI) per sheet and column, recording each conversion."""
+Distincts = dict[str, tuple[np.ndarray, np.ndarray]]  # field → `_factorize` of its column, while it holds
+
+
+def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> Distincts:
+    """Convert legacy-encoded text (TCVN3/VNI) per sheet and column, recording each conversion; return the
+    distinct values of each column it left as it was."""
     groups = _group_codes(data)
+    distincts: Distincts = {}
     for field in ("full_name", *TEXT_FIELDS):
         if field not in data.columns:
             continue
@@ -181,7 +186,15 @@ def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
             fixed[rows[converted]] = _objects(text for text, _encoding in results)[pairs][converted]
             labels = _objects(f"text-{encoding.value}" for _text, encoding in results)
             recorder.add(rows[converted], field, labels[pairs][converted])
+        if not len(rows) or not converted.any():
+            distincts[field] = (codes, np.append(_objects(uniques), None))
         data[field] = pd.Series(fixed, index=data.index, dtype=object)
+    return distincts
+
+
+def _distinct(data: pd.DataFrame, field: str, distincts: Distincts) -> tuple[np.ndarray, np.ndarray]:
+    """`_factorize(data[field])`, found again only if the column changed since `distincts` was made."""
+    return distincts[field] if field in distincts else _factorize(data[field])
 
 
 def _text_or_none(value: object) -> str | None:
@@ -210,13 +223,13 @@ def _clean(
             data[field] = None
             originals[field] = None
     _remove_controls(data, recorder)
-    _fix_text_columns(data, recorder)
-    _clean_names(data, recorder)
+    distincts = _fix_text_columns(data, recorder)
+    _clean_names(data, recorder, distincts)
     _commune_from_sheets(data, recorder)
     _clean_birth(data, recorder, today)
     _clean_sex(data, recorder)
     _clean_ids(data, rules, recorder)
-    _clean_payment(data, rules, recorder)
+    _clean_payment(data, rules, recorder, distincts)
     _mark_duplicates(data, recorder)
     _validate(data, recorder)
     _keep_originals(data, originals)
@@ -285,8 +298,8 @@ def _changed(original: pd.Series, cleaned: pd.Series, text_after: bool) -> np.nd
     return (before.notna() & (before.astype(str) != after.fillna("\0"))).to_numpy(dtype=bool)
 
 
-def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
-    codes, uniques = _factorize(data["full_name"])
+def _clean_names(data: pd.DataFrame, recorder: _Recorder, distincts: Distincts) -> None:
+    codes, uniques = _distinct(data, "full_name", distincts)
     cleaned = _objects(normalize_name(v) if _text_or_none(v) else None for v in uniques)
     formatted = np.array([c is not None and c != v for v, c in zip(uniques, cleaned, strict=True)])
     formatted[-1] = False  # a missing cell is never reformatted
@@ -295,7 +308,9 @@ def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
     keys = _objects(fold(v) if v else None for v in cleaned)
     data["name_key"] = pd.Series(keys[codes], index=data.index, dtype=object)
     for field in ("address", "commune", "proxy_name", "note"):
-        data[field] = map_distinct(data[field], lambda v: normalize_text(v) if _text_or_none(v) else None)
+        codes, uniques = _distinct(data, field, distincts)  # as `map_distinct`: the last stands for missing cells
+        texts = _objects(normalize_text(v) if _text_or_none(v) else None for v in uniques)
+        data[field] = pd.Series(texts[codes], index=data.index, dtype=object)
 
 
 def _commune_from_sheets(data: pd.DataFrame, recorder: _Recorder) -> None:
@@ -453,7 +468,7 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
         data["old_id"] = map_distinct(data["old_id"], lambda v: clean_old_id(str(v)) if v is not None else None)
 
 
-def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
+def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder, distincts: Distincts) -> None:
     fraction = rules.amounts.fraction
     amount_codes, amount_raws = _factorize(data["amount"])
     amounts = [parse_amount(str(v) if v is not None else None, fraction) for v in amount_raws]
@@ -468,15 +483,15 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
     bank_bins = {b.short: b.bin for b in rules.banks}
     bank_names = {b.short: b.name for b in rules.banks}
     method_names = {m.code: m.name for m in rules.methods}
-    bank_codes, bank_raws = _factorize(data["bank"])
+    bank_codes, bank_raws = _distinct(data, "bank", distincts)
     shorts = _objects(banks.find(v) for v in bank_raws)
     data["bank_short"] = pd.Series(shorts[bank_codes], index=data.index, dtype=object)
     data["bank_bin"] = _objects(bank_bins.get(v) if v else None for v in shorts)[bank_codes]
     data["bank_name"] = _objects(bank_names.get(v) if v else None for v in shorts)[bank_codes]
-    method_codes, method_raws = _factorize(data["payment_method"])
+    method_codes, method_raws = _distinct(data, "payment_method", distincts)
     found_methods = _objects(methods.find(v) for v in method_raws)
     data["method_code"] = pd.Series(found_methods[method_codes], index=data.index, dtype=object)
-    category_codes, category_raws = _factorize(data["category"])
+    category_codes, category_raws = _distinct(data, "category", distincts)
     found_categories = _objects(categories.find(v) for v in category_raws)
     data["category_code"] = pd.Series(found_categories[category_codes], index=data.index, dtype=object)
 
