@@ -125,8 +125,8 @@ def _group_codes(data: pd.DataFrame) -> np.ndarray:
 def _has_control(values: pd.Series) -> bool:
     """Whether any cell's text holds a control character (one search over the joined text of the column)."""
     cells = values.to_numpy(dtype=object)
-    try:  # the usual column, text and None: one pass (an empty text holds no control character)
-        text = "".join(filter(None, cells))
+    try:  # the usual column, text and None (NaN, pd.NA or anything else than text: TypeError)
+        text = "".join(cells[np.not_equal(cells, None)])
     except TypeError:
         try:
             text = "".join(cells[~pd.isna(cells)])
@@ -258,7 +258,7 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
     """`FIELD_raw`: the cell as written where cleaning changed it, else None."""
     for field in _KEPT:
         before, after = originals[field].to_numpy(dtype=object), data[field].to_numpy(dtype=object)
-        text = _is_str(before) & _is_str(after)  # the usual cell: text before and after, compared directly
+        text = _is_str(before, originals[field]) & _is_str(after, data[field])  # the usual cell: compared directly
         changed = np.zeros(len(before), dtype=bool)
         changed[text] = before[text] != after[text]
         rest = (~text).nonzero()[0]
@@ -269,8 +269,11 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
         data[f"{field}_raw"] = pd.Series(np.where(changed, before, None), index=data.index, dtype=object)
 
 
-def _is_str(values: np.ndarray) -> np.ndarray:
-    """`_is_text(values)`, in one look at each cell's type when the column holds only `str` and None."""
+def _is_str(values: np.ndarray, column: pd.Series) -> np.ndarray:
+    """`_is_text(values)` of `column`'s cells: its cells present if it has pandas' text dtype (text alone), else in
+    one look at each cell's type when it holds only `str` and None."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.notna().to_numpy(dtype=bool)
     kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
     text = kinds == str  # noqa: E721 (element-wise)
     if (text | (kinds == type(None))).all():  # noqa: E721 (element-wise)
