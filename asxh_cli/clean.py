@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from asxh_cli.contract import row_key
-from asxh_cli.frames import apply_distinct, distinct, map_distinct, paused_gc, take_text
+from asxh_cli.frames import apply_distinct, distinct, map_distinct, paused_gc
 from asxh_cli.io.layout import PROVENANCE, SEX_FROM_LAYOUT, SheetTable
 from asxh_cli.normalize.dates import parse_dates
 from asxh_cli.normalize.ids import CCCD, CMND, INVALID, MISSING, clean_id, clean_old_id
@@ -342,10 +342,10 @@ def _clean_birth(data: pd.DataFrame, recorder: _Recorder, today: dt.date) -> Non
     parsed = parse_dates(texts, today)
     codes = first[codes]  # the cell's code among the distinct first dates
     for name, column in (("birth_date", "value"), ("birth_precision", "precision")):
-        data[name] = take_text(parsed[column], codes)
+        data[name] = parsed[column][codes]
     for part in ("year", "month", "day"):
         data[f"birth_{part}"] = pd.array(parsed[part], dtype="Int64").take(codes)
-    data["birth_problem"] = take_text(parsed["problem"], codes)
+    data["birth_problem"] = parsed["problem"][codes]
     repairs = parsed["repair"][codes]
     found = (repairs != None).nonzero()[0]  # noqa: E711 (element-wise)
     recorder.add(found, "birth_date", repairs[found])
@@ -365,7 +365,7 @@ def _clean_sex(data: pd.DataFrame, recorder: _Recorder) -> None:
     )
     for code, flags in checks:
         recorder.add(np.array(flags, dtype=bool)[pairs].nonzero()[0], "sex", code)
-    data["sex"] = take_text(_objects(p or by for (_r, by), p in zip(cases, parsed, strict=True)), pairs)
+    data["sex"] = _objects(p or by for (_r, by), p in zip(cases, parsed, strict=True))[pairs]
     if SEX_FROM_LAYOUT in data.columns:
         del data[SEX_FROM_LAYOUT]
 
@@ -464,9 +464,9 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
         year = data["birth_year"].to_numpy(dtype="float64", na_value=float("nan"))[cccd]
         id_year = 1900 + 100 * (digits[:, 3] // 2) + 10 * digits[:, 4] + digits[:, 5]
         recorder.add(cccd[~np.isnan(year) & (id_year != year)], "national_id", "id-year-mismatch")
-    data["national_id"] = take_text(values, pairs)
-    data["id_kind"] = take_text(kinds, pairs)
-    data["id_problem"] = take_text(problems, pairs)
+    data["national_id"] = value
+    data["id_kind"] = kind
+    data["id_problem"] = problems[pairs]
     if "old_id" in data.columns:
         data["old_id"] = map_distinct(data["old_id"], lambda v: clean_old_id(str(v)) if v is not None else None)
 

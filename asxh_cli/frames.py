@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
 
 
 def map_distinct(series: pd.Series, function: Callable[[Any], Any]) -> pd.Series:
@@ -68,17 +67,3 @@ def paused_gc() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
-
-
-def take_text(uniques: np.ndarray, codes: np.ndarray) -> np.ndarray | pd.api.extensions.ExtensionArray:
-    """`uniques[codes]` as a frame column would store it: when the cells taken are text and None (some text),
-    pandas' text dtype built in Arrow from the distinct values (the same column as assigning the object array,
-    without a look at every cell); otherwise the object array itself, for pandas to infer its dtype."""
-    codes = np.where(codes < 0, codes + len(uniques), codes)  # negative codes count from the end, as in numpy
-    taken = np.bincount(codes, minlength=len(uniques)) > 0
-    kinds = np.fromiter(map(type, uniques[taken]), dtype=object, count=int(taken.sum()))
-    text = kinds == str  # noqa: E721 (element-wise)
-    if not text.any() or not (text | (kinds == type(None))).all():  # noqa: E721 (element-wise)
-        return uniques[codes]
-    distinct = np.where(taken, uniques, None)
-    return pd.array(pa.array(distinct, type=pa.large_string()).take(pa.array(codes)), dtype="str")

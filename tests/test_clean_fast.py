@@ -11,7 +11,6 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from asxh_cli.clean import _changed, _clean_id_cells, _has_control, _is_text, _keep_originals
-from asxh_cli.frames import take_text
 from asxh_cli.normalize.ids import clean_id
 
 TEXT = st.text(alphabet=st.sampled_from(list("aĐễ 1\x00\t\n\r\x1f\x7f\u00a0\u200b\u2028")), max_size=6)
@@ -89,18 +88,3 @@ def test_id_cells_of_every_kind_equal_clean_id_per_cell(cells):
         expected = clean_id(str(raw) if raw is not None else None, frozenset({"001", "079"}), year)
         got = (values[position], kinds[position], problems[position], repairs[position])
         assert got == (expected.value, expected.kind, expected.problem, expected.repairs), raw
-
-
-DISTINCT = st.sampled_from(["x", "", "Nữ", None, np.str_("y"), float("nan"), pd.NA, 1, b"z"])
-
-
-@given(st.lists(DISTINCT, min_size=1, max_size=5), st.data())
-def test_take_text_stores_what_assigning_the_object_array_stores(values, data):
-    uniques = np.array([*values, None], dtype=object)[:-1]
-    codes = np.array(data.draw(st.lists(st.integers(-len(values), len(values) - 1), max_size=8)), dtype=np.int64)
-    frame = pd.DataFrame({"n": np.arange(len(codes))})
-    frame["plain"] = uniques[codes]
-    frame["taken"] = take_text(uniques, codes)
-    assert frame["taken"].dtype == frame["plain"].dtype
-    pd.testing.assert_series_equal(frame["taken"], frame["plain"], check_names=False, check_exact=True)
-    assert [type(v) for v in frame["taken"]] == [type(v) for v in frame["plain"]]
