@@ -125,11 +125,14 @@ def _group_codes(data: pd.DataFrame) -> np.ndarray:
 def _has_control(values: pd.Series) -> bool:
     """Whether any cell's text holds a control character (one search over the joined text of the column)."""
     cells = values.to_numpy(dtype=object)
-    try:
-        text = "".join(cells[~pd.isna(cells)])
-    except TypeError:  # not only text: search the distinct values as text
-        text = "".join(map(str, values.dropna().unique()))
-    return bool(_CONTROL.search(text))
+    try:  # the usual column, text and None (NaN, pd.NA or anything else than text: TypeError)
+        text = "".join(cells[np.not_equal(cells, None)])
+    except TypeError:
+        try:
+            text = "".join(cells[~pd.isna(cells)])
+        except TypeError:  # not only text: search the distinct values as text
+            text = "".join(map(str, values.dropna().unique()))
+    return not text.isprintable() and bool(_CONTROL.search(text))  # control characters are never printable
 
 
 def _text_kind(value: object) -> int:
@@ -153,9 +156,14 @@ def _remove_controls(data: pd.DataFrame, recorder: _Recorder) -> None:
             data[field] = pd.Series(column, index=data.index, dtype=object)
 
 
-def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
-    """Convert legacy-encoded text (TCVN3/VNI) per sheet and column, recording each conversion."""
+Distincts = dict[str, tuple[np.ndarray, np.ndarray]]  # field → `_factorize` of its column, while it holds
+
+
+def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> Distincts:
+    """Convert legacy-encoded text (TCVN3/VNI) per sheet and column, recording each conversion; return the
+    distinct values of each column it left as it was."""
     groups = _group_codes(data)
+    distincts: Distincts = {}
     for field in ("full_name", *TEXT_FIELDS):
         if field not in data.columns:
             continue
@@ -178,7 +186,15 @@ def _fix_text_columns(data: pd.DataFrame, recorder: _Recorder) -> None:
             fixed[rows[converted]] = _objects(text for text, _encoding in results)[pairs][converted]
             labels = _objects(f"text-{encoding.value}" for _text, encoding in results)
             recorder.add(rows[converted], field, labels[pairs][converted])
+        if not len(rows) or not converted.any():
+            distincts[field] = (codes, np.append(_objects(uniques), None))
         data[field] = pd.Series(fixed, index=data.index, dtype=object)
+    return distincts
+
+
+def _distinct(data: pd.DataFrame, field: str, distincts: Distincts) -> tuple[np.ndarray, np.ndarray]:
+    """`_factorize(data[field])`, found again only if the column changed since `distincts` was made."""
+    return distincts[field] if field in distincts else _factorize(data[field])
 
 
 def _text_or_none(value: object) -> str | None:
@@ -207,13 +223,13 @@ def _clean(
             data[field] = None
             originals[field] = None
     _remove_controls(data, recorder)
-    _fix_text_columns(data, recorder)
-    _clean_names(data, recorder)
+    distincts = _fix_text_columns(data, recorder)
+    _clean_names(data, recorder, distincts)
     _commune_from_sheets(data, recorder)
     _clean_birth(data, recorder, today)
     _clean_sex(data, recorder)
     _clean_ids(data, rules, recorder)
-    _clean_payment(data, rules, recorder)
+    _clean_payment(data, rules, recorder, distincts)
     _mark_duplicates(data, recorder)
     _validate(data, recorder)
     _keep_originals(data, originals)
@@ -242,15 +258,27 @@ def _keep_originals(data: pd.DataFrame, originals: pd.DataFrame) -> None:
     """`FIELD_raw`: the cell as written where cleaning changed it, else None."""
     for field in _KEPT:
         before, after = originals[field].to_numpy(dtype=object), data[field].to_numpy(dtype=object)
-        empty = pd.isna(before)
-        text = _is_text(before, empty) & _is_text(after)  # the usual cell: text before and after, compared directly
+        text = _is_str(before, originals[field]) & _is_str(after, data[field])  # the usual cell: compared directly
         changed = np.zeros(len(before), dtype=bool)
         changed[text] = before[text] != after[text]
-        rest = (~text & ~empty).nonzero()[0]  # an empty cell never changed
+        rest = (~text).nonzero()[0]
+        rest = rest[~pd.isna(before[rest])]  # an empty cell never changed
         if len(rest):
             text_after = any(v is not None and v is not pd.NA for v in after)  # decides the dtype of `after`
             changed[rest] = _changed(originals[field].iloc[rest], data[field].iloc[rest], text_after)
         data[f"{field}_raw"] = pd.Series(np.where(changed, before, None), index=data.index, dtype=object)
+
+
+def _is_str(values: np.ndarray, column: pd.Series) -> np.ndarray:
+    """`_is_text(values)` of `column`'s cells: its cells present if it has pandas' text dtype (text alone), else in
+    one look at each cell's type when it holds only `str` and None."""
+    if isinstance(column.dtype, pd.StringDtype):
+        return column.notna().to_numpy(dtype=bool)
+    kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
+    text = kinds == str  # noqa: E721 (element-wise)
+    if (text | (kinds == type(None))).all():  # noqa: E721 (element-wise)
+        return text
+    return _is_text(values)
 
 
 def _is_text(values: np.ndarray, missing: np.ndarray | None = None) -> np.ndarray:
@@ -273,8 +301,8 @@ def _changed(original: pd.Series, cleaned: pd.Series, text_after: bool) -> np.nd
     return (before.notna() & (before.astype(str) != after.fillna("\0"))).to_numpy(dtype=bool)
 
 
-def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
-    codes, uniques = _factorize(data["full_name"])
+def _clean_names(data: pd.DataFrame, recorder: _Recorder, distincts: Distincts) -> None:
+    codes, uniques = _distinct(data, "full_name", distincts)
     cleaned = _objects(normalize_name(v) if _text_or_none(v) else None for v in uniques)
     formatted = np.array([c is not None and c != v for v, c in zip(uniques, cleaned, strict=True)])
     formatted[-1] = False  # a missing cell is never reformatted
@@ -283,7 +311,9 @@ def _clean_names(data: pd.DataFrame, recorder: _Recorder) -> None:
     keys = _objects(fold(v) if v else None for v in cleaned)
     data["name_key"] = pd.Series(keys[codes], index=data.index, dtype=object)
     for field in ("address", "commune", "proxy_name", "note"):
-        data[field] = map_distinct(data[field], lambda v: normalize_text(v) if _text_or_none(v) else None)
+        codes, uniques = _distinct(data, field, distincts)  # as `map_distinct`: the last stands for missing cells
+        texts = _objects(normalize_text(v) if _text_or_none(v) else None for v in uniques)
+        data[field] = pd.Series(texts[codes], index=data.index, dtype=object)
 
 
 def _commune_from_sheets(data: pd.DataFrame, recorder: _Recorder) -> None:
@@ -346,7 +376,11 @@ _RESTORED = ("id-leading-zero",)
 def _clean_id_cells(raws: np.ndarray, years: np.ndarray, provinces: frozenset[str]) -> list[np.ndarray]:
     """[values, kinds, problems, repairs] of `clean_id` for each (raw cell, birth year): text of ASCII digits
     alone, the usual cell, follows `clean_id`'s rules in bulk; anything else goes through `clean_id` itself."""
-    strings = pa.array(_objects(v if isinstance(v, str) else None for v in raws), type=pa.string())
+    kinds = np.fromiter(map(type, raws), dtype=object, count=len(raws))
+    if ((kinds == str) | (kinds == type(None))).all():  # noqa: E721 (element-wise) the usual column: text and None
+        strings = pa.array(raws, type=pa.string())
+    else:
+        strings = pa.array(_objects(v if isinstance(v, str) else None for v in raws), type=pa.string())
     plain = pc.fill_null(pc.match_substring_regex(strings, r"^\d+$"), False).to_numpy(zero_copy_only=False)
     digits = pc.if_else(pa.array(plain), strings, pa.scalar("000000", pa.string()))
     padded = pc.utf8_lpad(digits, 12, "0")
@@ -363,7 +397,9 @@ def _clean_id_cells(raws: np.ndarray, years: np.ndarray, provinces: frozenset[st
         pc.cast(pc.utf8_slice_codeunits(padded, a, b), pa.int64()).to_numpy() for a, b in ((3, 4), (4, 6))
     )
     id_year = 1900 + 100 * (century // 2) + decade
-    year = np.array([np.nan if y is None else y for y in years], dtype="float64")
+    year = np.full(len(years), np.nan)
+    known = np.not_equal(years, None)
+    year[known] = years[known].astype("float64")
     fits = np.isnan(year) | (id_year // 100 == np.floor_divide(year, 100))
     twelve, nine = length == 12, length == 9
     missing_digit = ~twelve & ~nine & zero_first & (length < 12)
@@ -435,7 +471,7 @@ def _clean_ids(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
         data["old_id"] = map_distinct(data["old_id"], lambda v: clean_old_id(str(v)) if v is not None else None)
 
 
-def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> None:
+def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder, distincts: Distincts) -> None:
     fraction = rules.amounts.fraction
     amount_codes, amount_raws = _factorize(data["amount"])
     amounts = [parse_amount(str(v) if v is not None else None, fraction) for v in amount_raws]
@@ -450,15 +486,15 @@ def _clean_payment(data: pd.DataFrame, rules: Rules, recorder: _Recorder) -> Non
     bank_bins = {b.short: b.bin for b in rules.banks}
     bank_names = {b.short: b.name for b in rules.banks}
     method_names = {m.code: m.name for m in rules.methods}
-    bank_codes, bank_raws = _factorize(data["bank"])
+    bank_codes, bank_raws = _distinct(data, "bank", distincts)
     shorts = _objects(banks.find(v) for v in bank_raws)
     data["bank_short"] = pd.Series(shorts[bank_codes], index=data.index, dtype=object)
     data["bank_bin"] = _objects(bank_bins.get(v) if v else None for v in shorts)[bank_codes]
     data["bank_name"] = _objects(bank_names.get(v) if v else None for v in shorts)[bank_codes]
-    method_codes, method_raws = _factorize(data["payment_method"])
+    method_codes, method_raws = _distinct(data, "payment_method", distincts)
     found_methods = _objects(methods.find(v) for v in method_raws)
     data["method_code"] = pd.Series(found_methods[method_codes], index=data.index, dtype=object)
-    category_codes, category_raws = _factorize(data["category"])
+    category_codes, category_raws = _distinct(data, "category", distincts)
     found_categories = _objects(categories.find(v) for v in category_raws)
     data["category_code"] = pd.Series(found_categories[category_codes], index=data.index, dtype=object)
 

@@ -17,6 +17,7 @@ from xml.etree import ElementTree
 
 import numpy as np
 import openpyxl
+import pandas as pd
 import python_calamine
 
 from asxh_cli.errors import InputError
@@ -253,7 +254,6 @@ def _infos(workbook: python_calamine.CalamineWorkbook) -> list[SheetInfo]:
 
 
 # Extent of the cells an .xlsx sheet really holds, found by scanning its XML before any grid is built.
-_ROW_REF = re.compile(rb'<row r="(\d{1,7})"')
 _WIDE_REF = re.compile(rb' r="([A-Z]{2,3})\d')
 _MERGE_REF = re.compile(rb'<mergeCell ref="([A-Z]{1,3})(\d{1,7})(?::([A-Z]{1,3})(\d{1,7}))?"')
 MAX_CELLS = 40_000_000  # cells present in one sheet; more is refused
@@ -301,16 +301,31 @@ _HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)
 
 def _tag_counts(data: bytes) -> tuple[int, int]:
     """How many `<row ` or `<row>`, and how many `<c ` or `<c>`, `data` holds (as bytes.count; one look at each '<')."""
-    view = np.frombuffer(data + b"\0" * 5, dtype=np.uint8)
+    rows, cells, _ = _scan_tags(data)
+    return rows, cells
+
+
+def _scan_tags(data: bytes) -> tuple[int, int, int]:
+    """`_tag_counts(data)` and the largest N of a `<row r="N"` (1 to 7 ASCII digits, then the quote; 0 if none):
+    each '<' looked at once, the bytes after it only where they may make a tag."""
+    view = np.frombuffer(data + b"\0" * 16, dtype=np.uint8)
     at = np.flatnonzero(view[: len(data)] == ord("<"))
-
-    def byte(offset: int, *wanted: bytes) -> np.ndarray:
-        found = view[at + offset]
-        return np.logical_or.reduce([found == ord(w) for w in wanted])
-
-    cells = byte(1, b"c") & byte(2, b" ", b">")
-    rows = byte(1, b"r") & byte(2, b"o") & byte(3, b"w") & byte(4, b" ", b">")
-    return int(np.count_nonzero(rows)), int(np.count_nonzero(cells))
+    after_c = view[at[view[at + 1] == ord("c")] + 2]
+    cells = int(np.count_nonzero((after_c == ord(" ")) | (after_c == ord(">"))))
+    row_at = at[view[at + 1] == ord("r")]
+    row_at = row_at[(view[row_at + 2] == ord("o")) & (view[row_at + 3] == ord("w"))]
+    after_row = view[row_at + 4]
+    rows = int(np.count_nonzero((after_row == ord(" ")) | (after_row == ord(">"))))
+    ref = row_at[after_row == ord(" ")]
+    ref = ref[(view[ref + 5] == ord("r")) & (view[ref + 6] == ord("=")) & (view[ref + 7] == ord('"'))]
+    digits = view[ref[:, None] + 8 + np.arange(8)].astype(np.int64) - ord("0")
+    is_digit = (digits >= 0) & (digits <= 9)
+    length = np.argmin(is_digit, axis=1)  # the first byte that is not a digit (0 when all 8 are)
+    closed = digits[np.arange(len(ref)), length] == ord('"') - ord("0")
+    digits, length = digits[closed & (length > 0)], length[closed & (length > 0)]
+    place = length[:, None] - 1 - np.arange(8)  # each digit's power of ten; negative past the number
+    numbers = (np.where(place >= 0, digits, 0) * 10 ** np.maximum(place, 0)).sum(axis=1)
+    return rows, cells, int(numbers.max(initial=0))
 
 
 def xlsx_extents(path: Path) -> dict[str, Extent]:
@@ -332,11 +347,8 @@ def xlsx_extents(path: Path) -> dict[str, Extent]:
                     data = tail + chunk
                     cut = data.rfind(b"<")
                     data, tail = data[:cut], data[cut:]
-                    found_rows, found_cells = _tag_counts(data)
-                    rows, cells = rows + found_rows, cells + found_cells
-                    found = _ROW_REF.findall(data)
-                    if found:
-                        max_row = max(max_row, *map(int, found))
+                    found_rows, found_cells, last_row = _scan_tags(data)
+                    rows, cells, max_row = rows + found_rows, cells + found_cells, max(max_row, last_row)
                     columns.update(_WIDE_REF.findall(data))
                     if b'hidden="' in data:
                         hidden.update(int(r) for r in _HIDDEN_ROW.findall(data))
@@ -371,13 +383,20 @@ def _text_cells(values: list[list[object]]) -> tuple[np.ndarray, np.ndarray]:
     Worked out per kind of value over the whole sheet at once: numbers with numpy, dates and the rest once per
     distinct value; trailing empty rows are left out, and columns empty in every row.
     """
-    width = max(map(len, values), default=0)
-    if not set(map(len, values)) <= {width}:
+    sizes = set(map(len, values))
+    width = max(sizes, default=0)
+    if not sizes <= {width}:
         values = [row + [""] * (width - len(row)) for row in values]
     flat = np.fromiter(chain.from_iterable(values), dtype=object, count=len(values) * width)
-    kinds = np.fromiter(map(type, chain.from_iterable(values)), dtype=object, count=flat.size)
-    is_str, is_float = np.equal(kinds, str), np.equal(kinds, float)
-    empty = np.equal(kinds, type(None))
+    is_str, is_float, empty = (np.zeros((len(values), width), dtype=bool) for _ in range(3))
+    for column, cells in enumerate(flat.reshape(len(values), width).T):
+        if pd.api.types.infer_dtype(cells, skipna=False) == "string":  # a column of text alone: the usual one
+            is_str[:, column] = True
+            continue
+        kinds = np.fromiter(map(type, cells), dtype=object, count=len(cells))
+        is_str[:, column], is_float[:, column] = np.equal(kinds, str), np.equal(kinds, float)
+        empty[:, column] = np.equal(kinds, type(None))
+    is_str, is_float, empty = is_str.reshape(-1), is_float.reshape(-1), empty.reshape(-1)
     blank = np.flatnonzero(flat == "")  # only a str equals ""
     empty[blank] = True
     flat[blank] = None

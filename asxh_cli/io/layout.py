@@ -15,6 +15,8 @@ from itertools import pairwise
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from asxh_cli.errors import InputError
 from asxh_cli.io.grid import Cell, SheetGrid, row_of
@@ -356,6 +358,22 @@ def _holds(values: np.ndarray, test: Callable[[str], object], repeated: bool = T
     return out
 
 
+def _holds_id(values: np.ndarray, test: Callable[[str], object]) -> np.ndarray:
+    """`_holds(_stripped(values), test, repeated=False)` for an ID test (`_is_id`, `_ID.match`): a cell of plain
+    ASCII digits is an ID when 9 to 18 digits long (what both tests say of it), decided in Arrow for the whole
+    column; the other cells go through `test`."""
+    kinds = np.fromiter(map(type, values), dtype=object, count=len(values))
+    if not ((kinds == str) | (kinds == type(None))).all():  # noqa: E721 (element-wise)
+        return _holds(_stripped(values), test, repeated=False)
+    strings = pa.array(values, type=pa.string())
+    plain = pc.fill_null(pc.match_substring_regex(strings, r"^[0-9]+$"), False).to_numpy(zero_copy_only=False)
+    length = pc.fill_null(pc.utf8_length(strings), 0).to_numpy(zero_copy_only=False)
+    out = plain & (length >= 9) & (length <= 18)
+    rest = np.flatnonzero(~plain)
+    out[rest] = _holds(_stripped(values[rest]), test, repeated=False)
+    return out
+
+
 _GROUP_NUMBER = re.compile(r"^(?:[IVXLC]+|[A-Za-z])[.)]?$")  # I, II, A, b) in the STT column number a group
 
 
@@ -450,16 +468,15 @@ class _Classifier:
         """Which rows from `first` on `classify` takes as people at once, whatever the rows before them: worked out
         per column and per distinct value. The other rows are left to `classify`, in order."""
 
-        def holds(
-            indexes: list[int], test: Callable[[str], object], rows: np.ndarray, repeated: bool = True
-        ) -> np.ndarray:
+        def holds(indexes: list[int], test: Callable[[str], object], rows: np.ndarray, ids: bool = False) -> np.ndarray:
             found = np.zeros(len(rows), dtype=bool)
             for index in indexes:
-                found |= _holds(_stripped(sheet.column(index, rows)), test, repeated)
+                cells = sheet.column(index, rows)
+                found |= _holds_id(cells, test) if ids else _holds(_stripped(cells), test)
             return found
 
         everyone = np.arange(first, max(len(sheet.cells), first))
-        people = holds(self.ids, _is_id, everyone, False) | holds(self.old_ids, _ID.match, everyone, False)
+        people = holds(self.ids, _is_id, everyone, True) | holds(self.old_ids, _ID.match, everyone, True)
         rest = everyone[~people]  # only rows without an ID need their name and other data looked at
         rest = rest[
             holds(self.births, _DATE.match, rest)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from asxh_cli.errors import InputError
+from asxh_cli.frames import paused_gc
 from asxh_cli.io.grid import (
     ENCRYPTED,
     EXCEL_SUFFIXES,
@@ -189,10 +190,11 @@ def read_beneficiaries(
     for path in paths:
         if on_file is not None:
             on_file(Path(path))
-        found = read_one(Path(path), rules, sheet, overrides, encoding)
+        with paused_gc():  # a sheet's cells are many small objects, all kept: a collection would find nothing
+            found = read_one(Path(path), rules, sheet, overrides, encoding)
         for table in found.tables:  # a row's key names the input path as given: two a.xlsx in two folders stay apart
             table.file = str(path)
-            table.data["source_file"] = table.file
+            table.data["source_file"] = pd.Series(table.file, index=table.data.index, dtype=object)  # as every cell
             table.skipped_list = [replace(row, file=table.file) for row in table.skipped_list]
         result.tables.extend(found.tables)
         result.skipped_sheets.extend(found.skipped)
