@@ -10,7 +10,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import openpyxl
 import pandas as pd
 
 from asxh_cli.clean import CleanResult, clean_beneficiaries, column_names
@@ -302,6 +301,8 @@ def run_export(
 
 def people_in(path: Path) -> int:
     """People rows of a written list workbook: rows of every sheet whose first cell is a running number."""
+    import openpyxl  # here: `asxh match` never needs it, and it costs start-up time
+
     book = openpyxl.load_workbook(path, read_only=True)
     try:
         return sum(
@@ -371,6 +372,8 @@ def run_diff(
     problems = check_accounting(diff)
     if problems:
         raise AsxhError("diff.accounting", detail="; ".join(problems))
+    import openpyxl  # here: `asxh match` never needs it, and it costs start-up time
+
     with OutputUnit.for_file(output, "diff", inputs) as unit:
         write_diff_workbook(diff, unit.path(), str(previous), str(current))
         unit.check(unit.path(), lambda p: openpyxl.load_workbook(p, read_only=True).sheetnames == list(DIFF_SHEETS))

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import openpyxl
 import pandas as pd
 
 from asxh_cli.contract import Result, Status
@@ -53,6 +52,8 @@ def _headers(template: PayoutTemplate) -> dict[str, str]:
 
 
 def _read_workbook(path: Path, headers: dict[str, str], method: str | None) -> list[dict[str, object]]:
+    import openpyxl  # here: `asxh match` imports this module but never reads a payout workbook
+
     try:
         book = openpyxl.load_workbook(path, read_only=True)
     except Exception as exc:  # openpyxl raises several unrelated types for damaged files

@@ -16,7 +16,6 @@ from pathlib import Path
 from xml.etree import ElementTree
 
 import numpy as np
-import openpyxl
 import pandas as pd
 import python_calamine
 
@@ -362,6 +361,8 @@ def xlsx_extents(path: Path) -> dict[str, Extent]:
 
 def _stream_rows(path: Path, sheet: str) -> list[list[Cell]]:
     """A sparse sheet read row by row (openpyxl streaming): memory grows with the cells present, not the area."""
+    import openpyxl  # here: only sparse sheets need it, and it costs start-up time
+
     book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     try:
         worksheet = book[sheet]
