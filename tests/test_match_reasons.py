@@ -43,3 +43,26 @@ def test_reasons_by_distinct_evidence_equal_each_row_written_alone(best, clause)
         for text, share in zip(alone, percent, strict=True)
     ]
     assert _reasons(best, clauses).tolist() == expected
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([0, 1, 2, 65_535, 65_536, 70_000]),
+            st.sampled_from([0.0, 0.25, 0.5, 1.0, 1e-300, 0.3333333333333333]),
+            st.integers(0, 1000).map(lambda t: round(t / 10, 1)),
+        ),
+        max_size=40,
+    )
+)
+def test_candidates_best_first_in_the_order_of_lexsort(pairs):
+    """Rows (some above 65,535: both 16-bit digits), ties in probability and similarity, pair order kept."""
+    from asxh_cli.match.engine import _best_first
+
+    b = np.sort(np.array([row for row, _, _ in pairs], dtype=np.int64))
+    p = np.array([prob for _, prob, _ in pairs], dtype=np.float64)
+    similarity = np.array([sim for _, _, sim in pairs], dtype=np.float64)
+    assert _best_first(b, p, similarity).tolist() == np.lexsort((-similarity, -p, b)).tolist()
+    off_grid = similarity + 0.01  # not tenths: the plain lexsort
+    assert _best_first(b, p, off_grid).tolist() == np.lexsort((-off_grid, -p, b)).tolist()

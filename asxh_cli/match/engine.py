@@ -289,12 +289,33 @@ def _routes(best: pd.DataFrame) -> np.ndarray:
 def _ranked(compared: pd.DataFrame, keep: int) -> pd.DataFrame:
     """The `keep` best candidates of each row, best first (probability, then name similarity), with their rank."""
     b = compared["b"].to_numpy()
-    order = np.lexsort((-compared["name_similarity"].to_numpy(), -compared["p"].to_numpy(), b))
+    order = _best_first(b, compared["p"].to_numpy(), compared["name_similarity"].to_numpy())
     b = b[order]
     starts = np.flatnonzero(np.r_[True, b[1:] != b[:-1]])
     rank = np.arange(len(b)) - np.repeat(starts, np.diff(np.r_[starts, len(b)]))
     ranked = compared.iloc[order[rank < keep]]
     return ranked.assign(rank=rank[rank < keep])
+
+
+def _best_first(b: np.ndarray, p: np.ndarray, similarity: np.ndarray) -> np.ndarray:
+    """`np.lexsort((-similarity, -p, b))`: by row, then probability and name similarity, highest first, ties in
+    pair order. Similarities (0–100, one decimal) and rows are sorted by numpy's radix sort for 16-bit keys, so only
+    the probabilities need a comparison sort (half the time of lexsort on millions of pairs)."""
+    tenths = np.rint(similarity * 10)
+    radix_fits = len(b) == 0 or (
+        np.array_equal(tenths / 10, similarity)
+        and tenths.min() >= 0
+        and tenths.max() <= 1000
+        and b.min() >= 0
+        and b.max() < 2**32
+    )
+    if not radix_fits:
+        return np.lexsort((-similarity, -p, b))
+    order = np.argsort((1000 - tenths).astype(np.uint16), kind="stable")
+    order = order[np.argsort(-p[order], kind="stable")]
+    for part in (b & 0xFFFF, b >> 16):  # rows in two 16-bit digits, low first
+        order = order[np.argsort(part.astype(np.uint16)[order], kind="stable")]
+    return order
 
 
 def match_pairs(
