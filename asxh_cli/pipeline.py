@@ -217,11 +217,17 @@ def write_match(run: MatchRun, outdir: Path, inputs: Sequence[Path]) -> Outputs:
     with OutputUnit(outdir, "match", inputs, protect=holds_decisions) as unit:
         csv, xlsx = unit.path(CSV_NAME), unit.path(XLSX_NAME)
         with ThreadPoolExecutor(max_workers=1) as pool:
-            csv_read_back = pool.submit(lambda: (write_result_csv(run.table, csv), csv_rows(csv))[1])
+            csv_read_back = pool.submit(_write_csv_and_count, run.table, csv)
             write_result_workbook(run.table, run.cleaned.data, run.result, run.register.people, xlsx, run.skipped)
             rows_read_back = csv_read_back.result()
         unit.check(csv, lambda _path: rows_read_back == len(run.table))
     return Outputs.of(unit)
+
+
+def _write_csv_and_count(table: pd.DataFrame, path: Path) -> int:
+    """Write the contract CSV, then count its records back (on the writer's own thread)."""
+    write_result_csv(table, path)
+    return csv_rows(path)
 
 
 def match_counts(run: MatchRun) -> dict[str, object]:

@@ -236,10 +236,11 @@ def _register_csv(path: Path, rules: Rules, encoding: str | None) -> pd.DataFram
     delimiter = max(",;\t|", key=lambda d: lines[header_at].count(d)) if lines else ","
     options = {"skiprows": header_at, "dtype": str, "sep": delimiter, "keep_default_na": False}
     names = next(csv.reader([lines[header_at]], delimiter=delimiter)) if lines else []
+    utf8 = used.startswith("utf-8") or used == "ascii"
     try:
-        if (used.startswith("utf-8") or used == "ascii") and names and len(set(names)) == len(names):
+        if utf8 and names and len(set(names)) == len(names):
             return _utf8_csv(path, header_at, delimiter, names)
-        if used.startswith("utf-8") or used == "ascii":
+        if utf8:  # repeated header names: pandas tells them apart
             return pd.read_csv(path, encoding="utf-8-sig", engine="pyarrow", **options)
         return pd.read_csv(io.StringIO(path.read_bytes().decode(used)), **options)
     except (ValueError, pd.errors.ParserError, UnicodeDecodeError) as exc:

@@ -251,13 +251,7 @@ def _merge(
 
 def _coded(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Both sides' blocking keys as shared integer codes (-1 = unknown); birth parts are their own codes."""
-    left = pd.DataFrame({"b": ben["b"].to_numpy()})
-    keep = all(sides.stable(c) for c in CODED)  # the same register codes for every part: made once
-    right = sides.register_arrays.get("coded") if keep else None
-    if right is None:
-        right = _register_frame(reg, sides)
-        if keep:
-            sides.register_arrays["coded"] = right
+    left, right = pd.DataFrame({"b": ben["b"].to_numpy()}), _register_frame(reg, sides)
     for column in CODED:
         left[column] = sides.codes(column, keep_empty=True)[0]
     for column in ("birth_year", "birth_month", "birth_day"):
@@ -272,8 +266,7 @@ def register_arrays(reg: pd.DataFrame) -> dict:
     block codes, categories): made ahead, on the other core while the lists are read, and passed to
     `match_beneficiaries`."""
     sides = Sides(pd.DataFrame(), reg)
-    if all(sides.stable(c) for c in CODED):
-        sides.register_arrays["coded"] = _register_frame(reg, sides)
+    _register_frame(reg, sides)
     for column in ("canon_key", "given", "pair_key", "given_accented", "province_key"):
         if sides.stable(column):
             sides.codes(column)
@@ -291,9 +284,15 @@ def _sorted_ids(reg: pd.DataFrame, sides: Sides, column: str) -> _Sorted:
 
 
 def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:
+    """The register's blocking codes, one column per blocking column; kept with the register's arrays when they
+    are its own codes (the same whatever list is matched), so that they are made once."""
+    if "coded" in sides.register_arrays:
+        return sides.register_arrays["coded"]
     right = pd.DataFrame({"r": np.arange(len(reg))})
     for column in (*CODED, "birth_year", "birth_month", "birth_day"):
         right[column] = _register_codes(reg, sides, column)
+    if all(sides.stable(c) for c in CODED):
+        sides.register_arrays["coded"] = right
     return right
 
 

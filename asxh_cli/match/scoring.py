@@ -80,35 +80,43 @@ class Sides:
 
     def id_ends(self, column: str, width: int, side: str, rows: np.ndarray) -> tuple[np.ndarray, ...]:
         """At `rows`: (first `width` digits, last `width` digits) of an ID column as integers (-1 when the ID is
-        missing or shorter), whether the value is not all digits, whether it is present at all. A side longer
-        than `rows` (a register of millions) is read at those rows only; a shorter one once, whole."""
-        frame, store = self._side(side)
-        if len(frame) > len(rows):
-            number, length, exact, present = _id_numbers(frame[column], self.numbers(side, column), rows)
-        else:
-            if (column, "numbers") not in store:
-                store[(column, "numbers")] = _id_numbers(frame[column], self.numbers(side, column))
-            number, length, exact, present = (values[rows] for values in store[(column, "numbers")])  # type: ignore[attr-defined]
+        missing or shorter), whether the value is not all digits, whether it is present at all."""
+        frame = self._side(side)[0]
+        number, length, exact, present = self._at_rows(
+            side,
+            (column, "numbers"),
+            lambda at: _id_numbers(frame[column], self.numbers(side, column), at),
+            rows,
+        )
         whole = exact & (length >= width)
         head = np.where(whole, number // 10 ** np.clip(length - width, 0, None), -1)
         tail = np.where(whole, number % 10**width, -1)
         return head, tail, present & ~exact, present
 
     def array(self, side: str, column: str, kind: str, rows: np.ndarray) -> np.ndarray:
-        """A column at `rows` as float64 (NaN where missing) or bool (False where missing); a side longer than
-        `rows` (a register of millions) is converted at those rows only, a shorter one once, whole."""
-        frame, store = self._side(side)
+        """A column at `rows` as float64 (NaN where missing) or bool (False where missing)."""
+        frame = self._side(side)[0]
 
-        def converted(values: pd.Series | pd.api.extensions.ExtensionArray) -> np.ndarray:
+        def converted(at: np.ndarray | None) -> np.ndarray:
+            values = frame[column] if at is None else frame[column].array.take(at)
             if kind == "float":
                 return values.to_numpy(dtype="float64", na_value=np.nan)
             return values.to_numpy(dtype=bool, na_value=False)
 
+        return self._at_rows(side, (column, kind), converted, rows)  # type: ignore[return-value]
+
+    def _at_rows(
+        self, side: str, key: tuple, convert: Callable[[np.ndarray | None], object], rows: np.ndarray
+    ) -> np.ndarray | tuple[np.ndarray, ...]:
+        """`convert(rows)` for a side longer than `rows` (a register of millions: only those rows are read);
+        for a shorter one, `convert(None)` once for the whole side, kept, then taken at `rows`."""
+        frame, store = self._side(side)
         if len(frame) > len(rows):
-            return converted(frame[column].array.take(rows))
-        if (column, kind) not in store:
-            store[(column, kind)] = converted(frame[column])
-        return store[(column, kind)][rows]  # type: ignore[index]
+            return convert(rows)  # type: ignore[return-value]
+        if key not in store:
+            store[key] = convert(None)
+        whole = store[key]
+        return tuple(values[rows] for values in whole) if isinstance(whole, tuple) else whole[rows]  # type: ignore[index]
 
     def _side(self, side: str) -> tuple[pd.DataFrame, dict[tuple, object]]:
         return (self.ben if side == "ben" else self.reg), self._side_arrays[side]
