@@ -21,6 +21,8 @@ import pandas as pd
 from asxh_cli.contract import Result
 from asxh_cli.match.candidates import Blocks, candidate_pairs
 from asxh_cli.match.features import add_shared_keys, address_keys, listed_id_digits, unpadded_id
+from asxh_cli.match.radix import LIMIT as RADIX_LIMIT
+from asxh_cli.match.radix import radix_order
 from asxh_cli.match.register import Register, given_accented, name_parts
 from asxh_cli.match.scoring import ABSENT, ADDRESS, BIRTH, ID, NAME, Sides, compare_pairs, gather
 from asxh_cli.match.weights import (
@@ -307,15 +309,13 @@ def _best_first(b: np.ndarray, p: np.ndarray, similarity: np.ndarray) -> np.ndar
         and tenths.min() >= 0
         and tenths.max() <= 1000
         and b.min() >= 0
-        and b.max() < 2**32
+        and b.max() < RADIX_LIMIT
     )
     if not radix_fits:
         return np.lexsort((-similarity, -p, b))
     order = np.argsort((1000 - tenths).astype(np.uint16), kind="stable")
     order = order[np.argsort(-p[order], kind="stable")]
-    for part in (b & 0xFFFF, b >> 16):  # rows in two 16-bit digits, low first
-        order = order[np.argsort(part.astype(np.uint16)[order], kind="stable")]
-    return order
+    return radix_order(b, order)
 
 
 def match_pairs(
