@@ -21,6 +21,7 @@ from asxh_cli.errors import AsxhError, ExitCode, OutputError
 from asxh_cli.failures import explain_failure, new_run
 from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.writer import refuse_inputs
+from asxh_cli.memory import keep_freed_memory
 from asxh_cli.messages import msg, pick
 from asxh_cli.rules import load_rules
 
@@ -1175,4 +1176,5 @@ def register_prepare(
 
 def main() -> None:
     """Console-script entry point."""
+    keep_freed_memory()
     app(prog_name="asxh")

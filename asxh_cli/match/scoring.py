@@ -354,19 +354,27 @@ def compare_pairs(
     """One row per pair: b, r, the level of each signal and the folded-name similarity; pass the same `sides`
     to several calls on the same frames to convert their columns once."""
     sides = sides or Sides(ben, reg)
-    with ThreadPoolExecutor(max_workers=1) as pool:  # IDs beside names: both mostly outside the interpreter
-        ids = pool.submit(id_levels, sides, b, r)
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the other signals beside names: mostly outside the interpreter
+        others = {
+            signal: pool.submit(levels, sides, b, r)
+            for signal, levels in (
+                ("id", id_levels),
+                ("birth", birth_levels),
+                ("sex", sex_levels),
+                ("address", address_levels),
+            )
+        }
         name, similarity = name_levels(sides, b, r, rules)
-        id_level = ids.result()
+        level = {signal: done.result() for signal, done in others.items()}
     return pd.DataFrame(
         {
             "b": b,
             "r": r,
-            "l_id": id_level,
+            "l_id": level["id"],
             "l_name": name,
-            "l_birth": birth_levels(sides, b, r),
-            "l_sex": sex_levels(sides, b, r),
-            "l_address": address_levels(sides, b, r),
+            "l_birth": level["birth"],
+            "l_sex": level["sex"],
+            "l_address": level["address"],
             "name_similarity": similarity,
         }
     )
