@@ -130,8 +130,9 @@ def _has_control(values: pd.Series) -> bool:
     except TypeError:
         try:
             text = "".join(cells[~pd.isna(cells)])
-        except TypeError:  # not only text: search the distinct values as text
-            text = "".join(map(str, values.dropna().unique()))
+        except TypeError:  # not only text: search the distinct values as text (numpy's str() of a numpy text
+            # drops its trailing NULs, and a numpy text counts as the same value as the plain text it holds)
+            text = "".join(v if isinstance(v, str) else str(v) for v in values.dropna().unique())
     return not text.isprintable() and bool(_CONTROL.search(text))  # control characters are never printable
 
 
