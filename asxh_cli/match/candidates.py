@@ -4,7 +4,7 @@
   two neighbours swapped; a digit dropped or added), as integer keys against the register ID or old CMND;
 - family + given name with the birth year and the month or the day (all namesakes of the year when either
   side knows only the year), or with day and month (a wrong year);
-- the full birth date (or day and month swapped) with the family or the given name (a typo in the other);
+- the full birth date with the family or the given name (a typo in the other);
 - the birth year with the commune and the thôn/tổ or the given name (name typos, year-only dates);
   without a birth year, the commune with family and given name;
 - for rows still without a same-name or same-ID candidate: birth year, sex and the initials of the name
@@ -288,8 +288,6 @@ def _coded(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides) -> tuple[pd.DataF
         left[column] = sides.codes(column, keep_empty=True)[0]
     for column in ("birth_year", "birth_month", "birth_day"):
         left[column] = ben[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
-    _, _, dates = sides.codes("birth_date", keep_empty=True)
-    left["birth_swapped"] = pd.Index(dates).get_indexer(ben["birth_swapped"].astype(object).to_numpy())
     return left, right
 
 
@@ -401,11 +399,8 @@ def candidate_pairs(
         (full, right, ["family", "given", "birth_month", "birth_day"]),
     ]
     other_specs = [
-        *(
-            (full.assign(birth_date=full[date]), right, ["birth_date", name])
-            for date in ("birth_date", "birth_swapped")
-            for name in ("family", "given")
-        ),
+        (full, right, ["birth_date", "family"]),
+        (full, right, ["birth_date", "given"]),
         (left, right, ["birth_year", "commune_key", "locality"], "sex"),
         (left, right, ["birth_year", "commune_key", "given"], "sex"),
         (no_year, right, ["commune_key", "family", "given"], "sex"),

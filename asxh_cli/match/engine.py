@@ -99,10 +99,6 @@ def beneficiary_features(data: pd.DataFrame, rules: Rules) -> pd.DataFrame:
         features[column] = data[column].astype("Int64").to_numpy()
     features["birth_date"] = data["birth_date"].to_numpy(dtype=object)
     features["birth_precision"] = data["birth_precision"].to_numpy(dtype=object)
-    day, month, year = features["birth_day"], features["birth_month"], features["birth_year"]
-    swappable = (features["birth_precision"] == "day") & (day <= 12) & (day != month)
-    swapped = year.astype(str).str.zfill(4) + "-" + day.astype(str).str.zfill(2) + "-" + month.astype(str).str.zfill(2)
-    features["birth_swapped"] = swapped.where(swappable.fillna(False), None).astype(object)
     features["sex"] = data["sex"].to_numpy(dtype=object)
     empty = pd.Series([None] * len(data), index=data.index, dtype=object)
     address = address_keys(data.get("address", empty).astype(object), data.get("commune", empty).astype(object))
@@ -147,10 +143,16 @@ def _reasons(best: pd.DataFrame, clauses: pd.Series) -> pd.Series:
         combination = pd.factorize(combination * len(distinct) + codes)[0]
     first = np.unique(combination, return_index=True)[1]
     text = _signal_text(best.iloc[first]).to_numpy(dtype=object)[np.searchsorted(combination[first], combination)]
-    text = pd.Series(text, index=best.index, dtype=object)
-    text = text.where(clauses == "", text + "; " + clauses)
-    percent = (100 * best["p"]).round(1).astype(str)
-    return text + pick("; khả năng đúng người ", "; match probability ") + percent + " %"
+    percent = (100 * best["p"]).round(1).astype(str).to_numpy(dtype=object)
+    label = pick("; khả năng đúng người ", "; match probability ")
+    return pd.Series(
+        [
+            f"{signals}; {clause}{label}{p} %" if clause else f"{signals}{label}{p} %"
+            for signals, clause, p in zip(text, clauses.to_numpy(dtype=object), percent, strict=True)
+        ],
+        index=best.index,
+        dtype=object,
+    )
 
 
 def _signal_text(best: pd.DataFrame) -> pd.Series:
