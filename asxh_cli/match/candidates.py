@@ -101,14 +101,17 @@ def _id_index(numbers: np.ndarray, order: np.ndarray | None = None) -> _Sorted:
     if order is not None and len(order) == len(numbers):
         rows = order[: int(known.sum())]
         keys = numbers[rows]
-        if (
-            known[rows].all()
-            and (keys[1:] >= keys[:-1]).all()
-            and np.bincount(rows, minlength=len(numbers)).max(initial=0) <= 1
-        ):
+        if known[rows].all() and (keys[1:] >= keys[:-1]).all() and _distinct(rows, len(numbers)):
             return _Sorted.presorted(keys.astype(np.int64), rows)
     rows = np.flatnonzero(known)
     return _Sorted(numbers[rows].astype(np.int64), rows)
+
+
+def _distinct(rows: np.ndarray, size: int) -> bool:
+    """Whether no row number (below `size`) appears twice."""
+    seen = np.zeros(size, dtype=bool)
+    seen[rows] = True
+    return int(seen.sum()) == len(rows)
 
 
 def _found(index: _Sorted, owners: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
@@ -318,9 +321,10 @@ def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:
     are its own codes (the same whatever list is matched), so that they are made once."""
     if "coded" in sides.register_arrays:
         return sides.register_arrays["coded"]
-    right = pd.DataFrame({"r": np.arange(len(reg))})
-    for column in (*CODED, "birth_year", "birth_month", "birth_day"):
-        right[column] = _register_codes(reg, sides, column)
+    columns = {
+        column: _register_codes(reg, sides, column) for column in (*CODED, "birth_year", "birth_month", "birth_day")
+    }
+    right = pd.DataFrame({"r": np.arange(len(reg)), **columns}, copy=False)  # millions of rows: no copy
     if all(sides.stable(c) for c in CODED):
         sides.register_arrays["coded"] = right
     return right
@@ -328,7 +332,7 @@ def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:
 
 def _register_codes(reg: pd.DataFrame, sides: Sides, column: str) -> np.ndarray:
     if column in ("birth_year", "birth_month", "birth_day"):
-        return reg[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
+        return reg[column].to_numpy(dtype=np.int64, na_value=-1)
     return sides.codes(column, keep_empty=True)[1]
 
 
