@@ -98,3 +98,25 @@ def test_a_stored_id_order_sorts_alike_and_a_wrong_one_is_not_trusted(ids):
     assert sorted(zip(stored.keys, stored.rows, strict=True)) == sorted(zip(plain.keys, plain.rows, strict=True))
     wrong = _id_index(numbers, np.zeros(len(ids), dtype=np.int32))  # every row the first: not an order
     assert sorted(zip(wrong.keys, wrong.rows, strict=True)) == sorted(zip(plain.keys, plain.rows, strict=True))
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.one_of(st.just(np.nan), st.integers(0, 2**40).map(float)), max_size=60),
+    st.lists(st.integers(0, 2**40), max_size=60),
+    st.data(),
+)
+def test_id_flags_never_rule_out_a_register_id(register_ids, others, data):
+    """The hashed flags may let an absent key through, never keep a present one out: lookups find exactly the
+    rows a plain comparison finds."""
+    from asxh_cli.match.candidates import _found, _id_index
+
+    numbers = np.array(register_ids, dtype="float64")
+    index = _id_index(numbers)
+    present = [int(n) for n in register_ids if n == n]
+    keys = np.array(others + data.draw(st.lists(st.sampled_from(present), max_size=20)) if present else others)
+    keys = keys.astype(np.int64)
+    assert index.may_hold(index.keys).all()
+    found = _found(index, np.arange(len(keys)), keys)
+    expected = sorted((b, r) for b, key in enumerate(keys) for r, n in enumerate(register_ids) if n == key)
+    assert sorted(zip(found["b"].tolist(), found["r"].tolist(), strict=True)) == expected

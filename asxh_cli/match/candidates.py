@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import Self
 
 import numpy as np
 import pandas as pd
@@ -70,7 +71,7 @@ class _Sorted:
         self.keys, self.rows = keys[order], rows[order]
 
     @classmethod
-    def presorted(cls, keys: np.ndarray, rows: np.ndarray) -> _Sorted:
+    def presorted(cls, keys: np.ndarray, rows: np.ndarray) -> Self:
         """Keys already in order (checked by the caller), with their rows."""
         made = cls.__new__(cls)
         made.keys, made.rows = keys, rows
@@ -80,6 +81,24 @@ class _Sorted:
         """(first position, count) of the register rows holding each key."""
         first = np.searchsorted(self.keys, keys, side="left")
         return first, np.searchsorted(self.keys, keys, side="right") - first
+
+
+class _IdIndex(_Sorted):
+    """Register IDs sorted, with hashed flags of them (a bit per slot, about 8 slots per ID): most of the
+    millions of keys one typing slip from the listed IDs are absent, and the flags rule them out without a
+    binary search."""
+
+    def flag(self) -> Self:
+        self.bits = int(np.clip(np.ceil(np.log2(max(1, len(self.keys)) * 8)), *FLAG_BITS))
+        table = np.zeros(1 << self.bits, dtype=bool)
+        table[_slots(self.keys, self.bits)] = True
+        self.flags = np.packbits(table, bitorder="little")
+        return self
+
+    def may_hold(self, keys: np.ndarray) -> np.ndarray:
+        """False where `keys` surely holds no register ID; True where it may."""
+        slots = _slots(keys, self.bits)
+        return (self.flags[slots >> 3] >> (slots & 7).astype(np.uint8) & 1).astype(bool)
 
 
 def _gathered(owners: np.ndarray, first: np.ndarray, counts: np.ndarray, rows: np.ndarray) -> pd.DataFrame:
@@ -94,7 +113,7 @@ def id_order(values: pd.Series) -> np.ndarray:
     return np.argsort(as_numbers(values), kind="stable").astype(np.int32)
 
 
-def _id_index(numbers: np.ndarray, order: np.ndarray | None = None) -> _Sorted:
+def _id_index(numbers: np.ndarray, order: np.ndarray | None = None) -> _IdIndex:
     """Register ID numbers (NaN: no ID) sorted for looking up many listed keys, exact or one slip away; `order`
     (from `id_order`) is used when it is exactly that sort of these numbers."""
     known = ~np.isnan(numbers)
@@ -102,9 +121,9 @@ def _id_index(numbers: np.ndarray, order: np.ndarray | None = None) -> _Sorted:
         rows = order[: int(known.sum())]
         keys = numbers[rows]
         if known[rows].all() and (keys[1:] >= keys[:-1]).all() and _distinct(rows, len(numbers)):
-            return _Sorted.presorted(keys.astype(np.int64), rows)
+            return _IdIndex.presorted(keys.astype(np.int64), rows).flag()
     rows = np.flatnonzero(known)
-    return _Sorted(numbers[rows].astype(np.int64), rows)
+    return _IdIndex(numbers[rows].astype(np.int64), rows).flag()
 
 
 def _distinct(rows: np.ndarray, size: int) -> bool:
@@ -114,11 +133,12 @@ def _distinct(rows: np.ndarray, size: int) -> bool:
     return int(seen.sum()) == len(rows)
 
 
-def _found(index: _Sorted, owners: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
-    return _gathered(owners, *index.blocks(keys), index.rows)
+def _found(index: _IdIndex, owners: np.ndarray, keys: np.ndarray) -> pd.DataFrame:
+    maybe = index.may_hold(keys)
+    return _gathered(owners[maybe], *index.blocks(keys[maybe]), index.rows)
 
 
-def _id_pairs(ben: pd.DataFrame, register: _Sorted, lengths: tuple[int, ...], target: int) -> pd.DataFrame:
+def _id_pairs(ben: pd.DataFrame, register: _IdIndex, lengths: tuple[int, ...], target: int) -> pd.DataFrame:
     """(b, r) where the listed ID equals a register key (exact first; one slip for rows without an exact hit)."""
     alternative = ben.loc[ben["id_alt"].notna(), ["b", "id_alt"]].rename(columns={"id_alt": "id_digits"})
     listed = pd.concat([ben.loc[ben["id_digits"].notna(), ["b", "id_digits"]], alternative], ignore_index=True)
@@ -146,6 +166,7 @@ def _shifted_keys(frame: pd.DataFrame, on: list[str], radix: list[int]) -> np.nd
     return key
 
 
+FLAG_BITS = (12, 27)  # the register IDs' flags: 512 bytes to 16 MB
 HASH_BITS = (12, 26)  # the smallest and largest filter table: 4 KB to 64 MB of flags
 HASH_ROOM = 32  # table slots per wanted key: about 1 register row in 32 passes the filter by chance
 
@@ -309,7 +330,7 @@ def register_arrays(reg: pd.DataFrame) -> dict:
     return sides.register_arrays
 
 
-def _sorted_ids(reg: pd.DataFrame, sides: Sides, column: str) -> _Sorted:
+def _sorted_ids(reg: pd.DataFrame, sides: Sides, column: str) -> _IdIndex:
     if ("sorted", column) not in sides.register_arrays:
         order = reg[f"{column}_order"].to_numpy() if f"{column}_order" in reg.columns else None
         sides.register_arrays[("sorted", column)] = _id_index(sides.numbers("reg", column), order)
