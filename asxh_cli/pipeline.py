@@ -27,7 +27,7 @@ from asxh_cli.io.output import OutputUnit
 from asxh_cli.io.reader import ReadResult, read_beneficiaries, refuse_repeated
 from asxh_cli.io.writer import csv_rows, refuse_inputs
 from asxh_cli.match.candidates import register_arrays
-from asxh_cli.match.engine import MatchResult, match_beneficiaries
+from asxh_cli.match.engine import MatchResult, beneficiary_features, match_beneficiaries
 from asxh_cli.match.register import Register
 from asxh_cli.match.register_cache import PreparedRegister, prepared_register
 from asxh_cli.match.review import apply_decisions, read_decisions
@@ -152,11 +152,12 @@ def run_match(
     read = read_lists(files, rules, options)
     step("clean")
     cleaned = clean_beneficiaries(read.data, rules, column_names(read.tables))
+    features = beneficiary_features(cleaned.data, rules)  # while the register may still be on its way
     step("register")
     prepared, arrays = pending.result()
     register = prepared.register
     step("match")
-    result = match_beneficiaries(cleaned.data, register, rules, arrays=arrays)
+    result = match_beneficiaries(cleaned.data, register, rules, arrays=arrays, features=features)
     problems: list[str] = []
     if review is not None:
         result, problems = apply_decisions(result, cleaned.data, register.people, review, rules)

@@ -408,15 +408,17 @@ def match_beneficiaries(
     progress: Callable[[str], None] | None = None,
     part_rows: int = PART_ROWS,
     arrays: dict | None = None,
+    features: pd.DataFrame | None = None,
 ) -> MatchResult:
     """Match every cleaned row (from `clean_beneficiaries`) against the prepared register.
 
     The list is matched `part_rows` rows at a time, so that memory holds one part's candidate pairs, never a
     million rows' worth; the weights are estimated on the first part and score every later part alike.
-    `arrays`: the register's arrays made ahead (`candidates.register_arrays`), if any.
+    `arrays`: the register's arrays made ahead (`candidates.register_arrays`), if any; `features`: the list's
+    `beneficiary_features`, if made ahead.
     """
     step = progress or (lambda _label: None)
-    ben = beneficiary_features(data, rules)
+    ben = beneficiary_features(data, rules) if features is None else features
     step("matching")
     size = max(1, register.rows_in - register.unusable)
     weights: Weights | None = None

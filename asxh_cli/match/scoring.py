@@ -273,7 +273,9 @@ def name_levels(sides: Sides, b: np.ndarray, r: np.ndarray, rules: Matching) -> 
     pair_left, pair_right = sides.pair_codes("pair_key", b, r)
     words = sides.ben["words"].to_numpy()[b] != sides.reg["words"].to_numpy()[r]
     middle = (pair_left == pair_right) & words
-    close = (similarity >= rules.name_close_similarity) & _per_distinct(sides, "given", b, r, given_close)
+    close = similarity >= rules.name_close_similarity  # and the given names alike: compared only where it counts
+    at = np.flatnonzero(close)
+    close[at] = _per_distinct(sides, "given", b[at], r[at], given_close)
     level = np.select(
         [same & accents & marked, same, middle, close],
         [_code(NAME, "accent"), _code(NAME, "exact"), _code(NAME, "middle"), _code(NAME, "close")],
