@@ -89,6 +89,7 @@ class _IdIndex(_Sorted):
     binary search."""
 
     def flag(self) -> Self:
+        """Set the flags of the keys (made once per register, ahead of the lists); returns the index."""
         self.bits = int(np.clip(np.ceil(np.log2(max(1, len(self.keys)) * 8)), *FLAG_BITS))
         table = np.zeros(1 << self.bits, dtype=bool)
         table[_slots(self.keys, self.bits)] = True
