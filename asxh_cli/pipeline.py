@@ -146,7 +146,7 @@ def run_match(
     review = read_decisions(decisions_file) if decisions_file else None
 
     # The register (read and prepared, or loaded from the cache) comes in on the other core while the lists are
-    # read and cleaned: reading parquet and CSV with Arrow leaves the interpreter free.
+    # read and cleaned: reading the cached Arrow file or the CSV with Arrow leaves the interpreter free.
     pending = _Background(_register_ready, register_file, rules, options.encoding)
     step("read")
     read = read_lists(files, rules, options)

@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asxh_cli.errors import InputError
-from asxh_cli.io.grid import SheetGrid, _tag_counts, _text_cells, cell_text, read_excel_grids
+from asxh_cli.io.grid import SheetGrid, _scan_tags, _text_cells, cell_text, read_excel_grids
 from asxh_cli.io.layout import (
     _above_header,
     _Classifier,
@@ -255,4 +255,4 @@ def test_sparse_grid_keeps_only_the_columns_it_holds():
 def test_tag_counts_match_bytes_count(parts):
     data = b"".join(parts)
     rows = data.count(b"<row ") + data.count(b"<row>")
-    assert _tag_counts(data) == (rows, data.count(b"<c ") + data.count(b"<c>"))
+    assert _scan_tags(data)[:2] == (rows, data.count(b"<c ") + data.count(b"<c>"))

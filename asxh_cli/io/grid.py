@@ -298,15 +298,10 @@ def _sheet_members(archive: zipfile.ZipFile) -> dict[str, str]:
 _HIDDEN_ROW = re.compile(rb'<row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
 
 
-def _tag_counts(data: bytes) -> tuple[int, int]:
-    """How many `<row ` or `<row>`, and how many `<c ` or `<c>`, `data` holds (as bytes.count; one look at each '<')."""
-    rows, cells, _ = _scan_tags(data)
-    return rows, cells
-
-
 def _scan_tags(data: bytes) -> tuple[int, int, int]:
-    """`_tag_counts(data)` and the largest N of a `<row r="N"` (1 to 7 ASCII digits, then the quote; 0 if none):
-    each '<' looked at once, the bytes after it only where they may make a tag."""
+    """How many `<row ` or `<row>`, how many `<c ` or `<c>` (as bytes.count), and the largest N of a `<row r="N"`
+    (1 to 7 ASCII digits, then the quote; 0 if none): each '<' looked at once, the bytes after it only where they
+    may make a tag."""
     view = np.frombuffer(data + b"\0" * 16, dtype=np.uint8)
     at = np.flatnonzero(view[: len(data)] == ord("<"))
     after_c = view[at[view[at + 1] == ord("c")] + 2]

@@ -31,6 +31,7 @@ from asxh_cli.match.scoring import Sides, as_numbers, gather
 POWERS = 10 ** np.arange(14, dtype=np.int64)
 JOIN_THREADS = 2
 CODED = ("family", "given", "birth_date", "commune_key", "locality", "sex")  # blocking columns coded alike
+BIRTH_PARTS = ("birth_year", "birth_month", "birth_day")  # blocking columns that are their own codes
 
 
 def _digit_matrix(values: pd.Series) -> np.ndarray:
@@ -311,8 +312,8 @@ def _coded(ben: pd.DataFrame, reg: pd.DataFrame, sides: Sides) -> tuple[pd.DataF
     left, right = pd.DataFrame({"b": ben["b"].to_numpy()}), _register_frame(reg, sides)
     for column in CODED:
         left[column] = sides.codes(column, keep_empty=True)[0]
-    for column in ("birth_year", "birth_month", "birth_day"):
-        left[column] = ben[column].astype("Int64").fillna(-1).to_numpy(dtype=np.int64)
+    for column in BIRTH_PARTS:
+        left[column] = _birth_codes(ben[column])
     return left, right
 
 
@@ -343,9 +344,7 @@ def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:
     are its own codes (the same whatever list is matched), so that they are made once."""
     if "coded" in sides.register_arrays:
         return sides.register_arrays["coded"]
-    columns = {
-        column: _register_codes(reg, sides, column) for column in (*CODED, "birth_year", "birth_month", "birth_day")
-    }
+    columns = {column: _register_codes(reg, sides, column) for column in (*CODED, *BIRTH_PARTS)}
     right = pd.DataFrame({"r": np.arange(len(reg)), **columns}, copy=False)  # millions of rows: no copy
     if all(sides.stable(c) for c in CODED):
         sides.register_arrays["coded"] = right
@@ -353,9 +352,14 @@ def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:
 
 
 def _register_codes(reg: pd.DataFrame, sides: Sides, column: str) -> np.ndarray:
-    if column in ("birth_year", "birth_month", "birth_day"):
-        return reg[column].to_numpy(dtype=np.int64, na_value=-1)
+    if column in BIRTH_PARTS:
+        return _birth_codes(reg[column])
     return sides.codes(column, keep_empty=True)[1]
+
+
+def _birth_codes(values: pd.Series) -> np.ndarray:
+    """A birth part as its own code, -1 where unknown (whether pandas holds it as Int64, float or objects)."""
+    return values.to_numpy(dtype=np.int64, na_value=-1)
 
 
 def initials(keys: pd.Series) -> pd.Series:
