@@ -45,24 +45,32 @@ def test_reasons_by_distinct_evidence_equal_each_row_written_alone(best, clause)
     assert _reasons(best, clauses).tolist() == expected
 
 
-@settings(max_examples=200, deadline=None)
+NEAR_HALF = [float(np.nextafter(0.5, 0.0)), float(np.nextafter(0.5, 1.0)), 0.5 + 2**-40]  # 0.5 but for low bits
+
+
+@settings(max_examples=300, deadline=None)
 @given(
     st.lists(
         st.tuples(
-            st.sampled_from([0, 1, 2, 65_535, 65_536, 70_000]),
-            st.sampled_from([0.0, 0.25, 0.5, 1.0, 1e-300, 0.3333333333333333]),
+            st.sampled_from([0, 1, 2, 65_535, 65_536, 70_000, 2**28]),
+            st.sampled_from([0.0, -0.0, 0.25, 0.5, *NEAR_HALF, 1.0, 1e-300, 5e-324, 0.3333333333333333]),
             st.integers(0, 1000).map(lambda t: round(t / 10, 1)),
         ),
         max_size=40,
-    )
+    ),
+    st.booleans(),
 )
-def test_candidates_best_first_in_the_order_of_lexsort(pairs):
-    """Rows (some above 65,535: both 16-bit digits), ties in probability and similarity, pair order kept."""
+def test_candidates_best_first_in_the_order_of_lexsort(pairs, grouped):
+    """Rows (grouped or not, small and large), probabilities equal or apart in their last bit only, ties in
+    probability and similarity: the order of lexsort, ties in pair order."""
     from asxh_cli.match.engine import _best_first
 
-    b = np.sort(np.array([row for row, _, _ in pairs], dtype=np.int64))
+    b = np.array([row for row, _, _ in pairs], dtype=np.int64)
+    b = np.sort(b) if grouped else b
     p = np.array([prob for _, prob, _ in pairs], dtype=np.float64)
     similarity = np.array([sim for _, _, sim in pairs], dtype=np.float64)
     assert _best_first(b, p, similarity).tolist() == np.lexsort((-similarity, -p, b)).tolist()
     off_grid = similarity + 0.01  # not tenths: the plain lexsort
     assert _best_first(b, p, off_grid).tolist() == np.lexsort((-off_grid, -p, b)).tolist()
+    above_one = np.where(p == 1.0, 1.5, p)
+    assert _best_first(b, above_one, similarity).tolist() == np.lexsort((-similarity, -above_one, b)).tolist()
