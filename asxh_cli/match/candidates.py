@@ -458,6 +458,7 @@ def candidate_pairs(
         )
     pairs = pd.concat([strong, *others], ignore_index=True)
     width = max(1, len(reg))
-    key = np.sort(pairs["b"].to_numpy(dtype=np.int64) * width + pairs["r"].to_numpy(dtype=np.int64))
+    key = pairs["b"].to_numpy(dtype=np.int64) * width + pairs["r"].to_numpy(dtype=np.int64)
+    key = np.sort(key, kind="stable")  # each join gives its pairs in order: a stable sort merges those runs
     key = key[np.r_[True, key[1:] != key[:-1]]] if len(key) else key
     return pd.DataFrame({"b": key // width, "r": key % width})
