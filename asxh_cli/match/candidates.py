@@ -445,7 +445,7 @@ def candidate_pairs(
         ben_initials = initials(ben["canon_key"].iloc[left["b"].to_numpy()[unresolved]])
         codes, distinct = pd.factorize(ben_initials)
         _, name_codes, names = sides.codes("canon_key", keep_empty=True)  # initials once per distinct name
-        per_name = pd.Index(distinct).get_indexer(initials(pd.Series(names, dtype=object)).to_numpy(dtype=object))
+        per_name = distinct.get_indexer(pd.Index(initials(pd.Series(names, dtype=object)), dtype=object))
         reg_codes = np.append(per_name, -1)[name_codes]  # -1: no name
         others.append(  # the initials' codes are this part's own: scanned, never kept in an index
             _merge(

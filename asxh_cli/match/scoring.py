@@ -155,7 +155,7 @@ def _shared_codes(
         store[("categories", column)] = (categories, right.cat.codes.to_numpy().astype(np.int32))
     categories, right_codes = store[("categories", column)]
     values = categories.to_numpy()
-    left_codes = categories.get_indexer(left)
+    left_codes = categories.get_indexer(pd.Index(left, dtype=object))  # as objects: never cast to Arrow and back
     unseen = (left_codes < 0) & pd.notna(left)
     if unseen.any():
         extra_codes, extra = pd.factorize(left[unseen])
