@@ -39,9 +39,12 @@ def id_pairs(draw: st.DrawFn) -> tuple[str, str]:
 def test_id_level_agrees_with_the_full_distance(pairs: list[tuple[str, str]]) -> None:
     listed, register = zip(*pairs, strict=True)
     ben = pd.DataFrame({"id_digits": list(listed), "id_alt": [None] * len(listed)}, dtype=object)
-    reg = pd.DataFrame({"national_id": list(register)}, dtype=object)
+    reg = pd.DataFrame({"national_id": [*register, "012345678901", None, "0123x5678901"]}, dtype=object)
     index = np.arange(len(pairs))
-    level = id_levels(Sides(ben, reg), index, index)
+    level = id_levels(Sides(ben, reg), index, index)  # the register read at the pairs' rows only
+    kept = Sides(ben, reg)
+    kept.keep_id_numbers("national_id")  # the register read whole, ahead of the match
+    assert id_levels(kept, index, index).tolist() == level.tolist()
     for (left, right), got in zip(pairs, level, strict=True):
         distance = OSA.distance(left, right)
         expected = ID.index("exact") if distance == 0 else ID.index("slip") if distance == 1 else None

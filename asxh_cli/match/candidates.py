@@ -329,6 +329,7 @@ def register_arrays(reg: pd.DataFrame) -> dict:
     for column in ("national_id", "old_id"):
         if column in reg.columns and reg[column].notna().any():
             _sorted_ids(reg, sides, column)
+            sides.keep_id_numbers(column)
     return sides.register_arrays
 
 

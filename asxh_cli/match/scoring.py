@@ -78,6 +78,17 @@ class Sides:
             store[key] = as_numbers(frame[column])
         return store[key]  # type: ignore[return-value]
 
+    def keep_id_numbers(self, column: str) -> None:
+        """Read the register's ID column as numbers once, whole (made ahead: every match reads it at its pairs,
+        and taking millions of texts at the pairs' rows cost more than reading them all). Call it after the IDs
+        are sorted (`candidates.register_arrays`): their float copy is let go here, 8 bytes a register row."""
+        numbers = self.register_arrays.pop((column, "numeric"), None)
+        number, length, exact, present = _id_numbers(
+            self.reg[column], as_numbers(self.reg[column]) if numbers is None else numbers
+        )
+        short = np.minimum(length, 127).astype(np.int8)  # lengths past 15 digits are never read as numbers
+        self.register_arrays[(column, "numbers")] = (number, short, exact, present)
+
     def id_ends(self, column: str, width: int, side: str, rows: np.ndarray) -> tuple[np.ndarray, ...]:
         """At `rows`: (first `width` digits, last `width` digits) of an ID column as integers (-1 when the ID is
         missing or shorter), whether the value is not all digits, whether it is present at all."""
@@ -88,6 +99,7 @@ class Sides:
             lambda at: _id_numbers(frame[column], self.numbers(side, column), at),
             rows,
         )
+        length = length.astype(np.int64)  # 10 ** length below
         whole = exact & (length >= width)
         head = np.where(whole, number // 10 ** np.clip(length - width, 0, None), -1)
         tail = np.where(whole, number % 10**width, -1)
@@ -108,12 +120,12 @@ class Sides:
     def _at_rows(
         self, side: str, key: tuple, convert: Callable[[np.ndarray | None], object], rows: np.ndarray
     ) -> np.ndarray | tuple[np.ndarray, ...]:
-        """`convert(rows)` for a side longer than `rows` (a register of millions: only those rows are read);
-        for a shorter one, `convert(None)` once for the whole side, kept, then taken at `rows`."""
+        """`convert(None)` once for the whole side, kept, then taken at `rows`; but `convert(rows)` for a side
+        longer than `rows` (a register of millions: only those rows are read), unless the whole side is kept."""
         frame, store = self._side(side)
-        if len(frame) > len(rows):
-            return convert(rows)  # type: ignore[return-value]
         if key not in store:
+            if len(frame) > len(rows):
+                return convert(rows)  # type: ignore[return-value]
             store[key] = convert(None)
         whole = store[key]
         return tuple(values[rows] for values in whole) if isinstance(whole, tuple) else whole[rows]  # type: ignore[index]
@@ -128,7 +140,7 @@ def _id_numbers(text: pd.Series, numbers: np.ndarray, rows: np.ndarray | None = 
     if rows is not None:  # taken before any conversion: the register's column has millions of values
         text, numbers = text.take(rows), numbers[rows]
     values = pa.array(text, type=pa.string())
-    length = pc.utf8_length(values).fill_null(0).to_numpy(zero_copy_only=False).astype(np.int64)  # 10**length
+    length = pc.utf8_length(values).fill_null(0).to_numpy(zero_copy_only=False)
     digits = pc.utf8_is_digit(values).fill_null(False).to_numpy(zero_copy_only=False) & (length <= 15)
     exact = digits & ~np.isnan(numbers)  # 15 digits are exact in float64
     return np.where(exact, numbers, 0).astype(np.int64), length, exact, length > 0
