@@ -140,8 +140,10 @@ def _id_numbers(text: pd.Series, numbers: np.ndarray, rows: np.ndarray | None = 
     if rows is not None:  # taken before any conversion: the register's column has millions of values
         text, numbers = text.take(rows), numbers[rows]
     values = pa.array(text, type=pa.string())
-    length = pc.utf8_length(values).fill_null(0).to_numpy(zero_copy_only=False)
-    digits = pc.utf8_is_digit(values).fill_null(False).to_numpy(zero_copy_only=False) & (length <= 15)
+    # Bytes and ASCII digits: an ID read as a number is ASCII digits, whose bytes are its characters (other digits
+    # are never a number here), and these kernels run several times faster than their UTF-8 twins.
+    length = pc.binary_length(values).fill_null(0).to_numpy(zero_copy_only=False)
+    digits = pc.ascii_is_decimal(values).fill_null(False).to_numpy(zero_copy_only=False) & (length <= 15)
     exact = digits & ~np.isnan(numbers)  # 15 digits are exact in float64
     return np.where(exact, numbers, 0).astype(np.int64), length, exact, length > 0
 
