@@ -326,11 +326,15 @@ def register_arrays(reg: pd.DataFrame) -> dict:
     for column in ("canon_key", "given", "pair_key", "given_accented", "province_key"):
         if sides.stable(column):
             sides.codes(column)
-    for column in ("national_id", "old_id"):
-        if column in reg.columns and reg[column].notna().any():
-            _sorted_ids(reg, sides, column)
-            sides.keep_id_numbers(column)
+    ids = [column for column in ("national_id", "old_id") if column in reg.columns and reg[column].notna().any()]
+    with ThreadPoolExecutor(max_workers=2) as pool:  # each ID column apart: mostly numpy and Arrow, two at a time
+        list(pool.map(lambda column: _keep_ids(reg, sides, column), ids))
     return sides.register_arrays
+
+
+def _keep_ids(reg: pd.DataFrame, sides: Sides, column: str) -> None:
+    _sorted_ids(reg, sides, column)
+    sides.keep_id_numbers(column)
 
 
 def _sorted_ids(reg: pd.DataFrame, sides: Sides, column: str) -> _IdIndex:
