@@ -39,12 +39,9 @@ def id_pairs(draw: st.DrawFn) -> tuple[str, str]:
 def test_id_level_agrees_with_the_full_distance(pairs: list[tuple[str, str]]) -> None:
     listed, register = zip(*pairs, strict=True)
     ben = pd.DataFrame({"id_digits": list(listed), "id_alt": [None] * len(listed)}, dtype=object)
-    reg = pd.DataFrame({"national_id": [*register, "012345678901", None, "0123x5678901"]}, dtype=object)
+    reg = pd.DataFrame({"national_id": list(register)}, dtype=object)
     index = np.arange(len(pairs))
-    level = id_levels(Sides(ben, reg), index, index)  # the register read at the pairs' rows only
-    kept = Sides(ben, reg)
-    kept.keep_id_numbers("national_id")  # the register read whole, ahead of the match
-    assert id_levels(kept, index, index).tolist() == level.tolist()
+    level = id_levels(Sides(ben, reg), index, index)
     for (left, right), got in zip(pairs, level, strict=True):
         distance = OSA.distance(left, right)
         expected = ID.index("exact") if distance == 0 else ID.index("slip") if distance == 1 else None
@@ -52,3 +49,32 @@ def test_id_level_agrees_with_the_full_distance(pairs: list[tuple[str, str]]) ->
             assert got in (ID.index("different"), -1)
         else:
             assert got == expected, (left, right)
+
+
+any_id = st.one_of(
+    st.none(),
+    st.just(""),
+    digits,
+    st.text(alphabet="0123456789", min_size=16, max_size=20),
+    st.text(alphabet="0123456789x -.０１", min_size=1, max_size=13),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.lists(any_id, min_size=1, max_size=8),
+    st.lists(any_id, min_size=2, max_size=12),
+    st.lists(st.tuples(st.integers(0, 7), st.integers(0, 11)), min_size=1, max_size=10),
+)
+def test_register_ids_read_whole_give_the_levels_read_at_the_pairs(listed, register, pairs):
+    """The register's IDs read whole ahead of the match (as numbers, with their lengths) give every pair the level
+    that reading them at the pairs' rows gives, whatever the IDs hold; and the whole reading is the one used."""
+    b = np.array([i % len(listed) for i, _ in pairs])
+    r = np.array([j % len(register) for _, j in pairs])
+    ben = pd.DataFrame({"id_digits": listed, "id_alt": [None] * len(listed)}, dtype=object)
+    reg = pd.DataFrame({"national_id": [*register, *["012345678901"] * 11]}, dtype=object)  # longer than the pairs
+    at_pairs = id_levels(Sides(ben, reg), b, r)
+    kept = Sides(ben, reg)
+    kept.keep_id_numbers("national_id")
+    assert id_levels(kept, b, r).tolist() == at_pairs.tolist()
+    assert ("national_id", "numeric") not in kept.register_arrays  # nothing was read again at the pairs' rows

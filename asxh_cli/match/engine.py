@@ -310,7 +310,7 @@ def _best_first(b: np.ndarray, p: np.ndarray, similarity: np.ndarray) -> np.ndar
     below the leading bits are then put in their exact order.
     """
     tenths = np.rint(similarity * 10)
-    p = p + 0.0  # -0.0 becomes 0.0, whose bits order with the other non-negative numbers
+    p = np.asarray(p, dtype=np.float64) + 0.0  # 64-bit; -0.0 becomes 0.0, whose bits order with the others
     p_bits = 64 - 11 - int(b.max(initial=0)).bit_length()
     fits = len(b) == 0 or (
         np.array_equal(tenths / 10, similarity)

@@ -8,10 +8,10 @@ import numpy as np
 LIMIT = 2**32
 
 
-def radix_order(values: np.ndarray, order: np.ndarray | None = None) -> np.ndarray:
-    """`order` (default: all positions) re-sorted stably by `values`, every value in [0, 2**32)."""
+def radix_order(values: np.ndarray) -> np.ndarray:
+    """The positions of `values` sorted stably by value, every value in [0, LIMIT)."""
     values = np.asarray(values, dtype=np.int64)
-    order = np.arange(len(values)) if order is None else order
+    order = np.arange(len(values))
     high = int(values.max(initial=0)) >> 16
     for digit in (values & 0xFFFF, values >> 16) if high else (values,):
         order = order[np.argsort(digit.astype(np.uint16)[order], kind="stable")]
