@@ -115,15 +115,15 @@ def name_frequencies(people: pd.DataFrame) -> pd.DataFrame:
     and family + given name without the middle name (`pair_count`): the term frequencies of the run. The
     frame is changed in place (a register of millions is not copied) and returned."""
 
-    def counts(key: np.ndarray) -> np.ndarray:
-        codes = pd.factorize(key)[0] + 1  # a missing name is a group of its own, as before
-        return np.bincount(codes)[codes]
+    def counts(codes: np.ndarray) -> np.ndarray:
+        """Group sizes of category codes (-1, a missing name, is a group of its own)."""
+        return np.bincount(codes + 1)[codes + 1]
 
     name = pd.Categorical(people["canon_key"]).codes.astype(np.int64)
     year = people["birth_year"].to_numpy(dtype="float64", na_value=-1).astype(np.int64)
     people["name_count"] = counts(name)
-    people["name_year_count"] = counts(name * 4096 + (year + 1) % 4096)
-    people["pair_count"] = counts(pd.Categorical(people["pair_key"]).codes)
+    people["name_year_count"] = counts(pd.factorize(name * 4096 + (year + 1) % 4096)[0])
+    people["pair_count"] = counts(pd.Categorical(people["pair_key"]).codes.astype(np.int64))
     return people
 
 
