@@ -91,9 +91,7 @@ class _IdIndex(_Sorted):
 
     def flag(self) -> Self:
         """Set the flags of the keys (made once per register, ahead of the lists); returns the index."""
-        self.bits = int(np.clip(np.ceil(np.log2(max(1, len(self.keys)) * 8)), *FLAG_BITS))
-        table = np.zeros(1 << self.bits, dtype=bool)
-        table[_slots(self.keys, self.bits)] = True
+        self.bits, table = _flag_table(self.keys, 8, FLAG_BITS)
         self.flags = np.packbits(table, bitorder="little")
         return self
 
@@ -173,6 +171,15 @@ HASH_BITS = (12, 26)  # the smallest and largest filter table: 4 KB to 64 MB of 
 HASH_ROOM = 32  # table slots per wanted key: about 1 register row in 32 passes the filter by chance
 
 
+def _flag_table(keys: np.ndarray, room: int, limits: tuple[int, int]) -> tuple[int, np.ndarray]:
+    """(bits, table): a flag per hashed slot, `room` slots per key (2**bits of them, bits within `limits`), set
+    where a key falls. A key whose slot is not set is surely not among `keys`."""
+    bits = int(np.clip(np.ceil(np.log2(max(1, len(keys)) * room)), *limits))
+    table = np.zeros(1 << bits, dtype=bool)
+    table[_slots(keys, bits)] = True
+    return bits, table
+
+
 def _slots(keys: np.ndarray, bits: int) -> np.ndarray:
     """Multiplicative hashing of int64 keys into `bits`-bit slots (the products wrap around, as they should)."""
     slots = keys.view(np.uint64) * np.uint64(0x9E3779B97F4A7C15)
@@ -185,9 +192,7 @@ def _lookup(wanted: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
     Millions of register keys meet a list's few thousand: a table of hashed flags lets through the keys that may
     be wanted (all of the wanted ones, and by chance about one in HASH_ROOM), and only those are looked up."""
-    bits = int(np.clip(np.ceil(np.log2(max(1, len(wanted)) * HASH_ROOM)), *HASH_BITS))
-    table = np.zeros(1 << bits, dtype=bool)
-    table[_slots(wanted, bits)] = True
+    bits, table = _flag_table(wanted, HASH_ROOM, HASH_BITS)
     maybe = np.flatnonzero(table[_slots(keys, bits)])
     where = pd.Index(wanted).get_indexer(keys[maybe])  # a hash lookup: many times faster than a binary search
     found = where >= 0

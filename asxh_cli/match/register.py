@@ -219,8 +219,8 @@ def _rejected(people: pd.DataFrame, name_codes: np.ndarray, names: pd.Series) ->
     """Rows the pandera model rejects (no 12-digit ID, name or year); names and years are checked once each."""
     bad = np.zeros(len(people), dtype=bool)
     # A plain 12-digit ID passes the model's own pattern: pandera checks the others (few) rather than millions.
-    ids = pa.array(people["national_id"], type=pa.string())
-    twelve = pc.and_(pc.equal(pc.binary_length(ids), 12), pc.ascii_is_decimal(ids))  # `\d{12}`, without a regex
+    texts = pa.array(people["national_id"], type=pa.string())
+    twelve = pc.and_(pc.equal(pc.binary_length(texts), 12), pc.ascii_is_decimal(texts))  # `\d{12}`, no regex
     plain = twelve.fill_null(False).to_numpy(zero_copy_only=False)
     others = np.flatnonzero(~plain)
     ids = pd.DataFrame({"national_id": people["national_id"].iloc[others], "full_name": "xx", "birth_year": MIN_YEAR})
