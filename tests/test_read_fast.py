@@ -18,7 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from asxh_cli.errors import InputError
-from asxh_cli.io.grid import SheetGrid, _scan_tags, _text_cells, cell_text, read_excel_grids
+from asxh_cli.io.grid import SheetGrid, _scan_tags, _text_cells, cell_text, read_excel_grids, xlsx_extents
 from asxh_cli.io.layout import (
     _above_header,
     _Classifier,
@@ -256,3 +256,24 @@ def test_tag_counts_match_bytes_count(parts):
     data = b"".join(parts)
     rows = data.count(b"<row ") + data.count(b"<row>")
     assert _scan_tags(data)[:2] == (rows, data.count(b"<c ") + data.count(b"<c>"))
+
+
+def test_extents_of_the_named_sheets_only(tmp_path):
+    """A review sheet is read from a result workbook whose people sheet has 100k rows: only the sheet asked for
+    is scanned, with the extent a scan of every sheet gives it."""
+    book = openpyxl.Workbook()
+    big = book.active
+    big.title = "Danh sách"
+    for i in range(2000):
+        big.append([f"Người {i}", f"0790{i:08d}", i])
+    small = book.create_sheet("Cần xác minh")
+    small.append(["Tệp gốc", "Sheet gốc", "Dòng gốc", "Quyết định"])
+    small.append(["a.xlsx", "S", 5, "Không"])
+    small.merge_cells("A4:B5")
+    path = tmp_path / "ket_qua.xlsx"
+    book.save(path)
+    every = xlsx_extents(path)
+    assert set(every) == {"Danh sách", "Cần xác minh"} and every["Danh sách"].rows == 2000
+    assert xlsx_extents(path, {"Cần xác minh"}) == {"Cần xác minh": every["Cần xác minh"]}
+    assert every["Cần xác minh"].merged == ((3, 0, 4, 1),)
+    assert [g.sheet for g in read_excel_grids(path, "Cần xác minh")] == ["Cần xác minh"]

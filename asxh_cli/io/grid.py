@@ -8,7 +8,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import chain
@@ -322,11 +322,14 @@ def _scan_tags(data: bytes) -> tuple[int, int, int]:
     return rows, cells, int(numbers.max(initial=0))
 
 
-def xlsx_extents(path: Path) -> dict[str, Extent]:
-    """Real extent of every sheet of an .xlsx (streamed; memory does not grow with the sheet)."""
+def xlsx_extents(path: Path, sheets: Collection[str] | None = None) -> dict[str, Extent]:
+    """Real extent of every sheet of an .xlsx, or of the `sheets` named (streamed; memory does not grow with the
+    sheet)."""
     extents: dict[str, Extent] = {}
     with zipfile.ZipFile(path) as archive:
         for name, member in _sheet_members(archive).items():
+            if sheets is not None and name not in sheets:
+                continue
             try:
                 handle = archive.open(member)
             except KeyError:
@@ -432,7 +435,7 @@ def read_excel_grids(path: Path, sheet: str | None = None, include_hidden: bool 
         visible = [i.name for i in infos if not i.hidden]
         raise InputError("sheet.missing", file=path, sheet=sheet, available=", ".join(visible))
     chosen = [i for i in infos if (i.name == sheet if sheet is not None else include_hidden or not i.hidden)]
-    extents = xlsx_extents(path) if kind == XLSX else {}
+    extents = xlsx_extents(path, {i.name for i in chosen}) if kind == XLSX else {}
     grids = []
     for info in chosen:
         extent = extents.get(info.name)
