@@ -87,17 +87,55 @@ def test_the_scan_filter_lets_no_wrong_pair_through(drawn):
 @given(st.lists(st.one_of(st.none(), st.integers(0, 30).map(lambda n: f"{n:012d}"), st.just("")), max_size=30))
 def test_a_stored_id_order_sorts_alike_and_a_wrong_one_is_not_trusted(ids):
     """The prepared register keeps its IDs' sort order; the lookup uses it only when it is exactly that order."""
-    from asxh_cli.match.candidates import _id_index, id_order
-    from asxh_cli.match.scoring import as_numbers
+    from asxh_cli.match.candidates import _id_index
+    from asxh_cli.match.id_numbers import as_numbers, id_columns
 
     values = pd.Series(ids, dtype="str")
     numbers = as_numbers(values)
     plain = _id_index(numbers)
-    stored = _id_index(numbers, id_order(values))
+    stored = _id_index(numbers, id_columns(values)["order"])
     assert stored.keys.tolist() == plain.keys.tolist()
     assert sorted(zip(stored.keys, stored.rows, strict=True)) == sorted(zip(plain.keys, plain.rows, strict=True))
     wrong = _id_index(numbers, np.zeros(len(ids), dtype=np.int32))  # every row the first: not an order
     assert sorted(zip(wrong.keys, wrong.rows, strict=True)) == sorted(zip(plain.keys, plain.rows, strict=True))
+
+
+odd_id = st.one_of(
+    st.none(),
+    st.just(""),
+    st.integers(0, 30).map(lambda n: f"{n:012d}"),
+    st.integers(0, 30).map(lambda n: f"{n:09d}"),
+    st.text(alphabet="0123456789", min_size=16, max_size=18),  # a float, never exact
+    st.text(alphabet="0123456789e .-x", min_size=1, max_size=6),
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(odd_id, max_size=30), st.integers(0, 30))
+def test_a_prepared_registers_own_id_arrays_find_what_reading_its_texts_finds(ids, cut):
+    """The sorted IDs made from the arrays kept with a prepared register (`id_columns`) find every key exactly
+    where the IDs read from their texts find it. A part of the frame carries an order that is not its own, and
+    a number past int64 ("1e100") sorts apart: their arrays are used only where they still find the same."""
+    from asxh_cli.match.candidates import _id_index, _stored_id_index
+    from asxh_cli.match.id_numbers import as_numbers, id_columns
+
+    values = pd.Series(ids, dtype="str")
+    frame = pd.DataFrame({"national_id": values}).assign(
+        **{f"national_id_{part}": array for part, array in id_columns(values).items()}
+    )
+    part = frame.iloc[: cut % (len(ids) + 1)].reset_index(drop=True)
+    for whole, stored in (
+        (frame, _stored_id_index(frame, "national_id")),
+        (part, _stored_id_index(part, "national_id")),
+    ):
+        if stored is None:  # the caller reads the texts instead; never for the whole frame of plain IDs
+            assert whole is part or not all(i is None or i == "" or (i.isdigit() and len(i) in (9, 12)) for i in ids)
+            continue
+        plain = _id_index(as_numbers(whole["national_id"]))
+        keys = np.unique(np.r_[plain.keys, 0, 7, 10**12 + 1])
+        found = [sorted(stored.rows[f : f + n]) for f, n in zip(*stored.blocks(keys), strict=True)]
+        expected = [sorted(plain.rows[f : f + n]) for f, n in zip(*plain.blocks(keys), strict=True)]
+        assert found == expected
 
 
 @settings(max_examples=150, deadline=None)

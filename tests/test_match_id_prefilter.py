@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz.distance import OSA
 
+from asxh_cli.match.id_numbers import id_columns
 from asxh_cli.match.scoring import ID, Sides, id_levels
 
 digits = st.text(alphabet="0123456789", min_size=11, max_size=13)
@@ -78,3 +79,13 @@ def test_register_ids_read_whole_give_the_levels_read_at_the_pairs(listed, regis
     kept.keep_id_numbers("national_id")
     assert id_levels(kept, b, r).tolist() == at_pairs.tolist()
     assert ("national_id", "numeric") not in kept.register_arrays  # nothing was read again at the pairs' rows
+    # A prepared register carries the same reading as its own columns; it is taken, never worked out again.
+    parts = id_columns(reg["national_id"])
+    stored = reg.assign(**{f"national_id_{part}": values for part, values in parts.items()})
+    taken = Sides(ben, stored)
+    taken.keep_id_numbers("national_id")
+    assert id_levels(taken, b, r).tolist() == at_pairs.tolist()
+    assert taken.register_arrays[("national_id", "numbers")][0] is not None
+    assert np.shares_memory(
+        taken.register_arrays[("national_id", "numbers")][0], stored["national_id_number"].to_numpy()
+    )

@@ -25,8 +25,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from asxh_cli.match.id_numbers import ID_PARTS
 from asxh_cli.match.radix import radix_order
-from asxh_cli.match.scoring import Sides, as_numbers, gather
+from asxh_cli.match.scoring import Sides, gather
 
 POWERS = 10 ** np.arange(14, dtype=np.int64)
 JOIN_THREADS = 2
@@ -107,15 +108,9 @@ def _gathered(owners: np.ndarray, first: np.ndarray, counts: np.ndarray, rows: n
     return pd.DataFrame({"b": np.repeat(owners, counts), "r": rows[starts + np.arange(counts.sum())]})
 
 
-def id_order(values: pd.Series) -> np.ndarray:
-    """The rows of an ID column in the order of their ID numbers, rows without one last: kept with the prepared
-    register, so that a later run does not sort millions of IDs again."""
-    return np.argsort(as_numbers(values), kind="stable").astype(np.int32)
-
-
 def _id_index(numbers: np.ndarray, order: np.ndarray | None = None) -> _IdIndex:
     """Register ID numbers (NaN: no ID) sorted for looking up many listed keys, exact or one slip away; `order`
-    (from `id_order`) is used when it is exactly that sort of these numbers."""
+    (the prepared register's, `id_numbers.id_columns`) is used when it is exactly that sort of these numbers."""
     known = ~np.isnan(numbers)
     if order is not None and len(order) == len(numbers):
         rows = order[: int(known.sum())]
@@ -344,9 +339,27 @@ def _keep_ids(reg: pd.DataFrame, sides: Sides, column: str) -> None:
 
 def _sorted_ids(reg: pd.DataFrame, sides: Sides, column: str) -> _IdIndex:
     if ("sorted", column) not in sides.register_arrays:
-        order = reg[f"{column}_order"].to_numpy() if f"{column}_order" in reg.columns else None
-        sides.register_arrays[("sorted", column)] = _id_index(sides.numbers("reg", column), order)
+        index = _stored_id_index(reg, column)
+        if index is None:
+            order = reg[f"{column}_order"].to_numpy() if f"{column}_order" in reg.columns else None
+            index = _id_index(sides.numbers("reg", column), order)
+        sides.register_arrays[("sorted", column)] = index
     return sides.register_arrays[("sorted", column)]
+
+
+def _stored_id_index(reg: pd.DataFrame, column: str) -> _IdIndex | None:
+    """The sorted IDs from a prepared register's own arrays (`id_columns`), without reading its texts again, if
+    the stored order puts the IDs that read as numbers first, in order (else None: a part of the frame, say)."""
+    if not all(f"{column}_{part}" in reg.columns for part in ID_PARTS):
+        return None
+    order, number, numeric = (reg[f"{column}_{part}"].to_numpy() for part in ("order", "number", "numeric"))
+    rows = order[: int(numeric.sum())]
+    if len(rows) and not 0 <= rows.min() <= rows.max() < len(reg):
+        return None
+    keys = number[rows]
+    if numeric[rows].all() and (keys[1:] >= keys[:-1]).all() and _distinct(rows, len(reg)):
+        return _IdIndex.presorted(keys, rows).flag()
+    return None
 
 
 def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:

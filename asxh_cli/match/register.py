@@ -15,8 +15,8 @@ import pyarrow.compute as pc
 from asxh_cli.contract import Status
 from asxh_cli.errors import InputError
 from asxh_cli.frames import map_distinct
-from asxh_cli.match.candidates import id_order
 from asxh_cli.match.features import add_name_keys, address_keys, year_only
+from asxh_cli.match.id_numbers import id_columns
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import clean_id_series
 from asxh_cli.normalize.status import classify_status
@@ -152,32 +152,33 @@ def register_status(frame: pd.DataFrame, rules: Rules) -> tuple[pd.Series, dict[
     return pd.Series(per_row, index=frame.index, dtype=object), unknown_texts
 
 
-def _settle_duplicate_ids(people: pd.DataFrame, order: np.ndarray | None = None) -> int:
+def _settle_duplicate_ids(people: pd.DataFrame, ids: dict[str, np.ndarray] | None = None) -> int:
     """Copies of one ID with different statuses all take the one that blocks payment; returns the IDs affected.
-    `order`: the rows in the order of their IDs (`id_order`), if made."""
-    ids = people["national_id"]
-    repeated = _repeated(ids, order)
+    `ids`: the ID column's arrays (`id_columns`), if made."""
+    ids_text = people["national_id"]
+    repeated = _repeated(ids_text, ids)
     if not repeated.any():
         return 0
     severity = {Status.DEAD: 0, Status.MOVED: 1, Status.UNKNOWN: 2, Status.ALIVE: 3}
     rank = people.loc[repeated, "status_kind"].map(severity)
-    worst = rank.groupby(ids[repeated]).transform("min")
+    worst = rank.groupby(ids_text[repeated]).transform("min")
     order = {v: k for k, v in severity.items()}
     people.loc[repeated, "status_kind"] = worst.map(order).astype(object)
-    return int(ids[repeated].nunique())
+    return int(ids_text[repeated].nunique())
 
 
-def _repeated(ids: pd.Series, order: np.ndarray | None) -> pd.Series:
-    """Whether each row's ID is another row's too. Usable IDs are 12 digits: their numbers in `order` (sorted,
-    from `id_order`) put copies side by side, which takes a fraction of the time of hashing millions of texts."""
-    try:
-        numbers = pa.array(ids, type=pa.string()).cast(pa.int64())
-    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-        numbers = None
-    if numbers is None or numbers.null_count or order is None or len(order) != len(ids):
+def _repeated(ids: pd.Series, arrays: dict[str, np.ndarray] | None) -> pd.Series:
+    """Whether each row's ID is another row's too. Usable IDs are 12 digits: when every one is an exact number,
+    their numbers in sorted order (`id_columns`) put copies side by side, which takes a fraction of the time of
+    hashing millions of texts (the texts are hashed when two lengths share a number: 079050000, 000079050000)."""
+    if arrays is None or len(arrays["order"]) != len(ids) or not arrays["exact"].all():
         return ids.notna() & ids.duplicated(keep=False)
-    ranked = numbers.to_numpy()[order]
-    same = np.flatnonzero(ranked[1:] == ranked[:-1])
+    order = arrays["order"]
+    ranked, lengths = arrays["number"][order], arrays["length"][order]
+    equal = ranked[1:] == ranked[:-1]
+    if (equal & (lengths[1:] != lengths[:-1])).any():
+        return ids.notna() & ids.duplicated(keep=False)
+    same = np.flatnonzero(equal)
     repeated = np.zeros(len(ids), dtype=bool)
     repeated[order[same]] = True
     repeated[order[same + 1]] = True
@@ -255,7 +256,7 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
         sexes = pool.submit(_distinct, frame["sex"]) if "sex" in frame.columns else None
         statuses = pool.submit(register_status, frame, rules)
         texts = {column: pool.submit(_distinct, frame[column]) for column in texts_of}
-        places = pool.submit(lambda: _places(len(frame), {c: texts[c].result() for c in texts_of}))
+        places = pool.submit(lambda rows: _places(rows, {c: texts[c].result() for c in texts_of}), len(frame))
     people = pd.DataFrame(index=frame.index)
     people["national_id"] = ids["national_id"].result()
     people["old_id"] = ids["old_id"].result() if "old_id" in ids else None
@@ -283,20 +284,23 @@ def prepare_register(frame: pd.DataFrame, rules: Rules, today: dt.date | None = 
         people[column] = _spread(*texts[column].result()) if column in texts else None
     people[["locality", "commune_key", "province_key"]] = places.result()
     people["register_row"] = frame["source_row"].to_numpy() if "source_row" in frame.columns else range(len(frame))
+    rows_in, has_status = len(frame), "status" in frame.columns
+    del frame  # millions of texts as read, not needed past here: let go before the IDs are sorted (peak memory)
     rejected = _rejected(people, name_codes, full_names)
     usable = name_frequencies(people[~rejected].reset_index(drop=True) if rejected.any() else people)
     if len(usable) == 0:
-        raise InputError("register.unusable", rows=len(frame))
-    with ThreadPoolExecutor(max_workers=2) as pool:  # numpy's sort leaves the interpreter free
-        sorting = {c: pool.submit(id_order, usable[c]) for c in ("national_id", "old_id") if usable[c].notna().any()}
-    orders = {column: job.result() for column, job in sorting.items()}
-    duplicate_ids = _settle_duplicate_ids(usable, orders.get("national_id"))
+        raise InputError("register.unusable", rows=rows_in)
+    with ThreadPoolExecutor(max_workers=2) as pool:  # numpy's sort and Arrow leave the interpreter free
+        made = {c: pool.submit(id_columns, usable[c]) for c in ("national_id", "old_id") if usable[c].notna().any()}
+    ids = {column: job.result() for column, job in made.items()}
+    duplicate_ids = _settle_duplicate_ids(usable, ids.get("national_id"))
     codes, kinds = pd.factorize(usable["status_kind"].to_numpy(dtype=object))
     usable["status_kind"] = _spread(codes, [str(kind) for kind in kinds])
     usable["status"] = _spread(codes, [Status(kind).label_vi for kind in kinds])
-    for column, order in orders.items():
-        usable[f"{column}_order"] = order
-    return Register(usable, len(frame), int(rejected.sum()), unknown_statuses, duplicate_ids, "status" in frame.columns)
+    for column, parts in ids.items():  # kept with the register, read by every match (`candidates.register_arrays`)
+        for part, values in parts.items():
+            usable[f"{column}_{part}"] = values
+    return Register(usable, rows_in, int(rejected.sum()), unknown_statuses, duplicate_ids, has_status)
 
 
 def _places(rows: int, texts: dict[str, tuple[np.ndarray, pd.Series]]) -> pd.DataFrame:

@@ -39,6 +39,7 @@ DATA = ".arrow"
 # The code that prepares the register: any change to it (a new column, another normaliser) is another key.
 PREPARING = (
     "match/register.py",
+    "match/id_numbers.py",
     "frames.py",
     "schema.py",
     "normalize/dates.py",
@@ -149,13 +150,18 @@ def _load(data: Path, meta: Path) -> Register | None:
 
 def _column(values: pa.ChunkedArray) -> pd.Series | pd.Categorical:
     """A stored column as the prepared register holds it: a dictionary column becomes a categorical whose
-    categories are plain Python text (its codes are taken as they are, never looked up again)."""
+    categories are plain Python text (its codes are taken as they are, never looked up again, and without a
+    missing value not even copied: a province's register loads without writing its codes again)."""
+    if pa.types.is_null(values.type):  # a column the extract did not have: Arrow would make NaN, then objects
+        return pd.Series(np.full(len(values), None, dtype=object), copy=False)
     if not pa.types.is_dictionary(values.type):
         return values.to_pandas()
     chunks = values.chunks
     dictionary = chunks[0].dictionary if chunks else pa.array([], type=pa.string())
-    codes = [chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False) for chunk in chunks]
     categories = pd.Index(dictionary.to_numpy(zero_copy_only=False), dtype=object)
+    if len(chunks) == 1 and chunks[0].null_count == 0:  # the codes read where they lie in the mapped file
+        return pd.Categorical.from_codes(chunks[0].indices.to_numpy(), categories)
+    codes = [chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False) for chunk in chunks]
     return pd.Categorical.from_codes(np.concatenate(codes) if codes else np.empty(0, dtype=np.int8), categories)
 
 

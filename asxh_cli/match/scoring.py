@@ -11,11 +11,10 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
+from asxh_cli.match.id_numbers import ID_PARTS, as_numbers, id_numbers
 from asxh_cli.rules import LEVELS, Matching
 
 ABSENT = -1
@@ -80,14 +79,17 @@ class Sides:
 
     def keep_id_numbers(self, column: str) -> None:
         """Read the register's ID column as numbers once, whole (made ahead: every match reads it at its pairs,
-        and taking millions of texts at the pairs' rows cost more than reading them all). Call it after the IDs
-        are sorted (`candidates.register_arrays`): their float copy is let go here, 8 bytes a register row."""
+        and taking millions of texts at the pairs' rows cost more than reading them all), or take a prepared
+        register's own (`id_numbers.id_columns`). Call it after the IDs are sorted (`candidates.register_arrays`):
+        their float copy is let go here, 8 bytes a register row."""
         numbers = self.register_arrays.pop((column, "numeric"), None)
-        number, length, exact, present = _id_numbers(
-            self.reg[column], as_numbers(self.reg[column]) if numbers is None else numbers
-        )
-        short = np.minimum(length, 127).astype(np.int8)  # lengths past 15 digits are never read as numbers
-        self.register_arrays[(column, "numbers")] = (number, short, exact, present)
+        if all(f"{column}_{part}" in self.reg.columns for part in ID_PARTS):
+            number, length, exact = (self.reg[f"{column}_{part}"].to_numpy() for part in ("number", "length", "exact"))
+        else:
+            text = self.reg[column]
+            number, length, exact, _ = id_numbers(text, as_numbers(text) if numbers is None else numbers)
+            length = np.minimum(length, 127).astype(np.int8)  # lengths past 15 digits are never read as numbers
+        self.register_arrays[(column, "numbers")] = (number, length, exact, length > 0)
 
     def id_ends(self, column: str, width: int, side: str, rows: np.ndarray) -> tuple[np.ndarray, ...]:
         """At `rows`: (first `width` digits, last `width` digits) of an ID column as integers (-1 when the ID is
@@ -96,7 +98,7 @@ class Sides:
         number, length, exact, present = self._at_rows(
             side,
             (column, "numbers"),
-            lambda at: _id_numbers(frame[column], self.numbers(side, column), at),
+            lambda at: id_numbers(frame[column], self.numbers(side, column), at),
             rows,
         )
         length = length.astype(np.int64)  # 10 ** length below
@@ -134,22 +136,6 @@ class Sides:
         return (self.ben if side == "ben" else self.reg), self._side_arrays[side]
 
 
-def _id_numbers(text: pd.Series, numbers: np.ndarray, rows: np.ndarray | None = None) -> tuple[np.ndarray, ...]:
-    """(the ID as an integer, its length, whether it is all digits and exact, whether it is present), at `rows`
-    (all rows when None); Arrow kernels, never Python strings."""
-    if rows is not None:  # taken before any conversion: the register's column has millions of values
-        text, numbers = text.take(rows), numbers[rows]
-    values = pa.array(text, type=pa.string())
-    # Bytes and ASCII digits: an ID read as a number is ASCII digits, whose bytes are its characters (other digits
-    # are never a number here), and these kernels run several times faster than their UTF-8 twins.
-    length = pc.binary_length(values).fill_null(0).to_numpy(zero_copy_only=False)
-    digits = pc.ascii_is_decimal(values).fill_null(False).to_numpy(zero_copy_only=False) & (length <= 15)
-    exact = digits & ~np.isnan(numbers)  # 15 digits are exact in float64
-    number = np.zeros(len(numbers), dtype=np.int64)
-    np.copyto(number, numbers, casting="unsafe", where=exact)  # one array written: millions of rows in a register
-    return number, length, exact, length > 0
-
-
 def _objects(frame: pd.DataFrame, column: str) -> np.ndarray:
     if column not in frame.columns:
         return np.full(len(frame), None, dtype=object)
@@ -166,9 +152,9 @@ def _shared_codes(
     if right is None or not isinstance(right.dtype, pd.CategoricalDtype):
         codes, values = pd.factorize(np.concatenate([left, _objects(reg, column)]))
         return codes[: len(left)], codes[len(left) :], np.asarray(values, dtype=object)
-    if ("categories", column) not in store:  # int32: half the memory of the platform's integers
+    if ("categories", column) not in store:  # the codes as they are (int8 for a few hundred values): not copied
         categories = pd.Index(np.asarray(right.cat.categories, dtype=object), dtype=object)
-        store[("categories", column)] = (categories, right.cat.codes.to_numpy().astype(np.int32))
+        store[("categories", column)] = (categories, right.cat.codes.to_numpy())
     categories, right_codes = store[("categories", column)]
     values = categories.to_numpy()
     left_codes = categories.get_indexer(pd.Index(left, dtype=object))  # as objects: never cast to Arrow and back
@@ -178,17 +164,6 @@ def _shared_codes(
         left_codes[unseen] = len(values) + extra_codes
         values = np.concatenate([values, np.asarray(extra, dtype=object)])
     return left_codes.astype(np.intp), right_codes, values
-
-
-def as_numbers(values: pd.Series) -> np.ndarray:
-    """Text IDs as float64 (NaN where not a number); digits-only Arrow text is cast without Python objects."""
-    if isinstance(values.dtype, pd.StringDtype):
-        try:
-            array = pa.array(values).cast(pa.float64())
-            return array.to_numpy(zero_copy_only=False)
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            pass
-    return pd.Series(pd.to_numeric(values, errors="coerce")).to_numpy(dtype="float64", na_value=np.nan)
 
 
 def gather(frame: pd.DataFrame, column: str, rows: np.ndarray) -> np.ndarray:
