@@ -89,3 +89,41 @@ def test_register_ids_read_whole_give_the_levels_read_at_the_pairs(listed, regis
     assert np.shares_memory(
         taken.register_arrays[("national_id", "numbers")][0], stored["national_id_number"].to_numpy()
     )
+
+
+@st.composite
+def rows_with_alternatives(draw: st.DrawFn) -> tuple[str, str | None, str]:
+    """(listed ID, its alternative reading or None, register ID): either reading may be the one a slip away; a
+    listed old CMND has no alternative."""
+    listed, register = draw(id_pairs())
+    if draw(st.integers(0, 3)) == 0:  # an old CMND: its pairs are not among the 12-digit ones compared here
+        return draw(st.text(alphabet="0123456789", min_size=9, max_size=9)), None, register
+    alternative = draw(st.one_of(st.none(), digits, st.just(register).map(lambda v: _slips(v, draw))))
+    if draw(st.booleans()):
+        listed, alternative = (alternative or listed), listed
+    return listed, alternative, register
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(rows_with_alternatives(), min_size=1, max_size=20), st.randoms(use_true_random=False))
+def test_the_alternative_reading_of_an_id_counts_where_it_is_nearer(rows, random):
+    """A listed ID with a second reading (`id_alt`) takes the nearer of the two to each register ID; rows
+    without one are compared on their ID alone, wherever they fall among the pairs."""
+    listed, alternative, register = zip(*rows, strict=True)
+    ben = pd.DataFrame({"id_digits": list(listed), "id_alt": list(alternative)}, dtype=object)
+    reg = pd.DataFrame({"national_id": list(register)}, dtype=object)
+    pairs = [(i, j) for i in range(len(rows)) for j in range(len(rows))]
+    random.shuffle(pairs)
+    b, r = (np.array(side) for side in zip(*pairs, strict=True))
+    level = id_levels(Sides(ben, reg), b, r)
+    for i, j, got in zip(b, r, level, strict=True):
+        readings = [listed[i]] + ([alternative[i]] if alternative[i] is not None else [])
+        distance = min(OSA.distance(reading, register[j]) for reading in readings)
+        if len(listed[i]) < 11:
+            continue  # 9–10 digits: an old CMND, compared with the register's old_id (none here)
+        if distance == 0:
+            assert got == ID.index("exact"), (listed[i], alternative[i], register[j])
+        elif distance == 1:
+            assert got == ID.index("slip"), (listed[i], alternative[i], register[j])
+        else:
+            assert got in (ID.index("different"), -1)

@@ -225,10 +225,10 @@ def id_levels(sides: Sides, b: np.ndarray, r: np.ndarray) -> np.ndarray:
     if long_id.any():
         at = np.flatnonzero(long_id)
         distance = _distance(sides, "id_digits", "national_id", b[at], r[at], 5)
-        alternative = ben["id_alt"].notna().to_numpy()[b[at]]
-        if alternative.any():
-            other = _distance(sides, "id_alt", "national_id", b[at], r[at], 4)
-            distance = np.where(alternative, np.minimum(distance, other), distance)
+        alternative = np.flatnonzero(ben["id_alt"].notna().to_numpy()[b[at]])  # a few rows: only their pairs
+        if len(alternative):
+            other = _distance(sides, "id_alt", "national_id", b[at[alternative]], r[at[alternative]], 4)
+            distance[alternative] = np.minimum(distance[alternative], other)
         level[at] = np.where(lengths[at] == 12, _code(ID, "different"), level[at])
         level[at] = np.where(distance == 1, _code(ID, "slip"), level[at])
         level[at] = np.where(distance == 0, _code(ID, "exact"), level[at])
