@@ -326,6 +326,7 @@ def register_arrays(reg: pd.DataFrame) -> dict:
     for column in ("canon_key", "given", "pair_key", "given_accented", "province_key"):
         if sides.stable(column):
             sides.codes(column)
+    sides.keep_births()
     ids = [column for column in ("national_id", "old_id") if column in reg.columns and reg[column].notna().any()]
     with ThreadPoolExecutor(max_workers=2) as pool:  # each ID column apart: mostly numpy and Arrow, two at a time
         list(pool.map(lambda column: _keep_ids(reg, sides, column), ids))
