@@ -134,16 +134,17 @@ def estimate(
         return
     us = us if us is not None else pair_u(pairs, reg, weights)
     b = pairs["b"].to_numpy()
-    levels = {s: pairs[f"l_{s}"].to_numpy().astype(np.int64) for s in SIGNALS}
-    key = np.zeros(len(pairs), dtype=np.int64)
+    key = np.zeros(len(pairs), dtype=np.int32)  # the pattern of levels: a few thousand at most
     log_u = np.zeros(len(pairs))
     for s in SIGNALS:
-        key = key * (len(LEVELS[s]) + 1) + levels[s] + 1
-        log_u += np.where(levels[s] == ABSENT, 0.0, np.log2(us[s]))
+        level = pairs[f"l_{s}"].to_numpy()
+        key *= len(LEVELS[s]) + 1
+        key += level
+        key += 1
+        log_u += np.where(level == ABSENT, 0.0, np.log2(us[s]))
     # Pairs of one row with the same levels and the same u weigh alike: EM runs on one entry per kind.
-    row_key = pd.factorize(b * (key.max(initial=0) + 1) + key)[0].astype(np.int64)
     u_code, u_values = pd.factorize(log_u)
-    kind = pd.factorize(row_key * len(u_values) + u_code)[0]
+    kind = _kinds(b, key, u_code, len(u_values))
     first = np.flatnonzero(kind > np.r_[-1, np.maximum.accumulate(kind)[:-1]])  # numbered as they first appear
     b, key, log_u, copies = b[first], key[first], log_u[first], np.bincount(kind).astype("float64")
     pattern, distinct = pd.factorize(key)
@@ -165,3 +166,12 @@ def estimate(
             weights.m[s] = np.maximum(m, FLOOR)
         weights.in_register = float(np.clip(p.sum() / max(1, list_size), 0.05, 0.99))
     weights.estimated = True
+
+
+def _kinds(b: np.ndarray, key: np.ndarray, u_code: np.ndarray, u_count: int) -> np.ndarray:
+    """Each pair's kind (same row, same levels, same u), numbered as the kinds first appear."""
+    keys, u_count = int(key.max(initial=0)) + 1, max(1, u_count)
+    if (int(b.max(initial=0)) + 1) * keys * u_count < 2**62:  # one integer per kind: one hashing pass
+        return pd.factorize((b.astype(np.int64) * keys + key) * u_count + u_code)[0]
+    row_key = pd.factorize(b.astype(np.int64) * keys + key)[0].astype(np.int64)
+    return pd.factorize(row_key * u_count + u_code)[0]
