@@ -80,9 +80,17 @@ class _Sorted:
         return made
 
     def blocks(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(first position, count) of the register rows holding each key."""
-        first = np.searchsorted(self.keys, keys, side="left")
-        return first, np.searchsorted(self.keys, keys, side="right") - first
+        """(first position, count) of the register rows holding each key (the position means nothing where the
+        count is 0). The keys are searched in their sorted order, each search starting where the last ended
+        (millions of register keys: fewer cache misses), and the end of a block only for keys found."""
+        order = np.argsort(keys, kind="stable")
+        first = np.empty(len(keys), dtype=np.intp)
+        first[order] = np.searchsorted(self.keys, keys[order], side="left")
+        counts = np.zeros(len(keys), dtype=np.intp)
+        inside = np.flatnonzero(first < len(self.keys))
+        found = inside[self.keys[first[inside]] == keys[inside]]
+        counts[found] = np.searchsorted(self.keys, keys[found], side="right") - first[found]
+        return first, counts
 
 
 class _IdIndex(_Sorted):
