@@ -152,19 +152,19 @@ def register_status(frame: pd.DataFrame, rules: Rules) -> tuple[pd.Series, dict[
     return pd.Series(per_row, index=frame.index, dtype=object), unknown_texts
 
 
-def _settle_duplicate_ids(people: pd.DataFrame, ids: dict[str, np.ndarray] | None = None) -> int:
+def _settle_duplicate_ids(people: pd.DataFrame, arrays: dict[str, np.ndarray] | None = None) -> int:
     """Copies of one ID with different statuses all take the one that blocks payment; returns the IDs affected.
-    `ids`: the ID column's arrays (`id_columns`), if made."""
-    ids_text = people["national_id"]
-    repeated = _repeated(ids_text, ids)
+    `arrays`: the ID column's arrays (`id_columns`), if made."""
+    ids = people["national_id"]
+    repeated = _repeated(ids, arrays)
     if not repeated.any():
         return 0
     severity = {Status.DEAD: 0, Status.MOVED: 1, Status.UNKNOWN: 2, Status.ALIVE: 3}
     rank = people.loc[repeated, "status_kind"].map(severity)
-    worst = rank.groupby(ids_text[repeated]).transform("min")
+    worst = rank.groupby(ids[repeated]).transform("min")
     order = {v: k for k, v in severity.items()}
     people.loc[repeated, "status_kind"] = worst.map(order).astype(object)
-    return int(ids_text[repeated].nunique())
+    return int(ids[repeated].nunique())
 
 
 def _repeated(ids: pd.Series, arrays: dict[str, np.ndarray] | None) -> pd.Series:

@@ -291,11 +291,8 @@ def packed_births(frame: pd.DataFrame, rows: np.ndarray | None) -> np.ndarray:
     def part(column: str) -> pd.Series | pd.api.extensions.ExtensionArray:
         return frame[column] if rows is None else frame[column].array.take(rows)
 
-    days = part("birth_year").to_numpy(dtype=np.int64, na_value=0) * 16 + part("birth_month").to_numpy(
-        dtype=np.int64, na_value=0
-    )
-    days = days * 32 + part("birth_day").to_numpy(dtype=np.int64, na_value=0)
-    return days * 2 + part("year_only").to_numpy(dtype=bool, na_value=False)
+    year, month, day = (part(f"birth_{p}").to_numpy(dtype=np.int64, na_value=0) for p in ("year", "month", "day"))
+    return ((year * 16 + month) * 32 + day) * 2 + part("year_only").to_numpy(dtype=bool, na_value=False)
 
 
 def birth_levels(sides: Sides, b: np.ndarray, r: np.ndarray) -> np.ndarray:
