@@ -150,8 +150,8 @@ def _load(data: Path, meta: Path) -> Register | None:
 
 def _column(values: pa.ChunkedArray) -> pd.Series | pd.Categorical:
     """A stored column as the prepared register holds it: a dictionary column becomes a categorical whose
-    categories are plain Python text (its codes are taken as they are, never looked up again, and without a
-    missing value not even copied: a province's register loads without writing its codes again)."""
+    categories are plain Python text (its codes are taken as they are, never looked up again; without a missing
+    value, straight from the mapped file, so that the frame's own copy is the only one)."""
     if pa.types.is_null(values.type):  # a column the extract did not have: Arrow would make NaN, then objects
         return pd.Series(np.full(len(values), None, dtype=object), copy=False)
     if not pa.types.is_dictionary(values.type):
@@ -159,7 +159,7 @@ def _column(values: pa.ChunkedArray) -> pd.Series | pd.Categorical:
     chunks = values.chunks
     dictionary = chunks[0].dictionary if chunks else pa.array([], type=pa.string())
     categories = pd.Index(dictionary.to_numpy(zero_copy_only=False), dtype=object)
-    if len(chunks) == 1 and chunks[0].null_count == 0:  # the codes read where they lie in the mapped file
+    if len(chunks) == 1 and chunks[0].null_count == 0:
         return pd.Categorical.from_codes(chunks[0].indices.to_numpy(), categories)
     codes = [chunk.indices.fill_null(-1).to_numpy(zero_copy_only=False) for chunk in chunks]
     return pd.Categorical.from_codes(np.concatenate(codes) if codes else np.empty(0, dtype=np.int8), categories)
