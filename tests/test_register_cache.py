@@ -122,3 +122,17 @@ def test_cli_prepares_then_match_says_it_reuses(extract, tmp_path):
     matched = runner.invoke(app, ["match", str(beneficiaries), "-r", str(extract), "-o", str(tmp_path / "kq")])
     assert matched.exit_code == 0, matched.output
     assert "dùng bản đã chuẩn bị" in matched.output
+
+
+def test_a_copy_left_half_written_is_removed_when_the_extract_is_stored(extract, rules, private_cache):
+    """A run ended while writing the prepared register (Ctrl-C, a kill) leaves a temporary file of up to a
+    gigabyte or two for a province; the next copy of the same extract removes it, and no other extract's."""
+    prepared_register(extract, rules, today=TODAY)
+    stored = next(private_cache.glob("*" + register_cache.DATA))
+    left = private_cache / f".{stored.name}.x1y2z3.tmp"
+    other = private_cache / ".register-0123456789abcdef-feed.arrow.a1b2c3.tmp"
+    left.write_bytes(b"half a copy")
+    other.write_bytes(b"another extract's copy, still being written")
+    stored.unlink()  # this extract is prepared and stored again
+    assert prepared_register(extract, rules, today=TODAY).stored
+    assert not left.exists() and other.exists()

@@ -169,6 +169,8 @@ def _store(folder: Path, prefix: str, name: str, register: Register) -> None:
     """Write the data and its description atomically (0600), then drop older copies of the same extract."""
     make_private_folder(folder)
     os.chmod(folder, 0o700)
+    for unfinished in folder.glob(f".{prefix}*.tmp"):  # a copy of this extract a run ended mid-write left behind
+        unfinished.unlink(missing_ok=True)
     info = {
         "rows_in": register.rows_in,
         "unusable": register.unusable,
