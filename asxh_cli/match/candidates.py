@@ -120,13 +120,23 @@ def _id_index(numbers: np.ndarray, order: np.ndarray | None = None) -> _IdIndex:
     """Register ID numbers (NaN: no ID) sorted for looking up many listed keys, exact or one slip away; `order`
     (the prepared register's, `id_numbers.id_columns`) is used when it is exactly that sort of these numbers."""
     known = ~np.isnan(numbers)
-    if order is not None and len(order) == len(numbers):
-        rows = order[: int(known.sum())]
-        keys = numbers[rows]
-        if known[rows].all() and (keys[1:] >= keys[:-1]).all() and _distinct(rows, len(numbers)):
-            return _IdIndex.presorted(keys.astype(np.int64), rows).flag()
+    index = _ordered_index(numbers, known, order) if order is not None else None
+    if index is not None:
+        return index
     rows = np.flatnonzero(known)
     return _IdIndex(numbers[rows].astype(np.int64), rows).flag()
+
+
+def _ordered_index(numbers: np.ndarray, known: np.ndarray, order: np.ndarray) -> _IdIndex | None:
+    """The index taken from `order` without sorting, if it puts exactly the `known` rows first, in the order of
+    their `numbers`; None otherwise (another frame's order, a part of this one's)."""
+    rows = order[: int(known.sum())]
+    if len(order) != len(numbers) or (len(rows) and not 0 <= rows.min() <= rows.max() < len(numbers)):
+        return None
+    keys = numbers[rows]
+    if known[rows].all() and (keys[1:] >= keys[:-1]).all() and _distinct(rows, len(numbers)):
+        return _IdIndex.presorted(keys.astype(np.int64, copy=False), rows).flag()
+    return None
 
 
 def _distinct(rows: np.ndarray, size: int) -> bool:
@@ -362,13 +372,7 @@ def _stored_id_index(reg: pd.DataFrame, column: str) -> _IdIndex | None:
     if not all(f"{column}_{part}" in reg.columns for part in ID_PARTS):
         return None
     order, number, numeric = (reg[f"{column}_{part}"].to_numpy() for part in ("order", "number", "numeric"))
-    rows = order[: int(numeric.sum())]
-    if len(rows) and not 0 <= rows.min() <= rows.max() < len(reg):
-        return None
-    keys = number[rows]
-    if numeric[rows].all() and (keys[1:] >= keys[:-1]).all() and _distinct(rows, len(reg)):
-        return _IdIndex.presorted(keys, rows).flag()
-    return None
+    return _ordered_index(number, numeric, order)
 
 
 def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:

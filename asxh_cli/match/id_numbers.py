@@ -27,7 +27,7 @@ def id_numbers(text: pd.Series, numbers: np.ndarray, rows: np.ndarray | None = N
     (all rows when None), given `numbers` from `as_numbers`."""
     if rows is not None:  # taken before any conversion: the register's column has millions of values
         text, numbers = text.take(rows), numbers[rows]
-    length, digits = _lengths_and_digits(text)
+    length, digits = lengths_and_digits(text)
     exact = digits & ~np.isnan(numbers)  # 15 digits are exact in float64
     number = np.zeros(len(numbers), dtype=np.int64)
     np.copyto(number, numbers, casting="unsafe", where=exact)  # one array written: millions of rows in a register
@@ -47,7 +47,7 @@ def id_columns(values: pd.Series) -> dict[str, np.ndarray]:
     with np.errstate(invalid="ignore"):  # "1e100" is a number no ID is: it sorts apart, never meets a listed key
         np.copyto(number, numbers, casting="unsafe", where=numeric)  # as the sorted IDs take them (`_id_index`)
     del numbers
-    length, digits = _lengths_and_digits(values)
+    length, digits = lengths_and_digits(values)
     return {
         "order": order,
         "number": number,
@@ -57,7 +57,7 @@ def id_columns(values: pd.Series) -> dict[str, np.ndarray]:
     }
 
 
-def _lengths_and_digits(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+def lengths_and_digits(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:
     """Each ID's length in bytes (0 when missing) and whether it is at most 15 ASCII digits.
 
     Bytes and ASCII digits: an ID read as a number is ASCII digits, whose bytes are its characters (other digits

@@ -16,7 +16,7 @@ from asxh_cli.contract import Status
 from asxh_cli.errors import InputError
 from asxh_cli.frames import map_distinct
 from asxh_cli.match.features import add_name_keys, address_keys, year_only
-from asxh_cli.match.id_numbers import id_columns
+from asxh_cli.match.id_numbers import id_columns, lengths_and_digits
 from asxh_cli.normalize.dates import parse_date
 from asxh_cli.normalize.ids import clean_id_series
 from asxh_cli.normalize.status import classify_status
@@ -220,9 +220,8 @@ def _rejected(people: pd.DataFrame, name_codes: np.ndarray, names: pd.Series) ->
     """Rows the pandera model rejects (no 12-digit ID, name or year); names and years are checked once each."""
     bad = np.zeros(len(people), dtype=bool)
     # A plain 12-digit ID passes the model's own pattern: pandera checks the others (few) rather than millions.
-    texts = pa.array(people["national_id"], type=pa.string())
-    twelve = pc.and_(pc.equal(pc.binary_length(texts), 12), pc.ascii_is_decimal(texts))  # `\d{12}`, no regex
-    plain = twelve.fill_null(False).to_numpy(zero_copy_only=False)
+    length, digits = lengths_and_digits(people["national_id"])
+    plain = digits & (length == 12)  # `\d{12}`, without a regex
     others = np.flatnonzero(~plain)
     ids = pd.DataFrame({"national_id": people["national_id"].iloc[others], "full_name": "xx", "birth_year": MIN_YEAR})
     bad[others[failing_cells(CleanRegister, ids.reset_index(drop=True))["index"].unique()]] = True
