@@ -1,5 +1,7 @@
 """Tables written in bulk into xlsxwriter's sheets read back as xlsxwriter would have written them."""
 
+import zipfile
+
 import numpy as np
 import openpyxl
 import pandas as pd
@@ -81,3 +83,41 @@ def test_numbers_excel_cannot_hold_stay_text():
     assert isinstance(values, list)
     cells = [None if c < 0 else values[c] for c in codes]
     assert cells == [500000.0, "inf", None, "1e999"]  # as given, never an INF cell that Excel must repair
+
+
+class _Counting:
+    """A deflate compressor that counts the bytes it is given."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.fed = inner, 0
+
+    def compress(self, data: bytes) -> bytes:
+        self.fed += len(data)
+        return self.inner.compress(data)
+
+    def flush(self, *mode: int) -> bytes:
+        return self.inner.flush(*mode)
+
+
+def test_bulk_parts_are_deflated_by_isal(tmp_path, monkeypatch):
+    """The sheet with bulk rows and the shared strings go wholly through ISA-L's deflate, and read back."""
+    from isal import isal_zlib
+
+    import asxh_cli.io.xlsx as xlsx
+
+    made: list[_Counting] = []
+    real = isal_zlib.compressobj
+    monkeypatch.setattr(xlsx.isal_zlib, "compressobj", lambda *args: made.append(_Counting(real(*args))) or made[-1])
+    path = tmp_path / "bulk.xlsx"
+    bulk = BulkWorkbook(path)
+    sheet = bulk.book.add_worksheet("Bảng")
+    plain = bulk.book.add_format({"border": 1})
+    names = [f"Người {i}" for i in range(2000)]
+    bulk.add_rows(sheet, 0, [column(names, plain, plain)], [15.0] * len(names))
+    bulk.close()
+
+    with zipfile.ZipFile(path) as written:
+        sizes = {info.filename: info.file_size for info in written.infolist()}
+    assert sorted(c.fed for c in made) == sorted([sizes["xl/sharedStrings.xml"], sizes["xl/worksheets/sheet1.xml"]])
+    grid = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_name("Bảng").to_python()
+    assert [row[0] for row in grid] == names

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import xlsxwriter
+from isal import isal_zlib
 from xlsxwriter.format import Format
 from xlsxwriter.sharedstrings import SharedStringTable
 from xlsxwriter.utility import xl_col_to_name
@@ -212,13 +214,25 @@ class BulkWorkbook:
                 data = source.read(info)
                 rows = self.tables.get(info.filename)
                 if info.filename == "xl/sharedStrings.xml":
-                    with target.open(info.filename, "w", force_zip64=True) as part, _behind(pool, part) as write:
+                    with _new_part(target, info.filename, pool) as write:
                         strings.write(data, write)
                 elif rows is None or len(rows.heights) == 0:
                     target.writestr(info, data, compresslevel=ZIP_LEVEL)
                 else:
-                    with target.open(info.filename, "w", force_zip64=True) as part, _behind(pool, part) as write:
+                    with _new_part(target, info.filename, pool) as write:
                         _write_sheet(data, rows, strings, write)
+
+
+@contextlib.contextmanager
+def _new_part(target: zipfile.ZipFile, name: str, pool: ThreadPoolExecutor) -> Iterator[Callable[[bytes], object]]:
+    """A `write` into a new member `name` of `target`, compressed in `pool` (see `_behind`) by ISA-L's deflate
+    rather than zlib's: the same level and size, 3-4x faster (95 MB of sheet XML at level 1: 0.34 -> 0.09 s).
+
+    zipfile has no public way to choose a member's compressor, so the member's is replaced before the first
+    write; were a later Python to rename that attribute, zlib would compress the member as before."""
+    with target.open(name, "w", force_zip64=True) as part, _behind(pool, part) as write:
+        part._compressor = isal_zlib.compressobj(ZIP_LEVEL, zlib.DEFLATED, -zlib.MAX_WBITS)  # type: ignore[attr-defined]
+        yield write
 
 
 @contextlib.contextmanager
