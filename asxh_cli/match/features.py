@@ -122,7 +122,8 @@ def add_name_keys(frame: pd.DataFrame) -> pd.DataFrame:
     """Add the name keys both sides need: `pair_key` (family + given name), `words` and `given_marked` (the given
     name carries diacritics); `frame` has canon_key, family, given and given_accented."""
     frame["pair_key"] = (frame["family"].fillna("") + " " + frame["given"].fillna("")).str.strip()
-    frame["words"] = frame["canon_key"].fillna("").str.count(" ").to_numpy() + 1
+    keys = pa.array(frame["canon_key"].to_numpy(dtype=object), type=pa.string(), from_pandas=True)
+    frame["words"] = pc.fill_null(pc.count_substring(keys, " "), 0).to_numpy().astype(np.int64) + 1
     accented = frame["given_accented"]
     frame["given_marked"] = (accented.notna() & (accented != frame["given"])).to_numpy(dtype=bool)
     return frame
