@@ -6,6 +6,8 @@ import datetime as dt
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from pathlib import Path
 
 import openpyxl
@@ -83,6 +85,25 @@ def test_changed_preparing_code_prepares_again(extract, rules, monkeypatch):
     assert prepared_register(extract, rules, today=TODAY).reused
     monkeypatch.setattr(register_cache, "PREPARING", (*register_cache.PREPARING, "clean.py"))
     assert not prepared_register(extract, rules, today=TODAY).reused
+
+
+def test_preparing_code_is_every_module_the_cache_imports():
+    """A change to any module that reads or prepares the register (a normaliser, the name keys) gives another key:
+    the modules hashed are those that importing the cache loads."""
+    loaded = subprocess.run(
+        [sys.executable, "-c", LOADED_MODULES], capture_output=True, text=True, check=True
+    ).stdout.split()
+    package = Path(register_cache.__file__).resolve().parent.parent
+    files = {Path(f).resolve().relative_to(package).as_posix() for f in loaded}
+    files -= {name for name in files if name.endswith("/__init__.py")}  # the subpackages' (empty) markers
+    assert files == set(register_cache.PREPARING)
+
+
+LOADED_MODULES = """
+import sys
+import asxh_cli.match.register_cache
+print(*(m.__file__ for n, m in sys.modules.items() if n.split(".")[0] == "asxh_cli"))
+"""
 
 
 def test_cache_files_are_private(extract, rules, private_cache):
