@@ -25,7 +25,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from asxh_cli.match.id_numbers import ID_PARTS
+from asxh_cli.match.id_numbers import as_integers, stored_id_columns
 from asxh_cli.match.radix import radix_order
 from asxh_cli.match.scoring import Sides, gather
 
@@ -124,7 +124,7 @@ def _id_index(numbers: np.ndarray, order: np.ndarray | None = None) -> _IdIndex:
     if index is not None:
         return index
     rows = np.flatnonzero(known)
-    return _IdIndex(numbers[rows].astype(np.int64), rows).flag()
+    return _IdIndex(as_integers(numbers[rows]), rows).flag()
 
 
 def _ordered_index(numbers: np.ndarray, known: np.ndarray, order: np.ndarray) -> _IdIndex | None:
@@ -135,7 +135,7 @@ def _ordered_index(numbers: np.ndarray, known: np.ndarray, order: np.ndarray) ->
         return None
     keys = numbers[rows]
     if known[rows].all() and (keys[1:] >= keys[:-1]).all() and _distinct(rows, len(numbers)):
-        return _IdIndex.presorted(keys.astype(np.int64, copy=False), rows).flag()
+        return _IdIndex.presorted(as_integers(keys), rows).flag()
     return None
 
 
@@ -369,10 +369,8 @@ def _sorted_ids(reg: pd.DataFrame, sides: Sides, column: str) -> _IdIndex:
 def _stored_id_index(reg: pd.DataFrame, column: str) -> _IdIndex | None:
     """The sorted IDs from a prepared register's own arrays (`id_columns`), without reading its texts again, if
     the stored order puts the IDs that read as numbers first, in order (else None: a part of the frame, say)."""
-    if not all(f"{column}_{part}" in reg.columns for part in ID_PARTS):
-        return None
-    order, number, numeric = (reg[f"{column}_{part}"].to_numpy() for part in ("order", "number", "numeric"))
-    return _ordered_index(number, numeric, order)
+    stored = stored_id_columns(reg, column)
+    return None if stored is None else _ordered_index(stored["number"], stored["numeric"], stored["order"])
 
 
 def _register_frame(reg: pd.DataFrame, sides: Sides) -> pd.DataFrame:

@@ -44,8 +44,8 @@ def id_columns(values: pd.Series) -> dict[str, np.ndarray]:
     order = np.argsort(numbers, kind="stable").astype(np.int32)
     numeric = ~np.isnan(numbers)
     number = np.zeros(len(numbers), dtype=np.int64)
-    with np.errstate(invalid="ignore"):  # "1e100" is a number no ID is: it sorts apart, never meets a listed key
-        np.copyto(number, numbers, casting="unsafe", where=numeric)  # as the sorted IDs take them (`_id_index`)
+    with np.errstate(invalid="ignore"):  # as `as_integers`, written in place: millions of rows
+        np.copyto(number, numbers, casting="unsafe", where=numeric)
     del numbers
     length, digits = lengths_and_digits(values)
     return {
@@ -55,6 +55,20 @@ def id_columns(values: pd.Series) -> dict[str, np.ndarray]:
         "exact": digits & numeric,
         "numeric": numeric,
     }
+
+
+def stored_id_columns(frame: pd.DataFrame, column: str) -> dict[str, np.ndarray] | None:
+    """`id_columns` of `column` as a prepared register holds them (`{column}_{part}`), or None if it does not."""
+    if not all(f"{column}_{part}" in frame.columns for part in ID_PARTS):
+        return None
+    return {part: frame[f"{column}_{part}"].to_numpy() for part in ID_PARTS}
+
+
+def as_integers(numbers: np.ndarray) -> np.ndarray:
+    """ID numbers read as floats (none missing) as int64, as the sorted IDs hold them; a number past int64 ("1e100")
+    is no ID and becomes some integer that no listed ID is."""
+    with np.errstate(invalid="ignore"):
+        return numbers.astype(np.int64, copy=False)
 
 
 def lengths_and_digits(text: pd.Series) -> tuple[np.ndarray, np.ndarray]:

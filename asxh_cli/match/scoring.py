@@ -14,7 +14,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA, Levenshtein
 
-from asxh_cli.match.id_numbers import ID_PARTS, as_numbers, id_numbers
+from asxh_cli.match.id_numbers import as_numbers, id_numbers, stored_id_columns
 from asxh_cli.rules import LEVELS, Matching
 
 ABSENT = -1
@@ -83,8 +83,9 @@ class Sides:
         register's own (`id_numbers.id_columns`). Call it after the IDs are sorted (`candidates.register_arrays`):
         their float copy is let go here, 8 bytes a register row."""
         numbers = self.register_arrays.pop((column, "numeric"), None)
-        if all(f"{column}_{part}" in self.reg.columns for part in ID_PARTS):
-            number, length, exact = (self.reg[f"{column}_{part}"].to_numpy() for part in ("number", "length", "exact"))
+        stored = stored_id_columns(self.reg, column)
+        if stored is not None:
+            number, length, exact = stored["number"], stored["length"], stored["exact"]
         else:
             text = self.reg[column]
             number, length, exact, _ = id_numbers(text, as_numbers(text) if numbers is None else numbers)
